@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+// One schema over the environment. Every setting is documented in README.md with its default.
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalUrl = z
+  .string()
+  .url()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    ADMIN_TOKEN: z
+      .string()
+      .min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SEED_ON_START: bool.default(true),
+    SEEDS_DIR: z.string().min(1).default('./seeds'),
+    EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
+    EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(512),
+    EMBEDDINGS_BASE_URL: optionalUrl,
+    EMBEDDINGS_MODEL: z.string().min(1).optional(),
+    EMBEDDINGS_API_KEY: z.string().optional(),
+    KB_MAX_DOCUMENT_CHARS: z.coerce.number().int().min(100).max(2_000_000).default(200_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.EMBEDDINGS_PROVIDER === 'openai') {
+      for (const key of ['EMBEDDINGS_BASE_URL', 'EMBEDDINGS_MODEL'] as const) {
+        if (!c[key]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is required when EMBEDDINGS_PROVIDER=openai',
+          });
+        }
+      }
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parse the environment; the error names every bad setting and what it needs. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+  throw new ConfigError(`配置有误 (invalid configuration):\n${lines.join('\n')}`);
+}

@@ -1,0 +1,103 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+
+/** The small surface every module needs: parameterised queries (pg.Pool and pg.PoolClient both satisfy it). */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface Database {
+  pool: pg.Pool;
+  engine: 'pglite' | 'postgres';
+  /** Schema this instance works in (tables live here; `vector` lives in public). */
+  schema: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… for a server; undefined for the embedded PGlite. */
+  url?: string;
+  /** PGlite data directory, or 'memory://' for a throw-away in-process database. */
+  dataDir?: string;
+  poolSize?: number;
+  /** Work inside this schema (tests use one schema each on a shared server). */
+  schema?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const schema = opts.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`schema "${schema}" must be lower-case letters, digits and underscores`);
+  }
+  if (opts.url) return openServer(opts.url, schema, opts.poolSize ?? 10);
+  return openEmbedded(opts.dataDir ?? './data', schema);
+}
+
+async function openServer(url: string, schema: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    options: `-c search_path=${schema},public`,
+    application_name: 'yinong',
+  });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  try {
+    if (schema !== 'public') await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new Error(`无法连接数据库 DATABASE_URL (${redactUrl(url)}): ${(err as Error).message}`, { cause: err });
+  }
+  return { pool, engine: 'postgres', schema, close: () => pool.end() };
+}
+
+async function openEmbedded(dataDir: string, schema: string): Promise<Database> {
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) await mkdir(path.resolve(dataDir), { recursive: true });
+  const pglite = await PGlite.create(inMemory ? dataDir : path.resolve(dataDir, 'pglite'), {
+    extensions: { vector },
+  });
+  // PGlite is one connection: the pool hands it out one query at a time.
+  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+  pool.on('error', () => {});
+  if (schema !== 'public') {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await pool.query(`SET search_path TO ${schema}, public`);
+  }
+  return {
+    pool,
+    engine: 'pglite',
+    schema,
+    async close() {
+      await pool.end();
+      await pglite.close();
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** Run `fn` in a transaction: rollback in catch, release in finally. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,132 @@
+import type { Database, Queryable } from '../db/pool.ts';
+import { withTransaction } from '../db/pool.ts';
+import type { Embedder } from './embeddings/index.ts';
+import type { ChineseTokenizer } from './tokenizer.ts';
+import { chunkDocument, contentHash, type DocumentInput } from './documents.ts';
+import { toTsvectorLiteral } from './tsv.ts';
+
+export interface UpsertResult {
+  id: string;
+  chunks: number;
+  status: 'created' | 'updated' | 'unchanged';
+}
+
+export interface KnowledgeStoreDeps {
+  db: Database;
+  embedder: Embedder;
+  tokenizer: ChineseTokenizer;
+}
+
+/** The text a chunk is indexed and embedded by: its document title and heading path give it context. */
+export function chunkIndexText(title: string, headingPath: string[], content: string): string {
+  return [title, ...headingPath, content].join('\n');
+}
+
+/**
+ * Documents and chunks in PostgreSQL. An unchanged document (same content hash) is left alone; a changed
+ * one has its chunks replaced in one transaction, so a reader never sees half a document.
+ */
+export class KnowledgeStore {
+  constructor(private readonly deps: KnowledgeStoreDeps) {}
+
+  async upsert(doc: DocumentInput): Promise<UpsertResult> {
+    const { db } = this.deps;
+    const hash = contentHash(doc);
+    const existing = await findBySourceKey(db.pool, doc.sourceKey);
+    if (existing?.content_hash === hash) return { id: existing.id, chunks: existing.chunks, status: 'unchanged' };
+
+    // Embeddings may come from a remote service: compute them before opening the transaction.
+    const drafts = chunkDocument(doc);
+    const texts = drafts.map((c) => chunkIndexText(doc.title, c.headingPath, c.content));
+    const vectors = await this.deps.embedder.embeddings.embedDocuments(texts);
+    const tokens = texts.map((t) => this.deps.tokenizer.tokens(t));
+
+    return withTransaction(db.pool, async (client) => {
+      const { rows } = await client.query<{ id: string; inserted: boolean }>(
+        `INSERT INTO kb_documents
+           (source_key, title, category, county, source, doc_date, tags, format, content, content_hash, reviewed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (source_key) DO UPDATE SET
+           title = EXCLUDED.title, category = EXCLUDED.category, county = EXCLUDED.county,
+           source = EXCLUDED.source, doc_date = EXCLUDED.doc_date, tags = EXCLUDED.tags,
+           format = EXCLUDED.format, content = EXCLUDED.content, content_hash = EXCLUDED.content_hash,
+           reviewed = EXCLUDED.reviewed, updated_at = now()
+         RETURNING id, (xmax = 0) AS inserted`,
+        [
+          doc.sourceKey, doc.title, doc.category, doc.county ?? null, doc.source ?? null, doc.date ?? null,
+          doc.tags ?? [], doc.format, doc.content, hash, doc.reviewed ?? false,
+        ],
+      );
+      const id = rows[0].id;
+      await client.query('DELETE FROM kb_chunks WHERE document_id = $1', [id]);
+      if (drafts.length) {
+        await client.query(
+          `INSERT INTO kb_chunks
+             (document_id, ordinal, heading_path, content, token_count, tsv, category, county, reviewed, embedding)
+           SELECT $1, c.ordinal, string_to_array(c.heading_path, E'\\x1f'), c.content, c.token_count,
+                  c.tsv::tsvector, $2, $3, $4, c.embedding::public.vector
+             FROM unnest($5::int[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[])
+                  AS c(ordinal, heading_path, content, token_count, tsv, embedding)`,
+          [
+            id, doc.category, doc.county ?? null, doc.reviewed ?? false,
+            drafts.map((c) => c.ordinal),
+            drafts.map((c) => c.headingPath.join('\x1f')),
+            drafts.map((c) => c.content),
+            tokens.map((t) => t.length),
+            tokens.map((t) => toTsvectorLiteral(t)),
+            vectors.map((v) => JSON.stringify(v)),
+          ],
+        );
+      }
+      return { id, chunks: drafts.length, status: rows[0].inserted ? 'created' : 'updated' };
+    });
+  }
+
+  /** Remove one document and its chunks; false when no such document exists. */
+  async delete(id: string): Promise<boolean> {
+    const { rowCount } = await this.deps.db.pool.query('DELETE FROM kb_documents WHERE id = $1', [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Delete documents under a source prefix that are no longer in `keep` (a Q&A file lost some pairs). */
+  async pruneSource(prefix: string, keep: string[]): Promise<number> {
+    const { rowCount } = await this.deps.db.pool.query(
+      `DELETE FROM kb_documents WHERE starts_with(source_key, $1) AND NOT (source_key = ANY($2::text[]))`,
+      [prefix, keep],
+    );
+    return rowCount ?? 0;
+  }
+
+  async stats(): Promise<KbStats> {
+    const { rows } = await this.deps.db.pool.query<KbStats['byCategory'][number]>(
+      `SELECT d.category, count(DISTINCT d.id)::int AS documents, count(c.id)::int AS chunks
+         FROM kb_documents d LEFT JOIN kb_chunks c ON c.document_id = d.id
+        GROUP BY d.category ORDER BY d.category`,
+    );
+    return {
+      documents: rows.reduce((n, r) => n + r.documents, 0),
+      chunks: rows.reduce((n, r) => n + r.chunks, 0),
+      byCategory: rows,
+      embedder: this.deps.embedder.id,
+    };
+  }
+}
+
+export interface KbStats {
+  documents: number;
+  chunks: number;
+  byCategory: { category: string; documents: number; chunks: number }[];
+  embedder: string;
+}
+
+async function findBySourceKey(
+  q: Queryable,
+  sourceKey: string,
+): Promise<{ id: string; content_hash: string; chunks: number } | undefined> {
+  const { rows } = await q.query(
+    `SELECT d.id, d.content_hash, (SELECT count(*)::int FROM kb_chunks c WHERE c.document_id = d.id) AS chunks
+       FROM kb_documents d WHERE d.source_key = $1`,
+    [sourceKey],
+  );
+  return rows[0];
+}

@@ -1,0 +1,133 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Jieba } from '@node-rs/jieba';
+import { dict, idf as idfDict } from '@node-rs/jieba/dict';
+
+/** Characters that carry meaning for search: CJK ideographs, Latin letters and digits. */
+const MEANINGFUL = /[\p{Script=Han}\p{L}\p{N}]/u;
+const HAN = /\p{Script=Han}/u;
+
+const BUILTIN_STOPWORDS = [
+  '的', '了', '是', '在', '和', '与', '及', '或', '也', '就', '都', '而', '把', '被', '对', '从', '向', '为', '以',
+  '吗', '呢', '吧', '啊', '呀', '哦', '嘛', '么', '着', '过', '这', '那', '哪', '其', '之', '等', '个', '些',
+  '什么', '怎么', '怎样', '如何', '为什么', '多少', '哪些', '哪里', '是否', '请问', '一下', '一个', '这个', '那个',
+  '我', '我们', '你', '你们', '他', '她', '它', '他们', '有', '没有', '要', '会', '能', '可以', '应该', '需要',
+  '简述', '试述', '论述', '说明', '简要', '分析', '请', '谈谈', '主要', '哪几种', '几种', '有何', '有哪些',
+];
+
+export interface TokenizerOptions {
+  /** Folder of jieba user dictionaries (`word freq tag` lines) and synonym tables. */
+  lexiconDir?: string;
+}
+
+/**
+ * Chinese tokens for indexing and queries: jieba search-mode segmentation with the domain user dictionary,
+ * colloquial and commodity synonyms folded to their standard word, stopwords dropped, and the IDF that ships
+ * with jieba (offline, from a large general corpus) for weighting.
+ */
+export class ChineseTokenizer {
+  private constructor(
+    private readonly jieba: Jieba,
+    private readonly idfTable: Map<string, number>,
+    private readonly medianIdf: number,
+    private readonly synonyms: Map<string, string>,
+    private readonly stopwords: Set<string>,
+    /** Domain words from the user dictionary: weighted as rare words whatever the general corpus says. */
+    private readonly domainWords: Set<string>,
+  ) {}
+
+  static async load(opts: TokenizerOptions = {}): Promise<ChineseTokenizer> {
+    const jieba = Jieba.withDict(dict);
+    const synonyms = new Map<string, string>();
+    const stopwords = new Set(BUILTIN_STOPWORDS);
+    const domainWords = new Set<string>();
+    if (opts.lexiconDir) {
+      const files = await readdir(opts.lexiconDir).catch(() => [] as string[]);
+      for (const file of files.sort()) {
+        const text = await readFile(path.join(opts.lexiconDir, file), 'utf8');
+        if (file === 'stopwords.txt') {
+          for (const w of lines(text)) stopwords.add(w);
+        } else if (file.endsWith('.txt')) {
+          const entries = lines(text)
+            .map((l) => l.split(/\s+/))
+            .filter((parts) => parts[0] && (parts.length === 1 || /^\d+$/.test(parts[1] ?? '')));
+          for (const [word] of entries) domainWords.add(word);
+          const normalized = entries.map(([w, f, t]) => [w, f ?? '20000', t ?? 'n'].join(' ')).join('\n');
+          jieba.loadDict(Buffer.from(normalized));
+        } else if (file === 'colloquial.tsv' || file === 'commodities.tsv' || file === 'synonyms.tsv') {
+          for (const l of lines(text)) {
+            const [from, to] = l.split('\t');
+            if (from && to && from !== to && !synonyms.has(from)) synonyms.set(from, to);
+          }
+        }
+      }
+      // Folded words must be segmentable as whole words too.
+      const extra = [...synonyms.keys()].map((w) => `${w} 20000 n`).join('\n');
+      if (extra) jieba.loadDict(Buffer.from(extra));
+    }
+    const { table, median } = parseIdf(Buffer.from(idfDict).toString('utf8'));
+    return new ChineseTokenizer(jieba, table, median, synonyms, stopwords, domainWords);
+  }
+
+  /** Search tokens in text order (repeats kept, so term frequency survives). */
+  tokens(text: string): string[] {
+    const out: string[] = [];
+    for (const raw of this.jieba.cutForSearch(normalizeForSearch(text), true)) {
+      const w = raw.trim();
+      if (!w || !MEANINGFUL.test(w)) continue;
+      const folded = this.synonyms.get(w) ?? w;
+      if (this.stopwords.has(folded)) continue;
+      out.push(folded);
+    }
+    return out;
+  }
+
+  /** Plain (non-search-mode) segmentation, for slot extraction. */
+  cut(text: string): string[] {
+    return this.jieba.cut(normalizeForSearch(text), true).filter((w) => w.trim() !== '');
+  }
+
+  /** Inverse document frequency from jieba's corpus; domain words count as rare, unknown words as median. */
+  idf(word: string): number {
+    const known = this.idfTable.get(word);
+    if (this.domainWords.has(word)) return Math.max(known ?? 0, this.medianIdf);
+    if (known !== undefined) return known;
+    // Unknown single characters are mostly function-like; unknown longer words are usually specific.
+    return HAN.test(word) && word.length === 1 ? this.medianIdf * 0.5 : this.medianIdf;
+  }
+
+  isStopword(word: string): boolean {
+    return this.stopwords.has(word);
+  }
+
+  synonymOf(word: string): string | undefined {
+    return this.synonyms.get(word);
+  }
+}
+
+/** Full-width to half-width, compatibility forms folded (NFKC), Latin lower-cased. */
+export function normalizeForSearch(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+function lines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+function parseIdf(text: string): { table: Map<string, number>; median: number } {
+  const table = new Map<string, number>();
+  const values: number[] = [];
+  for (const line of text.split('\n')) {
+    const space = line.lastIndexOf(' ');
+    if (space <= 0) continue;
+    const v = Number(line.slice(space + 1));
+    if (!Number.isFinite(v)) continue;
+    table.set(line.slice(0, space), v);
+    values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  return { table, median: values[Math.floor(values.length / 2)] ?? 10 };
+}
