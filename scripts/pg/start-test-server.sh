@@ -231,7 +231,8 @@ postmaster_alive() {  # $1 = data dir
   local pidfile="$1/postmaster.pid" pid
   [[ -f "$pidfile" ]] || return 1
   pid=$(head -n1 "$pidfile" 2>/dev/null) || return 1
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && ! is_zombie "$pid"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && ! is_zombie "$pid" \
+    && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == postgres ]]   # stale pid file, pid reused: not ours
 }
 
 psql_q() {  # $1 = port, $2 = db, rest = psql args
@@ -268,7 +269,9 @@ try_reuse() {
   fi
   log "state file $STATE_FILE is stale; starting a new cluster"
   if [[ -n "$DATA_DIR" && -f "$DATA_DIR/$MARKER" ]]; then
-    postmaster_alive "$DATA_DIR" && as_owner "$PG_BIN/pg_ctl" -D "$DATA_DIR" -m immediate -w -t 10 stop || true
+    if postmaster_alive "$DATA_DIR"; then
+      as_owner "$PG_BIN/pg_ctl" -D "$DATA_DIR" -m immediate -w -t 10 stop || true
+    fi
     rm -rf "$DATA_DIR"
   fi
   rm -f "$STATE_FILE"
@@ -327,7 +330,9 @@ CONF
   log "starting postgres on 127.0.0.1:$port"
   if ! as_owner "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null; then
     tail -n 50 "$data/server.log" >&2 || true
-    postmaster_alive "$data" && as_owner "$PG_BIN/pg_ctl" -D "$data" -m immediate -w -t 10 stop || true
+    if postmaster_alive "$data"; then
+      as_owner "$PG_BIN/pg_ctl" -D "$data" -m immediate -w -t 10 stop || true
+    fi
     rm -rf "$data"
     die "postgres failed to start"
   fi
@@ -344,8 +349,9 @@ CONF
 }
 
 main() {
-  [[ "$PORT_START" =~ ^[0-9]+$ ]] && (( PORT_START >= 1024 && PORT_START + 199 <= 65535 )) \
-    || die "YINONG_PG_PORT_START must be a number in 1024..65336 (got '$PORT_START')"
+  if ! [[ "$PORT_START" =~ ^[0-9]+$ ]] || (( PORT_START < 1024 || PORT_START + 199 > 65535 )); then
+    die "YINONG_PG_PORT_START must be a number in 1024..65336 (got '$PORT_START')"
+  fi
   exec 8>"$LOCK_FILE"
   flock -w 900 8 || die "could not lock $LOCK_FILE"
   ensure_installed

@@ -32,6 +32,8 @@ postmaster_pid() {  # $1 = data dir; prints pid if alive
   [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
   # a killed postmaster may linger as an unreaped zombie: not alive
   [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" == Z ]] && return 1
+  # stale pid file whose pid now belongs to another program: never signal it
+  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == postgres ]] || return 1
   printf '%s\n' "$pid"
 }
 
@@ -47,7 +49,7 @@ stop_cluster() {  # $1 = data dir
       log "pg_ctl stop failed; sending SIGQUIT to postmaster $pid"
       kill -QUIT "$pid" 2>/dev/null || true
       for (( i = 0; i < 50; i++ )); do postmaster_pid "$data" >/dev/null || break; sleep 0.2; done
-      postmaster_pid "$data" >/dev/null && kill -KILL "$pid" 2>/dev/null || true
+      if postmaster_pid "$data" >/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
     fi
   fi
   rm -rf "$data"
@@ -58,6 +60,7 @@ exec 8>"$LOCK_FILE"
 flock -w 120 8 || { log "could not lock $LOCK_FILE"; exit 1; }
 
 if [[ -f "$STATE_FILE" ]]; then
+  # shellcheck disable=SC1090
   DATA_DIR=$(source "$STATE_FILE" >/dev/null 2>&1; printf '%s' "${DATA_DIR:-}") || DATA_DIR=""
   if [[ -n "$DATA_DIR" && -d "$DATA_DIR" ]]; then
     stop_cluster "$DATA_DIR"

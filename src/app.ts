@@ -1,0 +1,66 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Database } from './db/pool.ts';
+import type { Knowledge } from './knowledge/index.ts';
+import { adminTokenResolver, type TokenResolver } from './http/auth.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { kbRoutes } from './routes/kb.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  knowledge: Knowledge;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Database;
+    knowledge: Knowledge;
+    resolveToken: TokenResolver;
+  }
+}
+
+/** Largest request body accepted (a knowledge document at its limit, in UTF-8, with room for JSON). */
+function bodyLimit(config: Config): number {
+  return config.KB_MAX_DOCUMENT_CHARS * 4 + 64 * 1024;
+}
+
+/** The whole HTTP application, ready for `inject` in tests or `listen` in main.ts. */
+export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: bodyLimit(deps.config),
+    ...(opts.loggerInstance ? {} : { logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization'] } }),
+    ...opts,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.decorate('config', deps.config);
+  app.decorate('db', deps.db);
+  app.decorate('knowledge', deps.knowledge);
+  app.decorate('resolveToken', adminTokenResolver(deps.config.ADMIN_TOKEN));
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '益农助手 API', version: '1.0.0', description: '益农信息社农民信息助手的接口' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes);
+  await app.register(kbRoutes);
+  return app;
+}

@@ -1,0 +1,49 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { forbidden, unauthorized } from './errors.ts';
+
+export type Role = 'admin' | 'integration' | 'expert' | 'officer';
+
+export interface Principal {
+  role: Role;
+  /** Account id for people; undefined for the ADMIN_TOKEN. */
+  userId?: string;
+  name: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const m = header && /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Resolve the caller from the bearer token; `undefined` when there is none. */
+export type TokenResolver = (token: string) => Promise<Principal | undefined>;
+
+export function adminTokenResolver(adminToken: string | undefined): TokenResolver {
+  return async (token) => (adminToken && sameSecret(token, adminToken) ? { role: 'admin', name: 'admin-token' } : undefined);
+}
+
+/** A preHandler that lets through only the given roles. */
+export function requireRole(resolve: TokenResolver, ...roles: Role[]) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const token = bearer(request);
+    if (!token) throw unauthorized();
+    const principal = await resolve(token);
+    if (!principal) throw unauthorized('令牌无效或已过期，请重新登录或检查 ADMIN_TOKEN');
+    if (!roles.includes(principal.role)) throw forbidden();
+    request.principal = principal;
+  };
+}
