@@ -9,7 +9,6 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
 import { createKnowledge } from '../knowledge/index.ts';
-import { qaContent } from '../knowledge/documents.ts';
 
 interface Pair {
   id: string;

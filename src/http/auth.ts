@@ -36,7 +36,7 @@ export function adminTokenResolver(adminToken: string | undefined): TokenResolve
   return async (token) => (adminToken && sameSecret(token, adminToken) ? { role: 'admin', name: 'admin-token' } : undefined);
 }
 
-/** A preHandler that lets through only the given roles. */
+/** An onRequest hook (before the body is read or validated) that lets through only the given roles. */
 export function requireRole(resolve: TokenResolver, ...roles: Role[]) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearer(request);

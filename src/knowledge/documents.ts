@@ -39,7 +39,9 @@ export function contentHash(doc: DocumentInput): string {
 export function chunkDocument(doc: DocumentInput): ChunkDraft[] {
   if (doc.format === 'qa') {
     const { question, answer } = splitQa(doc.content);
-    return packSentences(answer).map((content, ordinal) => ({ ordinal, headingPath: [question], content }));
+    // The question is the title in most pairs; repeat it in the heading path only when it is not.
+    const headingPath = question && question !== doc.title ? [question] : [];
+    return packSentences(answer).map((content, ordinal) => ({ ordinal, headingPath, content }));
   }
   if (doc.format === 'table') {
     return doc.content

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Jieba } from '@node-rs/jieba';
-import { dict, idf as idfDict } from '@node-rs/jieba/dict';
+import { dict, idf as idfDict } from '@node-rs/jieba/dict.js';
 
 /** Characters that carry meaning for search: CJK ideographs, Latin letters and digits. */
 const MEANINGFUL = /[\p{Script=Han}\p{L}\p{N}]/u;

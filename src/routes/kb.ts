@@ -14,7 +14,7 @@ export const kbRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/kb/documents',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         tags: ['knowledge'],
         summary: '添加或更新一篇知识文档（同分类同标题视为同一篇）',
@@ -55,7 +55,7 @@ export const kbRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/api/v1/kb/documents/:id',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         tags: ['knowledge'],
         summary: '删除一篇知识文档及其全部段落',
@@ -67,14 +67,14 @@ export const kbRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const deleted = await app.knowledge.store.delete(request.params.id);
       if (!deleted) throw notFound(`没有编号为 ${request.params.id} 的文档`);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/api/v1/kb/search',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         tags: ['knowledge'],
         summary: '混合检索（向量 + 关键词），按相关度从高到低',
