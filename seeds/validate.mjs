@@ -133,7 +133,7 @@ for (const c of priceCommodities) if (!canon.has(c)) fail(join(root, 'lexicon/co
 // The user dictionaries must load into jieba and keep domain words whole.
 try {
   const { Jieba } = await import('@node-rs/jieba');
-  const { dict } = await import('@node-rs/jieba/dict');
+  const { dict } = await import('@node-rs/jieba/dict.js');
   const jieba = Jieba.withDict(dict);
   for (const name of dictFiles) jieba.loadDict(readFileSync(join(root, 'lexicon', name)));
   const probe = '俺在金乡县鸡黍镇，想到益农信息社问问济麦22的赤霉病咋防，用氰烯菌酯中不中';
