@@ -39,8 +39,12 @@ export interface RetrieverDeps {
 }
 
 const CANDIDATES = 40;
-/** Keyword candidates come from the most specific words only: common words would match half the corpus. */
-const KEYWORD_TERMS = 8;
+/**
+ * Keyword candidates come from the question's most selective words, as many as keep the rows to rank under
+ * this budget: ranking is per matching row, and a common word ("防治") would match half an agronomy corpus.
+ */
+const KEYWORD_ROW_BUDGET = 1500;
+const KEYWORD_MAX_TERMS = 8;
 
 interface CandidateRow {
   id: string;
@@ -68,15 +72,14 @@ export class HybridRetriever {
 
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
     const limit = Math.min(Math.max(opts.limit ?? 5, 1), 50);
-    const terms = this.queryTerms(query);
-    if (terms.distinct.length === 0) return [];
-    const keywordTerms = [...terms.distinct]
-      .sort((a, b) => terms.idf.get(b)! - terms.idf.get(a)!)
-      .slice(0, KEYWORD_TERMS);
+    const tokens = this.deps.tokenizer.tokens(query);
+    if (tokens.length === 0) return [];
+    const frequencies = await this.documentFrequencies(tokens);
+    const terms = this.queryTerms(query, frequencies);
     const vector = await this.deps.embedder.embeddings.embedQuery(query);
     const { rows } = await this.deps.db.pool.query<CandidateRow>(CANDIDATES_SQL, [
       JSON.stringify(vector),
-      toOrTsquery(keywordTerms),
+      keywordQuery(terms.distinct, frequencies),
       opts.categories?.length ? opts.categories : null,
       opts.county ?? null,
       Math.max(CANDIDATES, limit * 2),
@@ -125,10 +128,20 @@ export class HybridRetriever {
     return hits;
   }
 
-  queryTerms(query: string): QueryTerms {
+  /** Chunk counts per token (and the total under ''), from kb_terms. */
+  async documentFrequencies(tokens: string[]): Promise<Map<string, number>> {
+    const { rows } = await this.deps.db.pool.query<{ term: string; df: number }>(
+      'SELECT term, df FROM kb_terms WHERE term = ANY($1::text[])',
+      [['', ...new Set(tokens)]],
+    );
+    return new Map(rows.map((r) => [r.term, r.df]));
+  }
+
+  queryTerms(query: string, frequencies = new Map<string, number>()): QueryTerms {
     const tokens = this.deps.tokenizer.tokens(query);
     const distinct = [...new Set(tokens)];
-    const idf = new Map(distinct.map((t) => [t, this.deps.tokenizer.idf(t)]));
+    const total = frequencies.get('') ?? 0;
+    const idf = new Map(distinct.map((t) => [t, blendedIdf(this.deps.tokenizer.idf(t), frequencies.get(t), total)]));
     const bigrams = new Map<string, number>();
     for (const run of normalizeForSearch(query).match(/\p{Script=Han}+/gu) ?? []) {
       for (let i = 0; i + 1 < run.length; i++) {
@@ -157,6 +170,38 @@ SELECT c.id, c.document_id, c.heading_path, c.content, c.tsv::text AS tsv, c.tok
        1 - (c.embedding <=> $1::public.vector) AS cosine,
        d.title, d.category, d.county, d.source, d.format
   FROM ids JOIN kb_chunks c ON c.id = ids.id JOIN kb_documents d ON d.id = c.document_id`;
+
+/**
+ * IDF from jieba's general corpus, blended with this knowledge base's own once it is large enough to say
+ * something: a word in every passage ("防治" in an agronomy corpus) tells little, whatever Chinese at large says.
+ */
+export function blendedIdf(generalIdf: number, df: number | undefined, total: number): number {
+  if (total < 200) return generalIdf;
+  const corpusIdf = Math.log(1 + (total - (df ?? 0) + 0.5) / ((df ?? 0) + 0.5));
+  return (generalIdf + corpusIdf * IDF_SCALE) / 2;
+}
+// Maps corpus IDF onto jieba's scale (its median word sits near 11.7; a word in 1 of 1000 chunks is ~6.5).
+const IDF_SCALE = 1.5;
+
+/** The selective words OR-ed while their rows fit the budget; when even the rarest is common, the two rarest AND-ed. */
+export function keywordQuery(terms: string[], frequencies: Map<string, number>): string {
+  const present = terms
+    .map((t) => ({ t, df: frequencies.get(t) ?? 0 }))
+    .filter((x) => x.df > 0)
+    .sort((a, b) => a.df - b.df);
+  if (present.length === 0) return '';
+  if (present[0].df > KEYWORD_ROW_BUDGET && present.length > 1) {
+    return `${toOrTsquery([present[0].t])} & ${toOrTsquery([present[1].t])}`;
+  }
+  const chosen: string[] = [];
+  let rows = 0;
+  for (const { t, df } of present) {
+    if (chosen.length && (rows + df > KEYWORD_ROW_BUDGET || chosen.length >= KEYWORD_MAX_TERMS)) break;
+    chosen.push(t);
+    rows += df;
+  }
+  return toOrTsquery(chosen);
+}
 
 function snippet(content: string, max = 120): string {
   return content.length <= max ? content : `${content.slice(0, max)}…`;

@@ -58,6 +58,7 @@ export class KnowledgeStore {
         ],
       );
       const id = rows[0].id;
+      await adjustTermCounts(client, id, -1);
       await client.query('DELETE FROM kb_chunks WHERE document_id = $1', [id]);
       if (drafts.length) {
         await client.query(
@@ -77,6 +78,7 @@ export class KnowledgeStore {
             vectors.map((v) => JSON.stringify(v)),
           ],
         );
+        await adjustTermCounts(client, id, +1);
       }
       return { id, chunks: drafts.length, status: rows[0].inserted ? 'created' : 'updated' };
     });
@@ -84,17 +86,21 @@ export class KnowledgeStore {
 
   /** Remove one document and its chunks; false when no such document exists. */
   async delete(id: string): Promise<boolean> {
-    const { rowCount } = await this.deps.db.pool.query('DELETE FROM kb_documents WHERE id = $1', [id]);
-    return (rowCount ?? 0) > 0;
+    return withTransaction(this.deps.db.pool, async (client) => {
+      await adjustTermCounts(client, id, -1);
+      const { rowCount } = await client.query('DELETE FROM kb_documents WHERE id = $1', [id]);
+      return (rowCount ?? 0) > 0;
+    });
   }
 
   /** Delete documents under a source prefix that are no longer in `keep` (a Q&A file lost some pairs). */
   async pruneSource(prefix: string, keep: string[]): Promise<number> {
-    const { rowCount } = await this.deps.db.pool.query(
-      `DELETE FROM kb_documents WHERE starts_with(source_key, $1) AND NOT (source_key = ANY($2::text[]))`,
+    const { rows } = await this.deps.db.pool.query<{ id: string }>(
+      `SELECT id FROM kb_documents WHERE starts_with(source_key, $1) AND NOT (source_key = ANY($2::text[]))`,
       [prefix, keep],
     );
-    return rowCount ?? 0;
+    for (const { id } of rows) await this.delete(id);
+    return rows.length;
   }
 
   async stats(): Promise<KbStats> {
@@ -117,6 +123,25 @@ export interface KbStats {
   chunks: number;
   byCategory: { category: string; documents: number; chunks: number }[];
   embedder: string;
+}
+
+/**
+ * Add (+1) or remove (-1) a document's chunks from the term counts. One ordered INSERT … ON CONFLICT for
+ * both directions, so concurrent ingestions lock terms in the same order and cannot deadlock.
+ */
+async function adjustTermCounts(q: Queryable, documentId: string, sign: 1 | -1): Promise<void> {
+  await q.query(
+    `INSERT INTO kb_terms (term, df)
+     SELECT term, $2::int * n FROM (
+       SELECT u.lexeme AS term, count(*)::int AS n
+         FROM kb_chunks c, unnest(c.tsv) AS u(lexeme, positions, weights)
+        WHERE c.document_id = $1 GROUP BY u.lexeme
+       UNION ALL
+       SELECT '', count(*)::int FROM kb_chunks WHERE document_id = $1
+     ) t WHERE n > 0 ORDER BY term
+     ON CONFLICT (term) DO UPDATE SET df = kb_terms.df + EXCLUDED.df`,
+    [documentId, sign],
+  );
 }
 
 async function findBySourceKey(

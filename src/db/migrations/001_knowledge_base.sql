@@ -38,6 +38,13 @@ CREATE TABLE kb_chunks (
 CREATE INDEX kb_chunks_tsv_idx ON kb_chunks USING gin (tsv);
 CREATE INDEX kb_chunks_document_idx ON kb_chunks (document_id);
 
+-- Document frequency of each token over all chunks (the empty term holds the chunk count): lets the
+-- retriever pick selective words for the keyword channel and weight words by this corpus's IDF.
+CREATE TABLE kb_terms (
+  term text PRIMARY KEY,
+  df   integer NOT NULL
+);
+
 -- Which embedder produced the stored vectors: never mix two.
 CREATE TABLE kb_settings (
   key        text PRIMARY KEY,
