@@ -36,9 +36,18 @@ export const configSchema = z
     EMBEDDINGS_BASE_URL: optionalUrl,
     EMBEDDINGS_MODEL: z.string().min(1).optional(),
     EMBEDDINGS_API_KEY: z.string().optional(),
+    PROMPTS_DIR: z.string().min(1).default('./prompts'),
+    ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+    LLM_BASE_URL: optionalUrl,
+    LLM_MODEL: z.string().min(1).optional(),
+    LLM_API_KEY: z.string().optional(),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8000),
     KB_MAX_DOCUMENT_CHARS: z.coerce.number().int().min(100).max(2_000_000).default(200_000),
   })
   .superRefine((c, ctx) => {
+    if (Boolean(c.LLM_BASE_URL) !== Boolean(c.LLM_MODEL)) {
+      ctx.addIssue({ code: 'custom', path: [c.LLM_BASE_URL ? 'LLM_MODEL' : 'LLM_BASE_URL'], message: 'LLM_BASE_URL and LLM_MODEL go together: set both or neither' });
+    }
     if (c.EMBEDDINGS_PROVIDER === 'openai') {
       for (const key of ['EMBEDDINGS_BASE_URL', 'EMBEDDINGS_MODEL'] as const) {
         if (!c[key]) {

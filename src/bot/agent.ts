@@ -1,0 +1,280 @@
+import { knownCommodities } from '../data/index.ts';
+import { withTransaction } from '../db/pool.ts';
+import type { Principal } from '../http/auth.ts';
+import type { ConversationEvents } from '../conversations/events.ts';
+import {
+  getConversation, insertEscalation, insertMessage, repliesTo, saveContext, setConversationFlags,
+} from '../conversations/store.ts';
+import type { Conversation, ConversationContext, Message } from '../conversations/types.ts';
+import { formatForSms } from './channel-format.ts';
+import { parseCommand } from './commands.ts';
+import { asksForMore, classify, isFollowUp, isGreeting, type Intent } from './intents.ts';
+import { isContentless, normalizeText } from './normalize.ts';
+import type { AgentDeps, SkillInput, SkillResult } from './skill.ts';
+import { extractSlots, type Slots } from './slots.ts';
+import { fill } from './templates.ts';
+import { expertCategory, knowledgeSkill } from './skills/knowledge.ts';
+import { priceSkill } from './skills/price.ts';
+import { laborSkill, supplySkill } from './skills/posts.ts';
+import { serviceSkill } from './skills/service.ts';
+import { programmeSkill } from './skills/programme.ts';
+import { canPublish, startPublish, stepPublish } from './skills/publish.ts';
+
+/** Longest message the agent reads; longer input is refused at the channel with this limit in the message. */
+export const MAX_MESSAGE_CHARS = 2000;
+/** SLA the farmer is told when a question goes to an expert (the escalation service refines it). */
+const EXPECTED_WAIT = '一般4个工作小时内答复';
+
+export interface InboundTurn {
+  conversationId: string;
+  text: string;
+  author?: 'farmer' | 'officer';
+  principal?: Principal;
+  /** the channel's id of this message: a resend is answered once */
+  channelMessageId?: string;
+}
+
+export interface TurnOutcome {
+  inbound: Message;
+  replies: Message[];
+  duplicate: boolean;
+  /** escalation (ticket) id per escalated reply id */
+  tickets: Record<string, string>;
+}
+
+interface Decision {
+  results: SkillResult[];
+  context: ConversationContext;
+  slots: Slots;
+  optOut?: boolean;
+  county?: string;
+}
+
+/**
+ * The agent: normalise → commands → guided exchanges → intent and slots → a skill → replies, every turn
+ * stored with its intent, slots, confidence and citations. Below the answer threshold, or when asked, the
+ * question goes to the expert team instead of a guess.
+ */
+export class Agent {
+  private marketsCache?: { at: number; markets: string[] };
+
+  constructor(private readonly deps: AgentDeps & { events: ConversationEvents }) {}
+
+  private now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  async handle(turn: InboundTurn): Promise<TurnOutcome> {
+    const { pool } = this.deps;
+    const conversation = await getConversation(pool, turn.conversationId);
+    if (!conversation) throw new Error(`conversation ${turn.conversationId} does not exist`);
+    const { message: inbound, duplicate } = await insertMessage(pool, {
+      conversationId: conversation.id,
+      author: turn.author ?? 'farmer',
+      authorId: turn.principal?.userId ?? null,
+      text: turn.text,
+      channelMessageId: turn.channelMessageId ?? null,
+    });
+    if (duplicate) {
+      return { inbound, replies: await repliesTo(pool, inbound.id), duplicate: true, tickets: {} };
+    }
+    this.deps.events.publish(inbound);
+    if (conversation.mode === 'expert') {
+      // An expert owns the conversation: the assistant stays silent and the expert sees the follow-up.
+      return { inbound, replies: [], duplicate: false, tickets: {} };
+    }
+    const decision = await this.decide(turn.text, conversation, turn.principal);
+    return this.store(conversation, inbound, decision);
+  }
+
+  private async store(conversation: Conversation, inbound: Message, d: Decision): Promise<TurnOutcome> {
+    const tickets: Record<string, string> = {};
+    const replies = await withTransaction(this.deps.pool, async (client) => {
+      const out: Message[] = [];
+      for (const r of d.results) {
+        let text = r.text;
+        if (conversation.channel === 'sms' && text) {
+          const sms = formatForSms(text, r.citations);
+          text = sms.text;
+          d.context.more = sms.more;
+        }
+        const { message } = await insertMessage(client, {
+          conversationId: conversation.id,
+          author: 'bot',
+          text,
+          intent: r.intent,
+          slots: d.slots as Record<string, unknown>,
+          confidence: Math.round(r.confidence * 1000) / 1000,
+          citations: r.citations ?? [],
+          quickReplies: r.quickReplies ?? [],
+          escalated: Boolean(r.escalate),
+          replyTo: inbound.id,
+        });
+        if (r.escalate) {
+          tickets[message.id] = await insertEscalation(client, {
+            conversationId: conversation.id,
+            messageId: message.id,
+            question: d.context.lastQuestion ?? inbound.text,
+            category: r.escalate.category,
+            county: d.slots.county ?? conversation.county,
+            commodity: d.slots.commodity,
+            reason: r.escalate.reason,
+            passages: r.escalate.passages,
+          });
+        }
+        out.push(message);
+      }
+      await saveContext(client, conversation.id, d.context, d.county ?? null);
+      if (d.optOut !== undefined) await setConversationFlags(client, conversation.id, { optedOut: d.optOut });
+      return out;
+    });
+    for (const m of replies) this.deps.events.publish(m);
+    return { inbound, replies, duplicate: false, tickets };
+  }
+
+  /** Decide the replies to one message; reads the database but writes nothing. */
+  async decide(raw: string, conversation: Conversation, principal?: Principal): Promise<Decision> {
+    const { templates } = this.deps;
+    const context: ConversationContext = structuredClone(conversation.context ?? {});
+    const text = normalizeText(raw);
+    const now = this.now();
+    const done = (results: SkillResult[], slots: Slots = {}, extra: Partial<Decision> = {}): Decision => {
+      const last = results[results.length - 1];
+      if (last && !['smalltalk', 'unknown', 'handoff'].includes(last.intent)) context.lastIntent = last.intent;
+      return { results, context, slots, county: slots.county, ...extra };
+    };
+    // A farmer who opted out and writes again is back in.
+    const optIn = conversation.optedOut ? { optOut: false } : {};
+
+    if (!text) return done([{ text: fill(templates, 'empty'), intent: 'unknown', confidence: 1 }], {}, optIn);
+    if (isContentless(text)) {
+      return done([{ text: fill(templates, 'contentless'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }], {}, optIn);
+    }
+    const slots = extractSlots(text, this.deps.lexicon, now, await this.markets());
+    const input: SkillInput = { text, slots, conversation, context, principal, now, deps: this.deps };
+
+    const command = parseCommand(text);
+    if (command) {
+      switch (command.kind) {
+        case 'help':
+          return done([{ text: fill(templates, 'help'), intent: 'smalltalk', confidence: 1, quickReplies: ['金乡大蒜今天啥价', '小麦条锈病咋防治', '转人工'] }]);
+        case 'unsubscribe':
+          return done([{ text: fill(templates, 'unsubscribed'), intent: 'smalltalk', confidence: 1 }], {}, { optOut: true });
+        case 'cancel':
+          context.pending = undefined;
+          context.clarify = undefined;
+          return done([{ text: fill(templates, 'cancelled'), intent: 'smalltalk', confidence: 1 }]);
+        case 'more': {
+          if (context.more) {
+            const more = context.more;
+            context.more = undefined;
+            return done([{ text: more, intent: (context.lastIntent as Intent) ?? 'agronomy', confidence: 1 }]);
+          }
+          if (context.pending || context.clarify) break; // "1" may answer a question in progress
+          return done([{ text: fill(templates, 'nothing_more'), intent: 'smalltalk', confidence: 1 }]);
+        }
+        case 'handoff':
+          return done([this.handoff(input)], slots);
+        case 'ask-for': {
+          if (!canPublish(input)) return done([{ text: fill(templates, 'officer_only', { what: '代问' }), intent: 'unknown', confidence: 1 }]);
+          if (!command.phone || !command.question) return done([{ text: fill(templates, 'ask_for_usage'), intent: 'unknown', confidence: 1 }]);
+          context.onBehalfOf = command.phone;
+          const inner = await this.decide(command.question, { ...conversation, context }, principal);
+          return { ...inner, results: inner.results.map((r) => ({ ...r })) };
+        }
+        case 'post':
+          if (!canPublish(input)) {
+            return done([{ text: fill(templates, 'officer_only', { what: '发布信息' }), intent: 'unknown', confidence: 1 }]);
+          }
+          return done([startPublish(input, command.what, command.rest)], slots);
+      }
+    }
+    if (context.pending) return done([await stepPublish(input)], slots);
+
+    if (context.clarify) {
+      const clarify = context.clarify;
+      context.clarify = undefined;
+      if (clarify.intent === 'handoff') {
+        context.lastQuestion = text;
+        return done([this.handoff(input)], slots);
+      }
+      const merged = { ...(clarify.slots as Slots), ...definedOnly(slots) };
+      if (merged[clarify.slot as keyof Slots]) {
+        return done([await this.run(clarify.intent as Intent, { ...input, slots: merged })], merged);
+      }
+    }
+
+    if (asksForMore(text) && context.lastQuestion) {
+      return done([await knowledgeSkill(input, (context.lastIntent as Intent) ?? 'agronomy', { more: true })], slots);
+    }
+    if (isFollowUp(text) && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service'].includes(context.lastIntent)) {
+      const merged = { ...(context.lastSlots as Slots), ...definedOnly(slots) };
+      if (merged.date && !slots.date) delete merged.date;
+      return done([await this.run(context.lastIntent as Intent, { ...input, slots: merged })], merged);
+    }
+
+    const greeting = isGreeting(text);
+    if (greeting) {
+      return done([{ text: fill(templates, greeting), intent: 'smalltalk', confidence: 1, quickReplies: greeting === 'greeting' ? ['帮助'] : [] }]);
+    }
+    let guess = classify(text, slots);
+    if (guess.certainty < 0.6 && this.deps.phraser) {
+      const llmIntent = await this.deps.phraser.classify(text);
+      if (llmIntent && llmIntent !== 'smalltalk' && llmIntent !== 'handoff') guess = { intent: llmIntent, certainty: 0.7 };
+    }
+    return done([await this.run(guess.intent, input)], slots);
+  }
+
+  private async run(intent: Intent, input: SkillInput): Promise<SkillResult> {
+    const result = await this.dispatch(intent, input);
+    if (!result.escalate) return result;
+    return {
+      ...result,
+      text: fill(this.deps.templates, 'escalated', { team: result.escalate.category, wait: EXPECTED_WAIT }),
+      quickReplies: [],
+    };
+  }
+
+  private dispatch(intent: Intent, input: SkillInput): Promise<SkillResult> {
+    switch (intent) {
+      case 'price': return priceSkill(input);
+      case 'labor': return laborSkill(input);
+      case 'supply': return supplySkill(input);
+      case 'service': return serviceSkill(input);
+      case 'programme': return programmeSkill(input);
+      case 'unknown':
+        return Promise.resolve({ text: fill(this.deps.templates, 'out_of_scope'), intent: 'unknown', confidence: 0.9 });
+      default: return knowledgeSkill(input, intent === 'policy' ? 'policy' : 'agronomy');
+    }
+  }
+
+  /** The farmer asked for a person: hand over the last question, or ask for it first. */
+  private handoff(input: SkillInput): SkillResult {
+    const question = input.context.lastQuestion;
+    if (!question) {
+      input.context.clarify = { intent: 'handoff', slot: 'question', slots: {}, question: '' };
+      return { text: fill(this.deps.templates, 'escalated_no_question'), intent: 'handoff', confidence: 1 };
+    }
+    const category = expertCategory((input.context.lastIntent as Intent) ?? 'agronomy', [], question);
+    return {
+      text: fill(this.deps.templates, 'escalated', { team: category, wait: EXPECTED_WAIT }),
+      intent: 'handoff',
+      confidence: 1,
+      escalate: { reason: 'farmer_asked', category, passages: [] },
+    };
+  }
+
+  /** Market names for slot filling, refreshed every minute (new markets arrive with price imports). */
+  private async markets(): Promise<string[]> {
+    const now = Date.now();
+    if (!this.marketsCache || now - this.marketsCache.at > 60_000) {
+      const series = await knownCommodities(this.deps.pool);
+      this.marketsCache = { at: now, markets: [...new Set(series.map((s) => s.market))] };
+    }
+    return this.marketsCache.markets;
+  }
+}
+
+function definedOnly(slots: Slots): Slots {
+  return Object.fromEntries(Object.entries(slots).filter(([, v]) => v !== undefined)) as Slots;
+}

@@ -1,0 +1,34 @@
+import type pg from 'pg';
+import type { Config } from '../config.ts';
+import type { Knowledge } from '../knowledge/index.ts';
+import type { ConversationEvents } from '../conversations/events.ts';
+import { Agent } from './agent.ts';
+import { loadSlotLexicon } from './lexicon.ts';
+import { LlmPhraser } from './llm.ts';
+import { loadTemplates } from './templates.ts';
+
+export { Agent, MAX_MESSAGE_CHARS, type InboundTurn, type TurnOutcome } from './agent.ts';
+
+/** The agent with its lexicon, templates and (when configured) the LLM phraser, all loaded once at start. */
+export async function createAgent(
+  config: Config,
+  deps: { pool: pg.Pool; knowledge: Knowledge; events: ConversationEvents; log?: (msg: string, err?: unknown) => void },
+): Promise<Agent> {
+  const [lexicon, templates] = await Promise.all([loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR)]);
+  const phraser =
+    config.LLM_BASE_URL && config.LLM_MODEL
+      ? await LlmPhraser.create(
+          { baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, apiKey: config.LLM_API_KEY, timeoutMs: config.LLM_TIMEOUT_MS, promptsDir: config.PROMPTS_DIR },
+          deps.log,
+        )
+      : undefined;
+  return new Agent({
+    pool: deps.pool,
+    knowledge: deps.knowledge,
+    events: deps.events,
+    lexicon,
+    templates,
+    answerThreshold: config.ANSWER_THRESHOLD,
+    phraser,
+  });
+}

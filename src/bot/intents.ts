@@ -1,0 +1,70 @@
+import type { Slots } from './slots.ts';
+
+export const INTENTS = [
+  'policy', 'agronomy', 'price', 'labor', 'supply', 'service', 'programme', 'smalltalk', 'handoff', 'unknown',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export interface IntentGuess {
+  intent: Intent;
+  /** how sure the rules are, 0..1 */
+  certainty: number;
+  /** for knowledge intents: categories to search */
+  categories?: string[];
+}
+
+const PRICE = /价|多少钱|多钱|几块|几毛|行情|报价|贵不贵|便宜|涨|跌/;
+const LABOR = /用工|招工|找活|活儿|干活|打工|零工|短工|务工|工钱|日结|招人|雇人|缺人|要人|工人|帮工|劳务/;
+const SUPPLY = /收购|求购|出售|供应|货源|谁收|谁要|哪里收|哪收|有人收|回收|卖给谁|哪里有卖|哪有卖|想买|要买|供求|批发/;
+const SERVICE = /缴费|交费|交电费|电费|水费|话费|挂号|提现|取钱|取款|快递|寄|代购|代买|网上卖|网店|电商|服务点|营业|几点开门|开门|办事|哪个信息社|信息社在哪|信息社在什么|最近的信息社|社在哪/;
+const PROGRAMME_FACT = /(多少|几个|几家|目标|任务|进度|完成|覆盖|下载量|下载|建设).*(益农信息社|信息社|站点|下载|app|APP)|(益农信息社|信息社|站点|app|APP).*(多少|几个|几家|目标|任务|进度|下载量|下载)/i;
+const PROGRAMME = /益农信息社|信息社|信息员|信息进村入户|六有|整市推进|运营商|运营主体|济宁礼飨|专家服务团队|12316|公益服务|便民服务|培训体验/;
+const POLICY = /补贴|政策|保险|贷款|确权|惠农|扶持|申报|申请|项目资金|农机购置|耕地地力|种粮|土地流转|承包/;
+const GREETING = /^(你好|您好|嗨|哈喽|hello|hi|在吗|在不在|有人吗|早上好|晚上好|中午好|喂)[啊呀吗么!！。.]*$/i;
+const THANKS = /^(谢谢|多谢|谢了|感谢|谢谢你|谢谢您|辛苦了|好的谢谢|好的|知道了|明白了|中|行|ok|okay|嗯|哦)[啊呀了!！。.]*$/i;
+const BYE = /^(再见|拜拜|bye|回头见)[!！。.]*$/i;
+const AGRI = /病|虫|药|肥|种|苗|叶|根|茎|果|花|收|播|浇|灌|产|养|喂|猪|牛|羊|鸡|鸭|鱼|虾|蟹|棚|地|田|草|土|芽|穗|粒|蒜|麦|玉米|豆|菜|瓜|藕|苹果|梨|桃|葡萄/;
+
+export function isGreeting(text: string): 'greeting' | 'thanks' | 'bye' | undefined {
+  const t = text.replace(/\s/g, '');
+  if (GREETING.test(t)) return 'greeting';
+  if (THANKS.test(t)) return 'thanks';
+  if (BYE.test(t)) return 'bye';
+  return undefined;
+}
+
+/** True when the text talks about farming at all (a word of the trade, a crop, a pest). */
+export function soundsAgricultural(text: string, slots: Slots): boolean {
+  return Boolean(slots.commodity) || AGRI.test(text);
+}
+
+/**
+ * Rules first: the farmer's words for prices, work, buying and selling, services and the programme are
+ * few and clear. What is left is a knowledge question (agronomy by default).
+ */
+export function classify(text: string, slots: Slots): IntentGuess {
+  if (isGreeting(text)) return { intent: 'smalltalk', certainty: 0.95 };
+  if (PROGRAMME_FACT.test(text) && !SERVICE.test(text)) return { intent: 'programme', certainty: 0.85 };
+  if (LABOR.test(text)) return { intent: 'labor', certainty: 0.85 };
+  if (SUPPLY.test(text) && !/网上卖|电商|网店/.test(text)) return { intent: 'supply', certainty: 0.8 };
+  if (PRICE.test(text) && (slots.commodity || /价格|行情|多少钱一斤|啥价/.test(text)) && !POLICY.test(text)) {
+    return { intent: 'price', certainty: slots.commodity ? 0.9 : 0.7 };
+  }
+  if (SERVICE.test(text)) return { intent: 'service', certainty: 0.8, categories: ['service', 'programme', 'faq'] };
+  if (POLICY.test(text)) return { intent: 'policy', certainty: 0.7, categories: ['policy', 'programme', 'service', 'faq'] };
+  if (PROGRAMME.test(text)) {
+    return { intent: 'programme', certainty: 0.6, categories: ['programme', 'service', 'training', 'faq'] };
+  }
+  return { intent: 'agronomy', certainty: 0.5 };
+}
+
+/** A short follow-up that only changes a slot ("那嘉祥县呢？", "昨天呢？", "玉米呢"). */
+export function isFollowUp(text: string): boolean {
+  const t = text.replace(/[\s？?。!！，,]/g, '');
+  return t.length <= 12 && /^(那|那么|还有|再问|再看看)?.{1,8}(呢|的呢|咋样|怎么样|如何)?$/.test(t) && /(呢|咋样|怎么样|如何)$|^那/.test(t);
+}
+
+/** "还有别的办法吗" and the like: more of the last knowledge answer. */
+export function asksForMore(text: string): boolean {
+  return /还有(别的|其他|其它|啥|什么)(办法|方法|法子|招|药|措施)?|别的办法|其他办法|换个办法|还有吗|还有呢/.test(text);
+}

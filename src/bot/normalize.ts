@@ -1,0 +1,28 @@
+import * as OpenCC from 'opencc-js';
+
+// Traditional (Taiwan/Hong Kong forms included) to simplified, as farmers on old phones sometimes type.
+const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+
+const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{FE0F}\u{200D}]/gu;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/g;
+
+/**
+ * A farmer's text as the agent reads it: full-width letters and digits to half-width (NFKC keeps Chinese
+ * punctuation meaningful), traditional to simplified, emoji and control characters dropped, spaces collapsed.
+ */
+export function normalizeText(text: string): string {
+  return toSimplified(
+    text
+      .normalize('NFKC')
+      .replace(CONTROL, '')
+      .replace(EMOJI, ' '),
+  )
+    .replace(/[ \t\u3000]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
+}
+
+/** True when nothing meaningful is left: only punctuation, symbols or spaces. */
+export function isContentless(text: string): boolean {
+  return !/[\p{Script=Han}\p{L}\p{N}]/u.test(text);
+}

@@ -1,0 +1,47 @@
+import type pg from 'pg';
+import type { Knowledge } from '../knowledge/index.ts';
+import type { Principal } from '../http/auth.ts';
+import type { Citation, Conversation, ConversationContext } from '../conversations/types.ts';
+import type { Intent } from './intents.ts';
+import type { SlotLexicon } from './lexicon.ts';
+import type { Slots } from './slots.ts';
+import type { Templates } from './templates.ts';
+import type { AnswerPhraser } from './llm.ts';
+
+export interface AgentDeps {
+  pool: pg.Pool;
+  knowledge: Knowledge;
+  lexicon: SlotLexicon;
+  templates: Templates;
+  /** Below this retrieval score a knowledge question goes to an expert. */
+  answerThreshold: number;
+  /** Optional LLM that phrases answers from passages (LLM_* settings). */
+  phraser?: AnswerPhraser;
+  clock?: () => Date;
+}
+
+export interface SkillInput {
+  text: string;
+  slots: Slots;
+  conversation: Conversation;
+  /** Working copy of the conversation's memory; skills update it and the agent saves it. */
+  context: ConversationContext;
+  principal?: Principal;
+  now: Date;
+  deps: AgentDeps;
+}
+
+export interface Escalation {
+  reason: 'low_confidence' | 'farmer_asked' | 'no_data';
+  category: string;
+  passages: { documentId: string; title: string; score: number; snippet: string }[];
+}
+
+export interface SkillResult {
+  text: string;
+  intent: Intent;
+  confidence: number;
+  citations?: Citation[];
+  quickReplies?: string[];
+  escalate?: Escalation;
+}

@@ -1,0 +1,90 @@
+import type { Category } from '../../knowledge/categories.ts';
+import type { SearchHit } from '../../knowledge/retriever.ts';
+import { answerFromPassage, citationOf } from '../compose.ts';
+import { soundsAgricultural, type Intent } from '../intents.ts';
+import { fill } from '../templates.ts';
+import type { SkillInput, SkillResult } from '../skill.ts';
+
+/** Expert categories for tickets, from the question's intent and the passages' categories. */
+export function expertCategory(intent: Intent, hits: SearchHit[], text: string): string {
+  if (intent === 'policy' || intent === 'programme' || intent === 'service') return '政策';
+  if (intent === 'price' || intent === 'supply' || intent === 'labor') return '市场';
+  if (/猪|牛|羊|鸡|鸭|鹅|兔|畜|禽/.test(text)) return /病|瘟|疫|拉稀|发烧|不吃|死/.test(text) ? '兽医' : '畜牧';
+  if (/鱼|虾|蟹|藕|塘|水产|鳖/.test(text)) return '水产';
+  if (/病|虫|药|螟|蚜|锈|霉|斑|枯|腐|草害|除草/.test(text)) return '植保';
+  if (/肥|土壤|盐碱|酸化|测土/.test(text)) return '土肥';
+  if (/机|播种机|收割|农机/.test(text)) return '农机';
+  if (/苹果|梨|桃|葡萄|枣|果树|樱桃|石榴/.test(text)) return '果树';
+  if (/蒜|椒|瓜|茄|番茄|西红柿|菜|棚|葱|姜/.test(text)) return '蔬菜';
+  if (/小麦|麦|玉米|大豆|豆|稻|高粱|谷子|红薯|花生/.test(text)) return '粮食作物';
+  const category = hits[0]?.category;
+  if (category === 'livestock') return '畜牧';
+  if (category === 'aquaculture') return '水产';
+  return '经济作物';
+}
+
+const INTENT_CATEGORIES: Partial<Record<Intent, Category[]>> = {
+  policy: ['policy', 'programme', 'service', 'faq'],
+  programme: ['programme', 'service', 'training', 'faq'],
+  service: ['service', 'programme', 'faq'],
+};
+
+/**
+ * Answer from the knowledge base: the best passage, trimmed to whole sentences, with its citation; or an
+ * honest handover when the best passage does not cover the question well enough.
+ */
+export async function knowledgeSkill(input: SkillInput, intent: Intent, opts: { more?: boolean } = {}): Promise<SkillResult> {
+  const { deps, context } = input;
+  const question = opts.more && context.lastQuestion ? context.lastQuestion : input.text;
+  const county = input.slots.county ?? input.conversation.county ?? undefined;
+  const categories = INTENT_CATEGORIES[intent];
+  let hits = await deps.knowledge.retriever.search(question, { limit: 6, county, categories });
+  if (categories && (hits[0]?.score ?? 0) < deps.answerThreshold) {
+    // The rules' guess of a category can be wrong: look everywhere before giving up.
+    const wider = await deps.knowledge.retriever.search(question, { limit: 6, county });
+    if ((wider[0]?.score ?? 0) > (hits[0]?.score ?? 0)) hits = wider;
+  }
+  const shown = new Set(opts.more ? (context.shownChunks ?? []) : []);
+  const fresh = hits.filter((h) => !shown.has(h.chunkId));
+  const best = fresh[0];
+  const confidence = best ? best.score : 0;
+  const passages = hits.slice(0, 3).map((h) => ({ documentId: h.documentId, title: h.title, score: h.score, snippet: h.snippet }));
+
+  if (opts.more) {
+    if (!best || confidence < deps.answerThreshold * 0.9) {
+      return { text: fill(deps.templates, 'nothing_more'), intent, confidence: 0.9, quickReplies: ['转人工'] };
+    }
+  } else if (!best || confidence < deps.answerThreshold) {
+    if (!soundsAgricultural(input.text, input.slots) && intent === 'agronomy') {
+      return { text: fill(deps.templates, 'out_of_scope'), intent: 'unknown', confidence: 1 - confidence, quickReplies: ['帮助'] };
+    }
+    context.lastQuestion = input.text;
+    return {
+      text: '',
+      intent,
+      confidence,
+      escalate: { reason: 'low_confidence', category: expertCategory(intent, hits, input.text), passages },
+    };
+  }
+
+  const chosen = best!;
+  let text = answerFromPassage(chosen);
+  const citations = [citationOf(chosen)];
+  if (deps.phraser) {
+    const phrased = await deps.phraser.phrase(question, fresh.slice(0, 3));
+    if (phrased === 'not_in_passages') {
+      context.lastQuestion = input.text;
+      return {
+        text: '', intent, confidence: Math.min(confidence, deps.answerThreshold - 0.01),
+        escalate: { reason: 'low_confidence', category: expertCategory(intent, hits, input.text), passages },
+      };
+    }
+    if (phrased) {
+      text = phrased.text;
+      citations.splice(0, citations.length, ...phrased.cited.map(citationOf));
+    }
+  }
+  context.lastQuestion = question;
+  context.shownChunks = [...shown, chosen.chunkId];
+  return { text, intent, confidence, citations, quickReplies: ['还有别的办法吗', '转人工'] };
+}

@@ -1,0 +1,60 @@
+import { extractDate } from './dates.ts';
+import type { SlotLexicon } from './lexicon.ts';
+
+export interface Slots {
+  commodity?: string;
+  /** the word the farmer used, when it names a variety (济麦22, 紫皮蒜) rather than the commodity itself */
+  variety?: string;
+  county?: string;
+  town?: string;
+  village?: string;
+  market?: string;
+  date?: string;
+  datePhrase?: string;
+  quantity?: string;
+  phone?: string;
+}
+
+const VILLAGE = /([\p{Script=Han}]{1,6}?村)(?![民委])/u;
+const QUANTITY = /(\d+(?:\.\d+)?)\s*(亩|斤|公斤|千克|吨|人|个人|棵|头|只|箱|袋|车)/;
+const PHONE = /(?<!\d)(1[3-9]\d{9})(?!\d)/;
+
+/** Slots found in a normalised text: the longest lexicon words win, each span used once. */
+export function extractSlots(text: string, lexicon: SlotLexicon, now: Date, markets: string[] = []): Slots {
+  const slots: Slots = {};
+  let rest = text;
+  for (const market of [...markets].sort((a, b) => b.length - a.length)) {
+    const short = market.replace(/(国际)?(农产品)?(批发|交易)?市场$/, '');
+    const hit = rest.includes(market) ? market : short.length >= 2 && rest.includes(short) ? short : undefined;
+    if (hit) {
+      slots.market = market;
+      rest = rest.replace(hit, ' ');
+      break;
+    }
+  }
+  for (const { word, kind } of lexicon.scanOrder) {
+    if (!rest.includes(word)) continue;
+    if (kind === 'county' && !slots.county) slots.county = lexicon.countyAliases.get(word);
+    else if (kind === 'town' && !slots.town) {
+      slots.town = word;
+      slots.county ??= lexicon.towns.get(word);
+    } else if (kind === 'commodity' && !slots.commodity) {
+      const canonical = lexicon.commodities.get(word)!;
+      slots.commodity = canonical;
+      if (word !== canonical && !word.includes(canonical) && /\d|[蒜麦]|品种/.test(word)) slots.variety = word;
+    } else continue;
+    rest = rest.replace(word, ' ');
+  }
+  const village = VILLAGE.exec(rest);
+  if (village && !/^(哪个|什么|啥|本|俺|我|这个|那个|各)/.test(village[1])) slots.village = village[1];
+  const date = extractDate(text, now);
+  if (date) {
+    slots.date = date.date;
+    slots.datePhrase = date.phrase;
+  }
+  const quantity = QUANTITY.exec(text);
+  if (quantity) slots.quantity = quantity[0];
+  const phone = PHONE.exec(text);
+  if (phone) slots.phone = phone[1];
+  return slots;
+}

@@ -1,0 +1,187 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { withTransaction, type Database, type Queryable } from '../db/pool.ts';
+import { recordStationProgress, upsertCountyTargets, validateCountyTargetRow } from './county-targets.ts';
+import { readCsvTable, type CsvRecord } from './csv.ts';
+import { DataError, type RejectedRow, type RowResult } from './errors.ts';
+import { chinaToday } from './fields.ts';
+import { insertLaborPosts, validateLaborRow } from './labor.ts';
+import { validatePriceRow } from './price-row.ts';
+import { upsertPrices } from './prices.ts';
+import { upsertServicePoints, validateServicePointRow } from './service-points.ts';
+import { insertSupplyPosts, validateSupplyRow } from './supply.ts';
+
+export interface TableSeedResult {
+  table: string;
+  /** The file, relative to the working directory (as it appears in rejections). */
+  file: string;
+  /** loaded: the table was empty and the file was read; not-empty and no-file: nothing done. */
+  status: 'loaded' | 'not-empty' | 'no-file' | 'failed';
+  loaded: number;
+  rejected: RejectedRow[];
+  /** Why the whole file failed (unreadable CSV, a missing column, a database error). */
+  error?: string;
+}
+
+type Loaded = { loaded: number; rejected: RejectedRow[] };
+
+interface TableSeed {
+  table: string;
+  file: string;
+  /** Every one of these must be in the header (any one of a group of aliases). */
+  columns: string[][];
+  load(q: Queryable, records: CsvRecord[], label: string, now: Date): Promise<Loaded>;
+}
+
+// Advisory lock namespace for seeding (the migrator uses 72_114_001): two instances starting together must
+// not both find a table empty and both fill it.
+const SEED_LOCK = 72_114_002;
+
+const TABLES: TableSeed[] = [
+  {
+    table: 'prices',
+    file: 'prices.csv',
+    columns: [['commodity'], ['market'], ['date', 'price_date'], ['low'], ['avg'], ['high'], ['unit']],
+    async load(q, records, label, now) {
+      const today = chinaToday(now);
+      const { rows, rejected } = checkRows(records, label, (v, line) => validatePriceRow(v, line, { today }));
+      const counts = await upsertPrices(q, rows);
+      return { loaded: counts.inserted + counts.updated, rejected };
+    },
+  },
+  {
+    table: 'labor_posts',
+    file: 'labor-posts.csv',
+    columns: [['kind'], ['county'], ['contact'], ['title', 'what', 'work']],
+    async load(q, records, label, now) {
+      const { rows, rejected } = checkRows(records, label, (v, line) => validateLaborRow(v, line, now));
+      return { loaded: await insertLaborPosts(q, rows), rejected };
+    },
+  },
+  {
+    table: 'supply_posts',
+    file: 'supply-posts.csv',
+    columns: [['kind'], ['commodity'], ['county'], ['contact']],
+    async load(q, records, label, now) {
+      const { rows, rejected } = checkRows(records, label, (v, line) => validateSupplyRow(v, line, now));
+      return { loaded: await insertSupplyPosts(q, rows), rejected };
+    },
+  },
+  {
+    table: 'service_points',
+    file: 'service-points.csv',
+    columns: [['id'], ['name'], ['county']],
+    async load(q, records, label) {
+      const { rows, rejected } = checkRows(records, label, validateServicePointRow);
+      return { loaded: await upsertServicePoints(q, rows), rejected };
+    },
+  },
+  {
+    table: 'county_targets',
+    file: 'county-targets.csv',
+    columns: [['county'], ['period'], ['villages'], ['stations_target'], ['app_downloads_target']],
+    async load(q, records, label) {
+      const { rows, rejected } = checkRows(records, label, validateCountyTargetRow);
+      return { loaded: await upsertCountyTargets(q, rows), rejected };
+    },
+  },
+  {
+    // Optional: no such file ships today; an administrator's reports can be dropped in here.
+    table: 'station_progress',
+    file: 'station-progress.csv',
+    columns: [['county'], ['as_of'], ['stations_built']],
+    async load(q, records, label, now) {
+      const rejected: RejectedRow[] = [];
+      let loaded = 0;
+      for (const r of records) {
+        const built = r.values.stations_built?.trim() ?? '';
+        try {
+          await recordStationProgress(
+            q,
+            { county: r.values.county ?? '', asOf: r.values.as_of ?? '', stationsBuilt: /^\d+$/.test(built) ? Number(built) : NaN },
+            { today: chinaToday(now) },
+          );
+          loaded++;
+        } catch (err) {
+          if (!(err instanceof DataError)) throw err;
+          rejected.push({ where: `${label}:${r.line}`, reason: err.message });
+        }
+      }
+      return { loaded, rejected };
+    },
+  },
+];
+
+/**
+ * Load each CSV of `<seedsDir>/data` into its table, but only while that table is empty (first start), so
+ * data entered or imported since is never overwritten. One transaction per table; a bad row is reported
+ * with file:line and its reason and skipped, and never stops the good ones.
+ */
+export async function seedStructuredData(
+  db: Database,
+  seedsDir: string,
+  opts: { now?: Date } = {},
+): Promise<TableSeedResult[]> {
+  const now = opts.now ?? new Date();
+  const results: TableSeedResult[] = [];
+  for (const spec of TABLES) {
+    const abs = path.join(seedsDir, 'data', spec.file);
+    const label = path.relative(process.cwd(), abs) || abs;
+    const result: TableSeedResult = { table: spec.table, file: label, status: 'loaded', loaded: 0, rejected: [] };
+    results.push(result);
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        result.status = 'failed';
+        result.error = `${label}: 读取失败：${(err as Error).message}`;
+      } else {
+        result.status = 'no-file';
+      }
+      continue;
+    }
+    try {
+      const csv = readCsvTable(text, label);
+      const missing = spec.columns.filter((group) => !group.some((c) => csv.header.includes(c)));
+      if (missing.length) {
+        throw new Error(`${label}: 表头缺少列 ${missing.map((g) => g.join('/')).join('、')}`);
+      }
+      await withTransaction(db.pool, async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SEED_LOCK, spec.table]);
+        // spec.table is one of the constants above, never input.
+        const { rows } = await client.query<{ filled: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${spec.table}) AS filled`);
+        if (rows[0].filled) {
+          result.status = 'not-empty';
+          return;
+        }
+        const { loaded, rejected } = await spec.load(client, csv.records, label, now);
+        result.loaded = loaded;
+        result.rejected = [...csv.rejected, ...rejected].sort((a, b) => lineOf(a) - lineOf(b));
+      });
+    } catch (err) {
+      result.status = 'failed';
+      result.error = (err as Error).message;
+    }
+  }
+  return results;
+}
+
+function checkRows<T>(
+  records: CsvRecord[],
+  label: string,
+  validate: (values: Record<string, string | undefined>, line: number) => RowResult<T>,
+): { rows: T[]; rejected: RejectedRow[] } {
+  const rows: T[] = [];
+  const rejected: RejectedRow[] = [];
+  for (const r of records) {
+    const result = validate(r.values, r.line);
+    if (result.ok) rows.push(result.row);
+    else rejected.push({ where: `${label}:${result.line}`, reason: result.reason });
+  }
+  return { rows, rejected };
+}
+
+function lineOf(r: RejectedRow): number {
+  return Number(r.where.slice(r.where.lastIndexOf(':') + 1));
+}
