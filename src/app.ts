@@ -10,15 +10,20 @@ import {
 import type { Config } from './config.ts';
 import type { Database } from './db/pool.ts';
 import type { Knowledge } from './knowledge/index.ts';
-import { adminTokenResolver, type TokenResolver } from './http/auth.ts';
+import type { Agent } from './bot/index.ts';
+import type { ConversationEvents } from './conversations/events.ts';
+import { staticTokenResolver, type TokenResolver } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kbRoutes } from './routes/kb.ts';
+import { messageRoutes } from './routes/messages.ts';
 
 export interface AppDeps {
   config: Config;
   db: Database;
   knowledge: Knowledge;
+  agent: Agent;
+  events: ConversationEvents;
 }
 
 declare module 'fastify' {
@@ -26,6 +31,8 @@ declare module 'fastify' {
     config: Config;
     db: Database;
     knowledge: Knowledge;
+    agent: Agent;
+    events: ConversationEvents;
     resolveToken: TokenResolver;
   }
 }
@@ -48,7 +55,9 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   app.decorate('config', deps.config);
   app.decorate('db', deps.db);
   app.decorate('knowledge', deps.knowledge);
-  app.decorate('resolveToken', adminTokenResolver(deps.config.ADMIN_TOKEN));
+  app.decorate('agent', deps.agent);
+  app.decorate('events', deps.events);
+  app.decorate('resolveToken', staticTokenResolver(deps.config));
   registerErrorHandling(app);
 
   await app.register(swagger, {
@@ -62,5 +71,6 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
 
   await app.register(healthRoutes);
   await app.register(kbRoutes);
+  await app.register(messageRoutes);
   return app;
 }

@@ -28,6 +28,11 @@ export const configSchema = z
       .min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`')
       .optional()
       .or(z.literal('').transform(() => undefined)),
+    INTEGRATION_TOKENS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
+      .pipe(z.array(z.string().min(16, 'each integration token must be at least 16 characters'))),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_ON_START: bool.default(true),
     SEEDS_DIR: z.string().min(1).default('./seeds'),

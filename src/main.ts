@@ -7,6 +7,9 @@ import { createKnowledge } from './knowledge/index.ts';
 import { EmbedderMismatchError } from './knowledge/embedding-column.ts';
 import { seedKnowledgeBase } from './knowledge/seed.ts';
 import { buildApp } from './app.ts';
+import { seedStructuredData } from './data/index.ts';
+import { ConversationEvents } from './conversations/events.ts';
+import { createAgent } from './bot/index.ts';
 
 dotenv.config({ quiet: true });
 
@@ -33,10 +36,20 @@ async function main(): Promise<void> {
       log.info({ ...report, errors: report.errors.length }, 'shipped knowledge ingested');
       for (const e of report.errors) log.warn(e, 'seed file skipped');
     }
+    for (const table of await seedStructuredData(db, config.SEEDS_DIR)) {
+      if (table.status === 'loaded' || table.status === 'failed') {
+        log.info({ table: table.table, status: table.status, loaded: table.loaded, rejected: table.rejected.length }, 'seed data');
+      }
+      for (const r of table.rejected) log.warn(r, 'seed row rejected');
+    }
   }
+  const events = new ConversationEvents();
+  const agent = await createAgent(config, {
+    pool: db.pool, knowledge, events, log: (msg, err) => log.warn({ err }, msg),
+  });
   if (!config.ADMIN_TOKEN) log.warn('ADMIN_TOKEN is not set: the admin API answers 401 to everyone');
 
-  const app = await buildApp({ config, db, knowledge }, { loggerInstance: log });
+  const app = await buildApp({ config, db, knowledge, agent, events }, { loggerInstance: log });
   await app.listen({ port: config.PORT, host: config.HOST });
   log.info({ seconds: +((performance.now() - started) / 1000).toFixed(1) }, '益农助手 ready');
 

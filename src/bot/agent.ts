@@ -81,10 +81,16 @@ export class Agent {
     this.deps.events.publish(inbound);
     if (conversation.mode === 'expert') {
       // An expert owns the conversation: the assistant stays silent and the expert sees the follow-up.
+      await this.deps.hooks?.onFollowUpToExpert?.(conversation, inbound);
       return { inbound, replies: [], duplicate: false, tickets: {} };
     }
     const decision = await this.decide(turn.text, conversation, turn.principal);
-    return this.store(conversation, inbound, decision);
+    const outcome = await this.store(conversation, inbound, decision);
+    const farmer = decision.context.onBehalfOf;
+    if (farmer && turn.author === 'officer' && outcome.replies.length) {
+      await this.deps.hooks?.onAnsweredForFarmer?.(farmer, outcome.replies, conversation);
+    }
+    return outcome;
   }
 
   private async store(conversation: Conversation, inbound: Message, d: Decision): Promise<TurnOutcome> {
@@ -111,16 +117,19 @@ export class Agent {
           replyTo: inbound.id,
         });
         if (r.escalate) {
-          tickets[message.id] = await insertEscalation(client, {
+          const question = d.context.lastQuestion ?? inbound.text;
+          const escalationId = await insertEscalation(client, {
             conversationId: conversation.id,
             messageId: message.id,
-            question: d.context.lastQuestion ?? inbound.text,
+            question,
             category: r.escalate.category,
             county: d.slots.county ?? conversation.county,
             commodity: d.slots.commodity,
             reason: r.escalate.reason,
             passages: r.escalate.passages,
           });
+          tickets[message.id] = escalationId;
+          await this.deps.hooks?.onEscalated?.(client, { escalationId, conversation, reply: message, question });
         }
         out.push(message);
       }
@@ -146,8 +155,8 @@ export class Agent {
     // A farmer who opted out and writes again is back in.
     const optIn = conversation.optedOut ? { optOut: false } : {};
 
-    if (!text) return done([{ text: fill(templates, 'empty'), intent: 'unknown', confidence: 1 }], {}, optIn);
-    if (isContentless(text)) {
+    if (!raw.trim()) return done([{ text: fill(templates, 'empty'), intent: 'unknown', confidence: 1 }], {}, optIn);
+    if (!text || isContentless(text)) {
       return done([{ text: fill(templates, 'contentless'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }], {}, optIn);
     }
     const slots = extractSlots(text, this.deps.lexicon, now, await this.markets());
@@ -198,9 +207,14 @@ export class Agent {
         context.lastQuestion = text;
         return done([this.handoff(input)], slots);
       }
+      // The answer fills the asked slot only when it is not a new question of another kind.
       const merged = { ...(clarify.slots as Slots), ...definedOnly(slots) };
-      if (merged[clarify.slot as keyof Slots]) {
-        return done([await this.run(clarify.intent as Intent, { ...input, slots: merged })], merged);
+      const filled = clarify.slot === 'place' ? Boolean(slots.county || slots.town || slots.village) : Boolean(merged[clarify.slot as keyof Slots]);
+      const guess = classify(text, slots);
+      const newQuestion = text.length > 10 && guess.intent !== clarify.intent && guess.certainty >= 0.8;
+      if (filled && !newQuestion) {
+        const answerInput = clarify.slot === 'place' ? { ...input, text: clarify.question, slots: merged } : { ...input, slots: merged };
+        return done([await this.run(clarify.intent as Intent, answerInput)], merged);
       }
     }
 

@@ -6,13 +6,22 @@ import { Agent } from './agent.ts';
 import { loadSlotLexicon } from './lexicon.ts';
 import { LlmPhraser } from './llm.ts';
 import { loadTemplates } from './templates.ts';
+import type { AgentHooks } from './skill.ts';
+
+export type { AgentHooks } from './skill.ts';
 
 export { Agent, MAX_MESSAGE_CHARS, type InboundTurn, type TurnOutcome } from './agent.ts';
 
 /** The agent with its lexicon, templates and (when configured) the LLM phraser, all loaded once at start. */
 export async function createAgent(
   config: Config,
-  deps: { pool: pg.Pool; knowledge: Knowledge; events: ConversationEvents; log?: (msg: string, err?: unknown) => void },
+  deps: {
+    pool: pg.Pool;
+    knowledge: Knowledge;
+    events: ConversationEvents;
+    hooks?: AgentHooks;
+    log?: (msg: string, err?: unknown) => void;
+  },
 ): Promise<Agent> {
   const [lexicon, templates] = await Promise.all([loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR)]);
   const phraser =
@@ -30,5 +39,6 @@ export async function createAgent(
     templates,
     answerThreshold: config.ANSWER_THRESHOLD,
     phraser,
+    hooks: deps.hooks,
   });
 }

@@ -27,8 +27,8 @@ export function extractSlots(text: string, lexicon: SlotLexicon, now: Date, mark
     const short = market.replace(/(国际)?(农产品)?(批发|交易)?市场$/, '');
     const hit = rest.includes(market) ? market : short.length >= 2 && rest.includes(short) ? short : undefined;
     if (hit) {
+      // the words stay for commodity and place scanning: "金乡大蒜" names both a market and a commodity
       slots.market = market;
-      rest = rest.replace(hit, ' ');
       break;
     }
   }

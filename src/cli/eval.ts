@@ -1,14 +1,20 @@
 /**
- * Retrieval evaluation: `npm run eval -- --pairs <file.jsonl> [--limit N] [--split]`.
- * In a throw-away in-memory database, ingest each pair's answer as a document with a neutral title,
- * ask each question, and report Recall@1, Recall@5, MRR and time per query.
+ * Evaluation on a JSONL file of {id?, question, answer} pairs, in a throw-away in-memory database:
+ *   npm run eval -- --pairs <file.jsonl>            retrieval: Recall@1, Recall@5, MRR, ms per query
+ *   npm run eval -- --pairs <file.jsonl> --agent    escalation: half the answers ingested, every question
+ *                                                   through the agent; answered-right vs escalated, and a
+ *                                                   threshold sweep to calibrate ANSWER_THRESHOLD
+ * Answers are ingested with neutral titles: the question must never be in the document meant to find it.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
-import { createKnowledge } from '../knowledge/index.ts';
+import { createKnowledge, type Knowledge } from '../knowledge/index.ts';
+import { ConversationEvents } from '../conversations/events.ts';
+import { createAgent } from '../bot/index.ts';
+import type { Conversation } from '../conversations/types.ts';
 
 interface Pair {
   id: string;
@@ -20,11 +26,12 @@ const { values } = parseArgs({
   options: {
     pairs: { type: 'string' },
     limit: { type: 'string' },
+    agent: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
 });
 if (!values.pairs) {
-  console.error('用法: npm run eval -- --pairs <file.jsonl> [--limit N] [--verbose]');
+  console.error('用法: npm run eval -- --pairs <file.jsonl> [--agent] [--limit N] [--verbose]');
   process.exit(2);
 }
 
@@ -40,26 +47,27 @@ const pairs: Pair[] = (await readFile(values.pairs, 'utf8'))
 
 const config = loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent' });
 const db = await openDatabase({ dataDir: 'memory://' });
-try {
-  await migrate(db);
-  const kb = await createKnowledge(config, db);
-  const t0 = performance.now();
-  const docIds = new Map<string, string>();
-  for (const [i, p] of pairs.entries()) {
-    // A neutral title: the question must never be in the document it is meant to find.
-    const r = await kb.store.upsert({
-      sourceKey: `eval:${p.id}`,
-      title: `资料 ${i + 1}`,
-      category: 'faq',
-      format: 'markdown',
-      content: p.answer,
-    });
-    docIds.set(p.id, r.id);
+
+async function ingest(kb: Knowledge, subset: Pair[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const [i, p] of subset.entries()) {
+    const r = await kb.store.upsert({ sourceKey: `eval:${p.id}`, title: `资料 ${i + 1}`, category: 'faq', format: 'markdown', content: p.answer });
+    ids.set(p.id, r.id);
   }
+  return ids;
+}
+
+function percentiles(times: number[]) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => +sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
+  return { mean: +(sorted.reduce((a, b) => a + b, 0) / sorted.length).toFixed(1), p50: at(0.5), p95: at(0.95) };
+}
+
+async function retrievalEval(kb: Knowledge) {
+  const t0 = performance.now();
+  const docIds = await ingest(kb, pairs);
   const ingestMs = performance.now() - t0;
-  let r1 = 0;
-  let r5 = 0;
-  let mrr = 0;
+  let r1 = 0, r5 = 0, mrr = 0;
   const times: number[] = [];
   for (const p of pairs) {
     const t = performance.now();
@@ -69,29 +77,62 @@ try {
     if (rank === 1) r1++;
     if (rank >= 1 && rank <= 5) r5++;
     if (rank >= 1) mrr += 1 / rank;
-    if (values.verbose && rank !== 1) {
-      console.log(`✗ ${p.id} rank=${rank || '-'} ${p.question.slice(0, 40)} | top: ${hits[0]?.content.slice(0, 40)}`);
+    if (values.verbose && rank !== 1) console.log(`✗ ${p.id} rank=${rank || '-'} ${p.question.slice(0, 40)}`);
+  }
+  const n = pairs.length;
+  return {
+    mode: 'retrieval', pairs: n, embedder: kb.embedder.id,
+    recallAt1: +(r1 / n).toFixed(3), recallAt5: +(r5 / n).toFixed(3), mrr: +(mrr / n).toFixed(3),
+    msPerQuery: percentiles(times), ingestSeconds: +(ingestMs / 1000).toFixed(1), engine: db.engine,
+  };
+}
+
+async function agentEval(kb: Knowledge) {
+  // Split by position parity: even pairs are ingested, odd ones are not.
+  const known = pairs.filter((_, i) => i % 2 === 0);
+  const unknown = pairs.filter((_, i) => i % 2 === 1);
+  const docIds = await ingest(kb, known);
+  const agent = await createAgent(config, { pool: db.pool, knowledge: kb, events: new ConversationEvents() });
+  const conversation: Conversation = { id: 'eval', channel: 'api', farmerPhone: '13800000000', webId: null, county: null, context: {}, mode: 'bot', optedOut: false };
+  const times: number[] = [];
+  let answeredRight = 0, escalatedKnown = 0, escalatedUnknown = 0;
+  const scores: { known: boolean; right: boolean; score: number }[] = [];
+  for (const p of [...known, ...unknown]) {
+    const isKnown = docIds.has(p.id);
+    const t = performance.now();
+    const d = await agent.decide(p.question, conversation);
+    times.push(performance.now() - t);
+    const r = d.results[0];
+    const escalated = Boolean(r.escalate) || r.intent === 'unknown';
+    const right = r.citations?.[0]?.documentId === docIds.get(p.id);
+    if (isKnown && !escalated && right) answeredRight++;
+    if (isKnown && escalated) escalatedKnown++;
+    if (!isKnown && escalated) escalatedUnknown++;
+    const [top] = await kb.retriever.search(p.question, { limit: 1 });
+    scores.push({ known: isKnown, right: top?.documentId === docIds.get(p.id), score: top?.score ?? 0 });
+    if (values.verbose && (isKnown ? !right || escalated : !escalated)) {
+      console.log(`${isKnown ? 'known  ' : 'unknown'} ${escalated ? 'ESC' : 'ANS'} ${r.confidence.toFixed(3)} ${p.question.slice(0, 36)}`);
     }
   }
-  times.sort((a, b) => a - b);
-  const n = pairs.length;
-  const pct = (q: number) => times[Math.min(n - 1, Math.floor(q * n))].toFixed(1);
-  console.log(
-    JSON.stringify(
-      {
-        pairs: n,
-        embedder: kb.embedder.id,
-        recallAt1: +(r1 / n).toFixed(3),
-        recallAt5: +(r5 / n).toFixed(3),
-        mrr: +(mrr / n).toFixed(3),
-        msPerQuery: { mean: +(times.reduce((a, b) => a + b, 0) / n).toFixed(1), p50: +pct(0.5), p95: +pct(0.95) },
-        ingestSeconds: +(ingestMs / 1000).toFixed(1),
-        engine: db.engine,
-      },
-      null,
-      2,
-    ),
-  );
+  const sweep = [];
+  for (let t = 0.3; t <= 0.701; t += 0.025) {
+    const ans = scores.filter((s) => s.known && s.right && s.score >= t).length / known.length;
+    const esc = scores.filter((s) => !s.known && s.score < t).length / unknown.length;
+    sweep.push({ threshold: +t.toFixed(3), answeredRight: +ans.toFixed(3), escalatedUnknown: +esc.toFixed(3) });
+  }
+  return {
+    mode: 'agent', threshold: config.ANSWER_THRESHOLD, ingested: known.length, notIngested: unknown.length,
+    answeredWithRightCitation: +(answeredRight / known.length).toFixed(3),
+    escalatedAlthoughIngested: +(escalatedKnown / known.length).toFixed(3),
+    escalatedNotIngested: +(escalatedUnknown / unknown.length).toFixed(3),
+    msPerQuestion: percentiles(times), sweep,
+  };
+}
+
+try {
+  await migrate(db);
+  const kb = await createKnowledge(config, db);
+  console.log(JSON.stringify(values.agent ? await agentEval(kb) : await retrievalEval(kb), null, 2));
 } finally {
   await db.close();
 }

@@ -32,8 +32,13 @@ function sameSecret(a: string, b: string): boolean {
 /** Resolve the caller from the bearer token; `undefined` when there is none. */
 export type TokenResolver = (token: string) => Promise<Principal | undefined>;
 
-export function adminTokenResolver(adminToken: string | undefined): TokenResolver {
-  return async (token) => (adminToken && sameSecret(token, adminToken) ? { role: 'admin', name: 'admin-token' } : undefined);
+/** ADMIN_TOKEN (admin role) and INTEGRATION_TOKENS (integration role) from the configuration. */
+export function staticTokenResolver(config: { ADMIN_TOKEN?: string; INTEGRATION_TOKENS: string[] }): TokenResolver {
+  return async (token) => {
+    if (config.ADMIN_TOKEN && sameSecret(token, config.ADMIN_TOKEN)) return { role: 'admin', name: 'admin-token' };
+    const i = config.INTEGRATION_TOKENS.findIndex((t) => sameSecret(token, t));
+    return i >= 0 ? { role: 'integration', name: `integration-${i + 1}` } : undefined;
+  };
 }
 
 /** An onRequest hook (before the body is read or validated) that lets through only the given roles. */

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { DataError } from '../data/errors.ts';
+import { DocumentError } from '../knowledge/documents.ts';
 
 /** An error the caller can act on: becomes `{"error": {"code", "message"}}` with its 4xx status. */
 export class HttpError extends Error {
@@ -27,6 +29,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof HttpError) {
       return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message } });
+    }
+    if (err instanceof DataError || err instanceof DocumentError) {
+      return reply.status(400).send({ error: { code: err.code, message: err.message } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => {

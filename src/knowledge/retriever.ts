@@ -29,7 +29,7 @@ export interface SearchHit {
   reviewed: boolean;
   /** 0..1, higher is better: how much of the question the passage covers, blended with vector similarity. */
   score: number;
-  signals: { cosine: number; coverage: number; bigramCoverage: number; bm25: number };
+  signals: { cosine: number; coverage: number; bigramCoverage: number; headingCoverage: number; bm25: number };
 }
 
 export interface RetrieverDeps {
@@ -91,6 +91,7 @@ export class HybridRetriever {
         length: row.token_count,
         averageLength: avgLength,
         text: normalizeForSearch([row.title, ...row.heading_path, row.content].join('\n')),
+        headings: normalizeForSearch([row.title, ...row.heading_path].join('\n')),
         cosine: Number(row.cosine),
       });
       return { row, signals };
@@ -120,6 +121,7 @@ export class HybridRetriever {
           cosine: round(signals.cosine),
           coverage: round(signals.coverage),
           bigramCoverage: round(signals.bigramCoverage),
+          headingCoverage: round(signals.headingCoverage),
           bm25: round(signals.bm25),
         },
       });
@@ -143,7 +145,7 @@ export class HybridRetriever {
     const total = frequencies.get('') ?? 0;
     const idf = new Map(distinct.map((t) => [t, blendedIdf(this.deps.tokenizer.idf(t), frequencies.get(t), total)]));
     const bigrams = new Map<string, number>();
-    for (const run of normalizeForSearch(query).match(/\p{Script=Han}+/gu) ?? []) {
+    for (const run of this.deps.tokenizer.standardize(query).match(/\p{Script=Han}+/gu) ?? []) {
       for (let i = 0; i + 1 < run.length; i++) {
         const g = run.slice(i, i + 2);
         if (!this.deps.tokenizer.isStopword(g)) bigrams.set(g, this.deps.tokenizer.idf(g));

@@ -11,6 +11,8 @@ export interface CandidateFeatures {
   averageLength: number;
   /** Normalised passage text (title, headings, content), for bigram matching. */
   text: string;
+  /** Normalised title and heading path: a question's word in a heading says what the passage is about. */
+  headings: string;
   cosine: number;
 }
 
@@ -19,6 +21,7 @@ export interface CandidateSignals {
   cosine: number;
   coverage: number;
   bigramCoverage: number;
+  headingCoverage: number;
   bm25: number;
 }
 
@@ -26,7 +29,7 @@ const K1 = 1.2;
 const B = 0.75;
 
 // Weights tuned with `npm run eval` on the agri-qa dev set (see README, "Retrieval quality").
-export const WEIGHTS = { coverage: 0.3, bigramCoverage: 0.3, cosine: 0.4, bm25: 0.005 };
+export const WEIGHTS = { coverage: 0.3, bigramCoverage: 0.3, cosine: 0.4, bm25: 0.005, headingCoverage: 0.15 };
 
 /**
  * Signals a person can read: the share of the question's specific words (IDF-weighted) the passage
@@ -36,10 +39,12 @@ export const WEIGHTS = { coverage: 0.3, bigramCoverage: 0.3, cosine: 0.4, bm25: 
 export function scoreCandidate(q: QueryTerms, c: CandidateFeatures): CandidateSignals {
   let total = 0;
   let covered = 0;
+  let inHeadings = 0;
   let bm25 = 0;
   for (const term of q.distinct) {
     const idf = q.idf.get(term) ?? 0;
     total += idf;
+    if (c.headings.includes(term)) inHeadings += idf;
     const tf = c.termFrequencies.get(term) ?? 0;
     if (tf > 0) {
       covered += idf;
@@ -53,9 +58,11 @@ export function scoreCandidate(q: QueryTerms, c: CandidateFeatures): CandidateSi
     if (c.text.includes(gram)) bigramCovered += idf;
   }
   const coverage = total ? covered / total : 0;
+  const headingCoverage = total ? inHeadings / total : 0;
   const bigramCoverage = bigramTotal ? bigramCovered / bigramTotal : coverage;
   const cosine = Math.max(0, c.cosine);
   const score =
-    WEIGHTS.coverage * coverage + WEIGHTS.bigramCoverage * bigramCoverage + WEIGHTS.cosine * cosine + WEIGHTS.bm25 * bm25;
-  return { score: Math.min(1, score), cosine, coverage, bigramCoverage, bm25 };
+    WEIGHTS.coverage * coverage + WEIGHTS.bigramCoverage * bigramCoverage + WEIGHTS.cosine * cosine + WEIGHTS.bm25 * bm25 +
+    WEIGHTS.headingCoverage * headingCoverage;
+  return { score: Math.min(1, score), cosine, coverage, bigramCoverage, headingCoverage, bm25 };
 }

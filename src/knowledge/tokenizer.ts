@@ -13,6 +13,7 @@ const BUILTIN_STOPWORDS = [
   '什么', '怎么', '怎样', '如何', '为什么', '多少', '哪些', '哪里', '是否', '请问', '一下', '一个', '这个', '那个',
   '我', '我们', '你', '你们', '他', '她', '它', '他们', '有', '没有', '要', '会', '能', '可以', '应该', '需要',
   '简述', '试述', '论述', '说明', '简要', '分析', '请', '谈谈', '主要', '哪几种', '几种', '有何', '有哪些',
+  '回事', '怎么办', '怎么样', '什么样', '咋样', '行不行', '知道', '一下子', '问问', '想问',
 ];
 
 export interface TokenizerOptions {
@@ -34,11 +35,15 @@ export class ChineseTokenizer {
     private readonly stopwords: Set<string>,
     /** Domain words from the user dictionary: weighted as rare words whatever the general corpus says. */
     private readonly domainWords: Set<string>,
+    /** Colloquial phrases (咋防 → 怎么防), replaced in the text before segmentation. */
+    private readonly colloquial: RegExp | null,
+    private readonly colloquialMap: Map<string, string>,
   ) {}
 
   static async load(opts: TokenizerOptions = {}): Promise<ChineseTokenizer> {
     const jieba = Jieba.withDict(dict);
     const synonyms = new Map<string, string>();
+    const colloquialMap = new Map<string, string>();
     const stopwords = new Set(BUILTIN_STOPWORDS);
     const domainWords = new Set<string>();
     if (opts.lexiconDir) {
@@ -54,7 +59,14 @@ export class ChineseTokenizer {
           for (const [word] of entries) domainWords.add(word);
           const normalized = entries.map(([w, f, t]) => [w, f ?? '20000', t ?? 'n'].join(' ')).join('\n');
           jieba.loadDict(Buffer.from(normalized));
-        } else if (file === 'colloquial.tsv' || file === 'commodities.tsv' || file === 'synonyms.tsv') {
+        } else if (file === 'colloquial.tsv') {
+          // Phrases, not words: loaded into jieba they would change how the words around them split
+          // ("咋防治" → 咋防/治), so they are replaced in the text instead.
+          for (const l of lines(text)) {
+            const [from, to] = l.split('\t');
+            if (from && to && from !== to) colloquialMap.set(from, to);
+          }
+        } else if (file === 'commodities.tsv' || file === 'synonyms.tsv') {
           for (const l of lines(text)) {
             const [from, to] = l.split('\t');
             if (from && to && from !== to && !synonyms.has(from)) synonyms.set(from, to);
@@ -66,13 +78,15 @@ export class ChineseTokenizer {
       if (extra) jieba.loadDict(Buffer.from(extra));
     }
     const { table, median } = parseIdf(Buffer.from(idfDict).toString('utf8'));
-    return new ChineseTokenizer(jieba, table, median, synonyms, stopwords, domainWords);
+    const phrases = [...colloquialMap.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    const colloquial = phrases.length ? new RegExp(phrases.join('|'), 'g') : null;
+    return new ChineseTokenizer(jieba, table, median, synonyms, stopwords, domainWords, colloquial, colloquialMap);
   }
 
   /** Search tokens in text order (repeats kept, so term frequency survives). */
   tokens(text: string): string[] {
     const out: string[] = [];
-    for (const raw of this.jieba.cutForSearch(normalizeForSearch(text), true)) {
+    for (const raw of this.jieba.cutForSearch(this.standardize(text), true)) {
       const w = raw.trim();
       if (!w || !MEANINGFUL.test(w)) continue;
       const folded = this.synonyms.get(w) ?? w;
@@ -80,6 +94,12 @@ export class ChineseTokenizer {
       out.push(folded);
     }
     return out;
+  }
+
+  /** Normalised, with colloquial phrases in their standard form (俺家麦子咋整 → 我家麦子怎么办). */
+  standardize(text: string): string {
+    const t = normalizeForSearch(text);
+    return this.colloquial ? t.replace(this.colloquial, (m) => this.colloquialMap.get(m) ?? m) : t;
   }
 
   /** Plain (non-search-mode) segmentation, for slot extraction. */
@@ -108,6 +128,10 @@ export class ChineseTokenizer {
 /** Full-width to half-width, compatibility forms folded (NFKC), Latin lower-cased. */
 export function normalizeForSearch(text: string): string {
   return text.normalize('NFKC').toLowerCase();
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function lines(text: string): string[] {

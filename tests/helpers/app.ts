@@ -4,6 +4,10 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/pool.ts';
 import { createKnowledge, type Knowledge } from '../../src/knowledge/index.ts';
 import { createTestDatabase } from './database.ts';
+import { seedStructuredData } from '../../src/data/index.ts';
+import { ConversationEvents } from '../../src/conversations/events.ts';
+import { createAgent, type Agent } from '../../src/bot/index.ts';
+import { seedKnowledgeBase } from '../../src/knowledge/seed.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const adminAuth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -12,6 +16,8 @@ export interface TestContext {
   app: FastifyInstance;
   db: Database;
   knowledge: Knowledge;
+  agent: Agent;
+  events: ConversationEvents;
   config: Config;
   close(): Promise<void>;
 }
@@ -20,17 +26,31 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ ADMIN_TOKEN, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...overrides });
 }
 
-/** The real app on a fresh database, driven with `inject`. */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestContext> {
+/**
+ * The real app on a fresh database, driven with `inject`. With `seed`, the shipped knowledge and data are
+ * loaded as on a first start.
+ */
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  opts: { seed?: boolean } = {},
+): Promise<TestContext> {
   const config = testConfig(overrides);
   const db = await createTestDatabase();
   const knowledge = await createKnowledge(config, db);
-  const app = await buildApp({ config, db, knowledge });
+  if (opts.seed) {
+    await seedKnowledgeBase(db, knowledge, config.SEEDS_DIR);
+    await seedStructuredData(db, config.SEEDS_DIR);
+  }
+  const events = new ConversationEvents();
+  const agent = await createAgent(config, { pool: db.pool, knowledge, events });
+  const app = await buildApp({ config, db, knowledge, agent, events });
   await app.ready();
   return {
     app,
     db,
     knowledge,
+    agent,
+    events,
     config,
     async close() {
       await app.close();

@@ -14,7 +14,7 @@ function money(n: number): string {
 }
 
 function describe(p: PriceRow): string {
-  return `${p.market}${p.variety ? ` ${p.variety}` : ''}`;
+  return `${p.market} ${p.commodity}${p.variety ? `（${p.variety}）` : ''}`;
 }
 
 /** Prices come only from the dated prices table: every number in the reply is a number in a row. */
@@ -49,7 +49,7 @@ export async function priceSkill(input: SkillInput): Promise<SkillResult> {
     lines.push(fill(deps.templates, 'price_missing_day', { day: dayLabel(wanted, today), date: dayLabel(price.date, today) }));
   }
   lines.push(
-    `${dayLabel(price.date, today)} ${describe(price)}${price.commodity}：均价${money(price.avg)}${price.unit}` +
+    `${dayLabel(price.date, today)} ${describe(price)}：均价${money(price.avg)}${price.unit}` +
       `（最低${money(price.low)}，最高${money(price.high)}）。`,
   );
   if (weekBefore && change) {

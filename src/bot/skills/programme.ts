@@ -2,6 +2,11 @@ import { countyProgress, countyTargets } from '../../data/index.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 
+/** Download counts as the plan writes them: 23000 → 2.3万. */
+function wan(n: number): string {
+  return n >= 10000 ? `${+(n / 10000).toFixed(2)}万` : `${n}`;
+}
+
 function periodLabel(p: string): string {
   const m = /^(\d{4})(H([12]))?$/.exec(p);
   if (!m) return p;
@@ -28,7 +33,7 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
   if (slots.county) {
     const c = all[0];
     const periods = c.periods.map((p) => `${periodLabel(p.period)}${p.stationsTarget}个`).join('，');
-    const downloads = c.periods.map((p) => `${periodLabel(p.period)}${p.appDownloadsTarget}万`).join('，');
+    const downloads = c.periods.map((p) => `${periodLabel(p.period)}${wan(p.appDownloadsTarget)}`).join('，');
     const body =
       `${c.county}有${c.villages}个行政村，按计划共建益农信息社${c.totalStations}个（${periods}）。` +
       `手机APP下载目标：${downloads}。`;

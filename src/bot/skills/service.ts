@@ -15,6 +15,8 @@ export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
   const place = slots.village ?? slots.town ?? slots.county;
   const how = await knowledgeSkill(input, 'service');
   if (!place) {
+    // Ask where, once: the next answer ("俺是羊山镇的") fills the place and this question is answered.
+    input.context.clarify = { intent: 'service', slot: 'place', slots: { ...slots }, question: input.text };
     if (how.escalate) {
       return { text: fill(deps.templates, 'service_where'), intent: 'service', confidence: 0.8, quickReplies: ['帮助'] };
     }

@@ -1,6 +1,5 @@
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
 import type { ChineseTokenizer } from '../tokenizer.ts';
-import { normalizeForSearch } from '../tokenizer.ts';
 
 export interface OfflineEmbeddingsParams extends EmbeddingsParams {
   tokenizer: ChineseTokenizer;
@@ -51,7 +50,7 @@ export class OfflineHashEmbeddings extends Embeddings {
       else features.set(key, [1, weight]);
     };
     for (const word of this.tokenizer.tokens(text)) add(`w:${word}`, this.tokenizer.idf(word));
-    for (const run of normalizeForSearch(text).match(HAN_RUN) ?? []) {
+    for (const run of this.tokenizer.standardize(text).match(HAN_RUN) ?? []) {
       for (let i = 0; i + 1 < run.length; i++) {
         const gram = run.slice(i, i + 2);
         if (this.tokenizer.isStopword(gram)) continue;
