@@ -12,6 +12,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs', 'scripts/**/*.js'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', console: 'readonly', localStorage: 'readonly' } },
   },

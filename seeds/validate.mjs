@@ -40,7 +40,7 @@ for (const file of walk(join(root, 'knowledge')).filter((f) => f.endsWith('.md')
 for (const file of walk(join(root, 'faq')).filter((f) => f.endsWith('.jsonl'))) {
   lines(file).forEach((line, i) => {
     let o;
-    try { o = JSON.parse(line); } catch (e) { fail(file, `line ${i + 1} is not JSON`); return; }
+    try { o = JSON.parse(line); } catch { fail(file, `line ${i + 1} is not JSON`); return; }
     for (const k of ['question', 'answer', 'category', 'source']) if (typeof o[k] !== 'string' || !o[k].trim()) fail(file, `line ${i + 1}: missing ${k}`);
     if (!CATEGORIES.has(o.category)) fail(file, `line ${i + 1}: bad category ${o.category}`);
     const n = [...(o.answer ?? '')].length;

@@ -3,7 +3,11 @@ import * as OpenCC from 'opencc-js';
 // Traditional (Taiwan/Hong Kong forms included) to simplified, as farmers on old phones sometimes type.
 const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
+// Emoji, skin tones, variation selectors and joiners are removed one code point at a time (no sequences
+// are needed: everything matched is dropped).
+// eslint-disable-next-line no-misleading-character-class
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{FE0F}\u{200D}]/gu;
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/g;
 
 /**
