@@ -68,11 +68,13 @@ export class Agent {
     const { pool } = this.deps;
     const conversation = await getConversation(pool, turn.conversationId);
     if (!conversation) throw new Error(`conversation ${turn.conversationId} does not exist`);
+    // PostgreSQL text cannot hold NUL: garbage from a broken client is stored without it.
+    const text = turn.text.replace(/\u0000/g, '');
     const { message: inbound, duplicate } = await insertMessage(pool, {
       conversationId: conversation.id,
       author: turn.author ?? 'farmer',
       authorId: turn.principal?.userId ?? null,
-      text: turn.text,
+      text,
       channelMessageId: turn.channelMessageId ?? null,
     });
     if (duplicate) {
@@ -84,7 +86,7 @@ export class Agent {
       await this.deps.hooks?.onFollowUpToExpert?.(conversation, inbound);
       return { inbound, replies: [], duplicate: false, tickets: {} };
     }
-    const decision = await this.decide(turn.text, conversation, turn.principal);
+    const decision = await this.decide(text, conversation, turn.principal);
     const outcome = await this.store(conversation, inbound, decision);
     const farmer = decision.context.onBehalfOf;
     if (farmer && turn.author === 'officer' && outcome.replies.length) {
@@ -224,6 +226,12 @@ export class Agent {
     if (isFollowUp(text) && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service'].includes(context.lastIntent)) {
       const merged = { ...(context.lastSlots as Slots), ...definedOnly(slots) };
       if (merged.date && !slots.date) delete merged.date;
+      // A new place replaces the old one and its market ("那嘉祥县呢？" after a Jinxiang price).
+      if (slots.county || slots.town) {
+        if (!slots.market) delete merged.market;
+        if (!slots.town) delete merged.town;
+        if (!slots.village) delete merged.village;
+      }
       return done([await this.run(context.lastIntent as Intent, { ...input, slots: merged })], merged);
     }
 

@@ -20,6 +20,8 @@ export async function createAgent(
     knowledge: Knowledge;
     events: ConversationEvents;
     hooks?: AgentHooks;
+    /** fixed time for tests and evaluations; default the real clock */
+    clock?: () => Date;
     log?: (msg: string, err?: unknown) => void;
   },
 ): Promise<Agent> {
@@ -40,5 +42,6 @@ export async function createAgent(
     answerThreshold: config.ANSWER_THRESHOLD,
     phraser,
     hooks: deps.hooks,
+    clock: deps.clock,
   });
 }

@@ -8,9 +8,11 @@ export function documentBody(maxChars: number) {
     title: z.string().trim().min(1, '标题不能为空').max(TITLE_MAX, `标题最多 ${TITLE_MAX} 个字`),
     content: z
       .string()
+      .transform((s) => s.replace(/\u0000/g, ''))
+      .pipe(z.string()
       .trim()
       .min(1, '内容不能为空')
-      .max(maxChars, `内容最多 ${maxChars} 个字符，请拆成几篇文档`),
+      .max(maxChars, `内容最多 ${maxChars} 个字符，请拆成几篇文档`)),
     category: z.enum(CATEGORIES, { error: `分类应为 ${CATEGORIES.join(', ')} 之一` }),
     source: z.string().trim().max(500).optional(),
     county: z.string().trim().min(1).max(50).optional(),

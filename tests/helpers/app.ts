@@ -22,6 +22,9 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+/** The day the shipped demo data was written for: tests pin the clock so prices and posts stay current. */
+export const DEMO_NOW = new Date('2026-11-28T04:00:00Z');
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ ADMIN_TOKEN, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...overrides });
 }
@@ -32,7 +35,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
  */
 export async function createTestApp(
   overrides: Record<string, string> = {},
-  opts: { seed?: boolean } = {},
+  opts: { seed?: boolean; clock?: () => Date } = {},
 ): Promise<TestContext> {
   const config = testConfig(overrides);
   const db = await createTestDatabase();
@@ -42,7 +45,7 @@ export async function createTestApp(
     await seedStructuredData(db, config.SEEDS_DIR);
   }
   const events = new ConversationEvents();
-  const agent = await createAgent(config, { pool: db.pool, knowledge, events });
+  const agent = await createAgent(config, { pool: db.pool, knowledge, events, clock: opts.clock });
   const app = await buildApp({ config, db, knowledge, agent, events });
   await app.ready();
   return {

@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findOrCreateConversation } from '../../src/conversations/store.ts';
+import type { Principal } from '../../src/http/auth.ts';
+import { createTestApp, DEMO_NOW, type TestContext } from '../helpers/app.ts';
+
+/**
+ * The dialogue suite: tests/dialogues/*.yaml, one file per skill, each dialogue a fresh conversation whose
+ * turns say what the farmer types and what the reply must be (intent, key facts, escalation).
+ */
+interface Turn {
+  say: string;
+  as?: 'farmer' | 'officer';
+  intent?: string | string[];
+  contains?: string[];
+  /** at least one of these */
+  containsAny?: string[];
+  notContains?: string[];
+  escalated?: boolean;
+  cites?: string;
+  noCitation?: boolean;
+}
+interface Dialogue {
+  name: string;
+  channel?: 'api' | 'sms' | 'web';
+  turns: Turn[];
+}
+
+const dir = path.join(import.meta.dirname, '..', 'dialogues');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const officer: Principal = { role: 'officer', name: '测试信息员', userId: 'officer-test' };
+
+let t: TestContext;
+let phone = 13900000000;
+beforeAll(async () => {
+  t = await createTestApp({}, { seed: true, clock: () => DEMO_NOW });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+it('has at least 80 dialogues', () => {
+  const count = files.reduce((n, f) => n + (parse(readFileSync(path.join(dir, f), 'utf8')) as Dialogue[]).length, 0);
+  expect(count).toBeGreaterThanOrEqual(80);
+});
+
+for (const file of files) {
+  const dialogues = parse(readFileSync(path.join(dir, file), 'utf8')) as Dialogue[];
+  describe(file, () => {
+    for (const d of dialogues) {
+      it(d.name, async () => {
+        const conversation = await findOrCreateConversation(t.db.pool, { channel: d.channel ?? 'api', phone: String(phone++) });
+        for (const [i, turn] of d.turns.entries()) {
+          const where = `turn ${i + 1} "${turn.say}"`;
+          const outcome = await t.agent.handle({
+            conversationId: conversation.id,
+            text: turn.say,
+            author: turn.as === 'officer' ? 'officer' : 'farmer',
+            principal: turn.as === 'officer' ? officer : undefined,
+          });
+          const reply = outcome.replies[0];
+          expect(reply, `${where}: no reply`).toBeDefined();
+          const summary = `${where} → [${reply.intent}${reply.escalated ? ', escalated' : ''}] ${reply.text}`;
+          if (turn.intent) expect([turn.intent].flat(), summary).toContain(reply.intent);
+          if (turn.escalated !== undefined) expect(reply.escalated, summary).toBe(turn.escalated);
+          for (const fact of turn.contains ?? []) expect(reply.text, summary).toContain(fact);
+          if (turn.containsAny) expect(turn.containsAny.some((f) => reply.text.includes(f)), summary).toBe(true);
+          for (const fact of turn.notContains ?? []) expect(reply.text, summary).not.toContain(fact);
+          if (turn.cites) expect(reply.citations[0]?.title ?? '', summary).toContain(turn.cites);
+          if (turn.noCitation) expect(reply.citations, summary).toEqual([]);
+        }
+      });
+    }
+  });
+}
