@@ -17,6 +17,7 @@ import { registerErrorHandling } from './http/errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kbRoutes } from './routes/kb.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { webchat } from './channels/webchat/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -72,5 +73,6 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(healthRoutes);
   await app.register(kbRoutes);
   await app.register(messageRoutes);
+  await app.register(webchat);
   return app;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkSmsSettings, smsSettings } from './channels/sms/settings.ts';
 
 // One schema over the environment. Every setting is documented in README.md with its default.
 const bool = z
@@ -48,6 +49,19 @@ export const configSchema = z
     LLM_API_KEY: z.string().optional(),
     LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8000),
     KB_MAX_DOCUMENT_CHARS: z.coerce.number().int().min(100).max(2_000_000).default(200_000),
+    // Web chat (src/channels/webchat): origins that may open /ws/chat or embed the page, besides its own
+    WEBCHAT_ALLOWED_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+      .pipe(z.array(z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin looks like https://example.gov.cn')]))),
+    WEBCHAT_RATE_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(20),
+    WEBCHAT_RATE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    WEBCHAT_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
+    WEBCHAT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+    WEBCHAT_POLL_WAIT_SECONDS: z.coerce.number().int().min(0).max(60).default(25),
+    // SMS channel (src/channels/sms/settings.ts): gateway, signing, budgets, rates, SMPP bind
+    ...smsSettings,
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.LLM_BASE_URL) !== Boolean(c.LLM_MODEL)) {
@@ -64,7 +78,8 @@ export const configSchema = z
         }
       }
     }
-  });
+  })
+  .superRefine(checkSmsSettings);
 
 export type Config = z.infer<typeof configSchema>;
 

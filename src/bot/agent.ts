@@ -3,7 +3,7 @@ import { withTransaction } from '../db/pool.ts';
 import type { Principal } from '../http/auth.ts';
 import type { ConversationEvents } from '../conversations/events.ts';
 import {
-  getConversation, insertEscalation, insertMessage, repliesTo, saveContext, setConversationFlags,
+  getConversation, insertEscalation, insertMessage, insertReplyWithContext, repliesTo, saveContext, setConversationFlags,
 } from '../conversations/store.ts';
 import type { Conversation, ConversationContext, Message } from '../conversations/types.ts';
 import { formatForSms } from './channel-format.ts';
@@ -97,27 +97,38 @@ export class Agent {
 
   private async store(conversation: Conversation, inbound: Message, d: Decision): Promise<TurnOutcome> {
     const tickets: Record<string, string> = {};
+    const drafts = d.results.map((r) => {
+      let text = r.text;
+      if (conversation.channel === 'sms' && text) {
+        const sms = formatForSms(text, r.citations);
+        text = sms.text;
+        d.context.more = sms.more;
+      }
+      return {
+        conversationId: conversation.id,
+        author: 'bot' as const,
+        text,
+        intent: r.intent,
+        slots: d.slots as Record<string, unknown>,
+        confidence: Math.round(r.confidence * 1000) / 1000,
+        citations: r.citations ?? [],
+        quickReplies: r.quickReplies ?? [],
+        escalated: Boolean(r.escalate),
+        replyTo: inbound.id,
+      };
+    });
+    if (drafts.length === 1 && !d.results[0].escalate) {
+      // The common turn: one reply, nothing else to write with it.
+      const reply = await insertReplyWithContext(this.deps.pool, drafts[0], {
+        context: d.context, county: d.county ?? null, optedOut: d.optOut,
+      });
+      this.deps.events.publish(reply);
+      return { inbound, replies: [reply], duplicate: false, tickets };
+    }
     const replies = await withTransaction(this.deps.pool, async (client) => {
       const out: Message[] = [];
-      for (const r of d.results) {
-        let text = r.text;
-        if (conversation.channel === 'sms' && text) {
-          const sms = formatForSms(text, r.citations);
-          text = sms.text;
-          d.context.more = sms.more;
-        }
-        const { message } = await insertMessage(client, {
-          conversationId: conversation.id,
-          author: 'bot',
-          text,
-          intent: r.intent,
-          slots: d.slots as Record<string, unknown>,
-          confidence: Math.round(r.confidence * 1000) / 1000,
-          citations: r.citations ?? [],
-          quickReplies: r.quickReplies ?? [],
-          escalated: Boolean(r.escalate),
-          replyTo: inbound.id,
-        });
+      for (const [i, r] of d.results.entries()) {
+        const { message } = await insertMessage(client, drafts[i]);
         if (r.escalate) {
           const question = d.context.lastQuestion ?? inbound.text;
           const escalationId = await insertEscalation(client, {

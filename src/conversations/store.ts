@@ -114,6 +114,35 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<{ mess
   return { message: toMessage(existing.rows[0]), duplicate: true };
 }
 
+/**
+ * A reply and the conversation's new memory in one statement (atomic without a transaction): the common
+ * turn costs one round trip to store instead of four.
+ */
+export async function insertReplyWithContext(
+  q: Queryable,
+  m: NewMessage,
+  update: { context: ConversationContext; county?: string | null; optedOut?: boolean },
+): Promise<Message> {
+  const { rows } = await q.query(
+    `WITH saved AS (
+       UPDATE conversations SET context = $13, county = coalesce($14, county), opted_out = coalesce($15, opted_out),
+              updated_at = now()
+        WHERE id = $1
+     )
+     INSERT INTO messages (conversation_id, author, author_id, text, intent, slots, confidence, citations,
+                           quick_replies, escalated, channel_message_id, reply_to)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     RETURNING ${MESSAGE_COLUMNS}`,
+    [
+      m.conversationId, m.author, m.authorId ?? null, m.text, m.intent ?? null, JSON.stringify(m.slots ?? {}),
+      m.confidence ?? null, JSON.stringify(m.citations ?? []), JSON.stringify(m.quickReplies ?? []),
+      m.escalated ?? false, m.channelMessageId ?? null, m.replyTo ?? null,
+      JSON.stringify(update.context), update.county ?? null, update.optedOut ?? null,
+    ],
+  );
+  return toMessage(rows[0]);
+}
+
 /** Messages after a given id, oldest first: what a client has not seen yet. */
 export async function messagesAfter(q: Queryable, conversationId: string, afterId = '0', limit = 200): Promise<Message[]> {
   const { rows } = await q.query(

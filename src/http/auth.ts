@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/pool.ts';
+import { userForToken } from '../accounts/sessions.ts';
 import { forbidden, unauthorized } from './errors.ts';
 
 export type Role = 'admin' | 'integration' | 'expert' | 'officer';
@@ -9,6 +11,12 @@ export interface Principal {
   /** Account id for people; undefined for the ADMIN_TOKEN. */
   userId?: string;
   name: string;
+  /** Login name, for people. */
+  username?: string;
+  /** An expert's categories and counties (empty counties: the whole city); an officer's county and village. */
+  specialties?: string[];
+  counties?: string[];
+  village?: string | null;
 }
 
 declare module 'fastify' {
@@ -39,6 +47,34 @@ export function staticTokenResolver(config: { ADMIN_TOKEN?: string; INTEGRATION_
     const i = config.INTEGRATION_TOKENS.findIndex((t) => sameSecret(token, t));
     return i >= 0 ? { role: 'integration', name: `integration-${i + 1}` } : undefined;
   };
+}
+
+/** People's session tokens (POST /api/v1/auth/login), looked up by their digest on every request. */
+export function sessionTokenResolver(q: Queryable): TokenResolver {
+  return async (token) => {
+    const user = await userForToken(q, token);
+    if (!user) return undefined;
+    return {
+      role: user.role, userId: user.id, name: user.name, username: user.username,
+      specialties: user.specialties, counties: user.counties, village: user.village,
+    };
+  };
+}
+
+/** The configured tokens first (no database needed), then people's sessions. */
+export function combinedTokenResolver(...resolvers: TokenResolver[]): TokenResolver {
+  return async (token) => {
+    for (const resolve of resolvers) {
+      const principal = await resolve(token);
+      if (principal) return principal;
+    }
+    return undefined;
+  };
+}
+
+/** The bearer token of a request, if any (logout revokes exactly this one). */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  return bearer(request);
 }
 
 /** An onRequest hook (before the body is read or validated) that lets through only the given roles. */

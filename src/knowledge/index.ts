@@ -29,5 +29,8 @@ export async function createKnowledge(config: Config, db: Database): Promise<Kno
   const embedder = createEmbedder(config, tokenizer);
   await ensureEmbeddingColumn(db, embedder);
   const deps = { db, embedder, tokenizer };
-  return { tokenizer, embedder, store: new KnowledgeStore(deps), retriever: new HybridRetriever(deps) };
+  const store = new KnowledgeStore(deps);
+  const retriever = new HybridRetriever(deps);
+  store.onChange = () => retriever.invalidate();
+  return { tokenizer, embedder, store, retriever };
 }

@@ -3,7 +3,7 @@ import type { Category } from './categories.ts';
 import type { Embedder } from './embeddings/index.ts';
 import type { ChineseTokenizer } from './tokenizer.ts';
 import { normalizeForSearch } from './tokenizer.ts';
-import { parseTsvector, toOrTsquery } from './tsv.ts';
+import { toOrTsquery } from './tsv.ts';
 import { scoreCandidate, type QueryTerms } from './scoring.ts';
 
 export interface SearchOptions {
@@ -51,7 +51,8 @@ interface CandidateRow {
   document_id: string;
   heading_path: string[];
   content: string;
-  tsv: string;
+  /** term frequencies of the question's words in this chunk */
+  tf: Record<string, number>;
   token_count: number;
   reviewed: boolean;
   cosine: number;
@@ -67,8 +68,18 @@ interface CandidateRow {
  * form one candidate set, which is re-scored in process on signals a person can read (coverage of the
  * question's specific words, BM25, cosine). The score is what the agent turns into confidence.
  */
+const DF_CACHE_MS = 60_000;
+const DF_CACHE_MAX = 50_000;
+
 export class HybridRetriever {
+  private dfCache = { at: 0, values: new Map<string, number>() };
+
   constructor(private readonly deps: RetrieverDeps) {}
+
+  /** Forget cached term counts (the store calls this after every change in this process). */
+  invalidate(): void {
+    this.dfCache = { at: 0, values: new Map() };
+  }
 
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
     const limit = Math.min(Math.max(opts.limit ?? 5, 1), 50);
@@ -83,11 +94,12 @@ export class HybridRetriever {
       opts.categories?.length ? opts.categories : null,
       opts.county ?? null,
       Math.max(CANDIDATES, limit * 2),
+      terms.distinct,
     ]);
     const avgLength = rows.reduce((n, r) => n + r.token_count, 0) / Math.max(rows.length, 1) || 1;
     const scored = rows.map((row) => {
       const signals = scoreCandidate(terms, {
-        termFrequencies: parseTsvector(row.tsv),
+        termFrequencies: new Map(Object.entries(row.tf)),
         length: row.token_count,
         averageLength: avgLength,
         text: normalizeForSearch([row.title, ...row.heading_path, row.content].join('\n')),
@@ -130,13 +142,25 @@ export class HybridRetriever {
     return hits;
   }
 
-  /** Chunk counts per token (and the total under ''), from kb_terms. */
+  /**
+   * Chunk counts per token (and the total under ''), from kb_terms. Cached for a minute: counts move only
+   * with ingestion and only steer candidate choice and weights, so a minute's staleness costs nothing.
+   */
   async documentFrequencies(tokens: string[]): Promise<Map<string, number>> {
-    const { rows } = await this.deps.db.pool.query<{ term: string; df: number }>(
-      'SELECT term, df FROM kb_terms WHERE term = ANY($1::text[])',
-      [['', ...new Set(tokens)]],
-    );
-    return new Map(rows.map((r) => [r.term, r.df]));
+    const now = Date.now();
+    if (now - this.dfCache.at > DF_CACHE_MS || this.dfCache.values.size > DF_CACHE_MAX) {
+      this.dfCache = { at: now, values: new Map() };
+    }
+    const missing = ['', ...new Set(tokens)].filter((t) => !this.dfCache.values.has(t));
+    if (missing.length) {
+      const { rows } = await this.deps.db.pool.query<{ term: string; df: number }>(
+        'SELECT term, df FROM kb_terms WHERE term = ANY($1::text[])',
+        [missing],
+      );
+      const found = new Map(rows.map((r) => [r.term, r.df]));
+      for (const t of missing) this.dfCache.values.set(t, found.get(t) ?? 0);
+    }
+    return new Map(['', ...tokens].map((t) => [t, this.dfCache.values.get(t)!]));
   }
 
   queryTerms(query: string, frequencies = new Map<string, number>()): QueryTerms {
@@ -168,7 +192,9 @@ WITH by_vector AS (
    ORDER BY ts_rank_cd(tsv, $2::tsquery, 1) DESC
    LIMIT $5
 ), ids AS (SELECT id FROM by_vector UNION SELECT id FROM by_keyword)
-SELECT c.id, c.document_id, c.heading_path, c.content, c.tsv::text AS tsv, c.token_count, c.reviewed,
+SELECT c.id, c.document_id, c.heading_path, c.content, c.token_count, c.reviewed,
+       (SELECT coalesce(jsonb_object_agg(u.lexeme, coalesce(array_length(u.positions, 1), 1)), '{}')
+          FROM unnest(c.tsv) AS u(lexeme, positions, weights) WHERE u.lexeme = ANY($6::text[])) AS tf,
        1 - (c.embedding <=> $1::public.vector) AS cosine,
        d.title, d.category, d.county, d.source, d.format
   FROM ids JOIN kb_chunks c ON c.id = ids.id JOIN kb_documents d ON d.id = c.document_id`;

@@ -27,6 +27,9 @@ export function chunkIndexText(title: string, headingPath: string[], content: st
  * one has its chunks replaced in one transaction, so a reader never sees half a document.
  */
 export class KnowledgeStore {
+  /** Called after any change, so caches in this process (the retriever's term counts) stay true. */
+  onChange: () => void = () => {};
+
   constructor(private readonly deps: KnowledgeStoreDeps) {}
 
   async upsert(doc: DocumentInput): Promise<UpsertResult> {
@@ -80,8 +83,8 @@ export class KnowledgeStore {
         );
         await adjustTermCounts(client, id, +1);
       }
-      return { id, chunks: drafts.length, status: rows[0].inserted ? 'created' : 'updated' };
-    });
+      return { id, chunks: drafts.length, status: rows[0].inserted ? ('created' as const) : ('updated' as const) };
+    }).finally(() => this.onChange());
   }
 
   /** Remove one document and its chunks; false when no such document exists. */
@@ -90,7 +93,7 @@ export class KnowledgeStore {
       await adjustTermCounts(client, id, -1);
       const { rowCount } = await client.query('DELETE FROM kb_documents WHERE id = $1', [id]);
       return (rowCount ?? 0) > 0;
-    });
+    }).finally(() => this.onChange());
   }
 
   /** Delete documents under a source prefix that are no longer in `keep` (a Q&A file lost some pairs). */

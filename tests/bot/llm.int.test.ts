@@ -7,7 +7,8 @@ import { startOpenAiServer, type ChatRequest } from '../helpers/openai-server.ts
 let t: TestContext;
 let llm: Awaited<ReturnType<typeof startOpenAiServer>>;
 let phone = 13700000000;
-let behaviour: (req: ChatRequest) => Promise<string | { status: number; body: string }> | string = () => 'NOT_IN_PASSAGES';
+type Behaviour = (req: ChatRequest) => Promise<string | { status: number; body: string }> | string | { status: number; body: string };
+let behaviour: Behaviour = () => 'NOT_IN_PASSAGES';
 
 beforeAll(async () => {
   llm = await startOpenAiServer((req) => behaviour(req));

@@ -11,7 +11,7 @@ export interface ChatRequest {
  * Ollama or vLLM. `answer` decides each reply; it may delay to exercise timeouts.
  */
 export async function startOpenAiServer(
-  answer: (req: ChatRequest) => Promise<string | { status: number; body: string }> | string,
+  answer: (req: ChatRequest) => Promise<string | { status: number; body: string }> | string | { status: number; body: string },
 ): Promise<{ url: string; requests: ChatRequest[]; close(): Promise<void> }> {
   const requests: ChatRequest[] = [];
   const server = http.createServer(async (req, res) => {

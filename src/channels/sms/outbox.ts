@@ -1,0 +1,108 @@
+import { EventEmitter } from 'node:events';
+import type { Queryable } from '../../db/pool.ts';
+import { hasLoneSurrogate, smsShape } from './encoding.ts';
+import { DEFAULT_BUDGET_SEGMENTS, MORE_HINT, smsBudgetText, smsPages } from './pager.ts';
+import { parseSmsPhone } from './phone.ts';
+
+export { smsBudgetText } from './pager.ts';
+
+export type SmsKind = 'reply' | 'expert' | 'notify';
+
+export interface OutgoingSms {
+  to: string;
+  text: string;
+  kind: SmsKind;
+  conversationId?: string | null;
+  messageId?: string | null;
+}
+
+/** A text the caller cannot send (no such phone, nothing to say): the caller's mistake, never retried. */
+export class SmsInputError extends Error {
+  readonly code = 'invalid_sms';
+}
+
+/** Wakes this process's outbox worker when something was queued (other instances poll). */
+export const outboxSignal = new EventEmitter();
+outboxSignal.setMaxListeners(0);
+
+const settings = { budgetSegments: DEFAULT_BUDGET_SEGMENTS };
+
+/** The SMS budget in segments (SMS_BUDGET_SEGMENTS), set once at start. */
+export function configureOutbox(opts: { budgetSegments: number }): void {
+  settings.budgetSegments = opts.budgetSegments;
+}
+
+/**
+ * Queue an SMS inside the caller's transaction; the worker sends it after commit. Returns the outbox row ids
+ * (one per SMS as the farmer sees it). A text over the budget is paged: with an SMS conversation, the first
+ * page ends with "（回复1看更多）" and the rest waits in the conversation for "1" (as the agent pages answers);
+ * without one, it goes as numbered pages. Enqueuing the same message (messageId) to the same phone again
+ * returns the rows already there: a retried webhook or a replayed job queues nothing twice.
+ */
+export async function enqueueSms(q: Queryable, msg: OutgoingSms): Promise<string[]> {
+  return enqueueOutgoing(q, msg);
+}
+
+export async function enqueueOutgoing(q: Queryable, msg: OutgoingSms, opts: { bypassOptOut?: boolean } = {}): Promise<string[]> {
+  const phone = parseSmsPhone(msg.to);
+  if (!phone.ok) throw new SmsInputError(`短信收件号码有误：${phone.reason}`);
+  // Our own text with a broken character would fail at every gateway: send a visible mark instead.
+  const text = (hasLoneSurrogate(msg.text) ? msg.text.replace(/[\uD800-\uDFFF]/g, '?') : msg.text).trim();
+  if (!text) throw new SmsInputError('短信内容是空的');
+  const messageId = msg.messageId ?? null;
+
+  if (messageId) {
+    const existing = await q.query<{ id: string }>(
+      `SELECT id FROM sms_outbox WHERE message_id = $1 AND phone = $2 ORDER BY seq`,
+      [messageId, phone.key],
+    );
+    if (existing.rows.length) return existing.rows.map((r) => r.id);
+  }
+
+  const pages = await pagesFor(q, text, msg, settings.budgetSegments);
+  const ids: string[] = [];
+  for (const [seq, page] of pages.entries()) {
+    const shape = smsShape(page);
+    const { rows } = await q.query<{ id: string }>(
+      `INSERT INTO sms_outbox (phone, text, kind, seq, conversation_id, message_id, encoding, segments, bypass_opt_out)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (message_id, phone, seq) WHERE message_id IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [phone.key, page, msg.kind, seq, msg.conversationId ?? null, messageId, shape.encoding, shape.segments,
+        opts.bypassOptOut ?? false],
+    );
+    if (rows[0]) ids.push(rows[0].id);
+  }
+  if (ids.length < pages.length && messageId) {
+    // Another transaction queued the same message at the same moment: its rows are the answer.
+    const { rows } = await q.query<{ id: string }>(
+      `SELECT id FROM sms_outbox WHERE message_id = $1 AND phone = $2 ORDER BY seq`, [messageId, phone.key],
+    );
+    return rows.map((r) => r.id);
+  }
+  // After the caller's commit, most likely; the worker's poll catches the rare early wake-up.
+  setTimeout(() => outboxSignal.emit('queued'), 5).unref();
+  return ids;
+}
+
+/**
+ * One page and the rest kept in the SMS conversation for "1", or numbered pages when there is no SMS
+ * conversation to keep it in. A reply the agent already paged keeps the agent's rest after ours.
+ */
+async function pagesFor(q: Queryable, text: string, msg: OutgoingSms, budget: number): Promise<string[]> {
+  if (smsShape(text).segments <= budget) return [text];
+  if (msg.conversationId) {
+    const agentPaged = msg.kind === 'reply' && text.endsWith(MORE_HINT);
+    const paged = smsBudgetText(agentPaged ? text.slice(0, -MORE_HINT.length) : text, budget);
+    const { rowCount } = await q.query(
+      `UPDATE conversations
+          SET context = jsonb_set(context, '{more}',
+                to_jsonb($2::text || CASE WHEN $3 THEN coalesce(context->>'more', '') ELSE '' END)),
+              updated_at = now()
+        WHERE id = $1 AND channel = 'sms'`,
+      [msg.conversationId, paged.more ?? '', agentPaged],
+    );
+    if (rowCount) return [paged.text];
+  }
+  return smsPages(text, budget);
+}

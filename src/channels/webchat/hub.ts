@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { KeyedLimiter } from './rate-limit.ts';
+
+/** What every open chat needs to share: its heartbeat and the limits that span connections. */
+export interface HubMember {
+  /** Called each heartbeat: ping, or close when the last ping went unanswered. */
+  heartbeat(): void;
+}
+
+export class ChatHub {
+  readonly perIp: KeyedLimiter;
+  /** The HTTP fallback has no connection: its per-connection limit is kept per device instead. */
+  readonly perDevice: KeyedLimiter;
+  readonly members = new Set<HubMember>();
+  /** Aborted when the server stops: long polls return at once instead of holding the close up. */
+  readonly closing: AbortSignal;
+  private readonly stopping = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(app: FastifyInstance) {
+    const c = app.config;
+    this.perIp = new KeyedLimiter(c.WEBCHAT_RATE_PER_IP);
+    this.perDevice = new KeyedLimiter(c.WEBCHAT_RATE_PER_CONNECTION);
+    this.closing = this.stopping.signal;
+    // One timer for all sockets rather than one each: 2,000 idle phones cost one wake-up per beat.
+    this.timer = setInterval(() => this.beat(), c.WEBCHAT_HEARTBEAT_SECONDS * 1000);
+    this.timer.unref();
+  }
+
+  private beat(): void {
+    for (const m of this.members) m.heartbeat();
+    this.perIp.prune();
+    this.perDevice.prune();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.stopping.abort();
+  }
+}

@@ -1,0 +1,175 @@
+import { withTransaction, type Queryable } from '../db/pool.ts';
+import { lockConversation, setConversationFlags } from '../conversations/store.ts';
+import type { Message } from '../conversations/types.ts';
+import type { Principal } from '../http/auth.ts';
+import { forbidden, notFound } from '../http/errors.ts';
+import { conflict, invalid, missing, refused } from './errors.ts';
+import { findByUsername, getUser, type User } from '../accounts/users.ts';
+import { actorOf, type EscalationContext } from './context.ts';
+import { deliverToFarmer, type Delivery } from './delivery.ts';
+import { expertTexts, textExpert } from './notify.ts';
+import { markAssigned } from './routing.ts';
+import { canSee, scopeOf } from './scope.ts';
+import { noticeOf } from './stream.ts';
+import {
+  addEvent, FINAL_STATUSES, getTicket, othersOwned, updateTicket, type Ticket, type TicketStatus,
+} from './tickets.ts';
+
+/** Farmers on the web see this when the expert hands the conversation back to the assistant. */
+export const HANDBACK_TEXT = '本次专家答疑已结束。您还有问题可以接着问我，需要专家时回复“转人工”。';
+
+function requireWorker(p: Principal): void {
+  if (p.role !== 'expert' && p.role !== 'admin') throw forbidden('只有专家或管理员可以处理问题');
+}
+
+/** Lock the ticket and check the caller may see it; 404 and 403 say which. */
+async function lockVisible(ctx: EscalationContext, q: Queryable, p: Principal, id: string): Promise<Ticket> {
+  const t = await getTicket(q, id, { lock: true });
+  if (!t) throw notFound(`没有编号为 ${id} 的问题`);
+  if (!(await canSee(q, scopeOf(p), t))) throw refused('out_of_scope', '这个问题不在您的专业或服务区县范围内');
+  return t;
+}
+
+function requireOpen(t: Ticket): void {
+  if (FINAL_STATUSES.includes(t.status)) {
+    throw conflict('ticket_closed', `这个问题已经${t.status === 'expired' ? '过期' : '关闭'}，不能再处理`);
+  }
+}
+
+/** An expert may act on a ticket only while it is theirs; an administrator on any. */
+function requireHolder(p: Principal, t: Ticket, doing: string): void {
+  if (p.role === 'admin') return;
+  if (!t.assigneeId) throw conflict('not_claimed', `请先认领这个问题再${doing}`);
+  if (t.assigneeId !== p.userId) {
+    throw refused('not_yours', `这个问题由${t.assigneeName ?? '其他专家'}负责，只有负责的专家可以${doing}`);
+  }
+}
+
+export async function claimTicket(ctx: EscalationContext, p: Principal, id: string): Promise<Ticket> {
+  if (p.role !== 'expert' || !p.userId) throw forbidden('只有专家账号可以认领问题；管理员可以用“转交”指派给专家');
+  const now = ctx.now();
+  const ticket = await withTransaction(ctx.pool, async (q) => {
+    const t = await lockVisible(ctx, q, p, id);
+    requireOpen(t);
+    if (t.assigneeId === p.userId) return t; // claiming twice changes nothing
+    if (t.assigneeId) throw conflict('already_assigned', `这个问题已由${t.assigneeName ?? '其他专家'}认领`);
+    const status: TicketStatus = t.status === 'open' ? 'assigned' : t.status;
+    await updateTicket(q, t.id, { status, assigneeId: p.userId }, now);
+    await markAssigned(q, p.userId!, now);
+    await addEvent(q, {
+      ticketId: t.id, kind: 'claimed', fromStatus: t.status, toStatus: status, actor: actorOf(p), assigneeId: p.userId, at: now,
+    });
+    await setConversationFlags(q, t.conversationId, { mode: 'expert' });
+    return (await getTicket(q, t.id))!;
+  });
+  ctx.stream.publish(noticeOf(ticket, 'claimed', now));
+  return ticket;
+}
+
+export interface ReplyResult {
+  ticket: Ticket;
+  message: Message;
+  delivery: Delivery;
+}
+
+/** The expert's answer: into the farmer's conversation (live on the web, by SMS on SMS), ticket answered. */
+export async function replyToTicket(ctx: EscalationContext, p: Principal, id: string, text: string): Promise<ReplyResult> {
+  requireWorker(p);
+  const now = ctx.now();
+  const result = await withTransaction(ctx.pool, async (q) => {
+    const t = await lockVisible(ctx, q, p, id);
+    requireOpen(t);
+    requireHolder(p, t, '答复');
+    const conversation = await lockConversation(q, t.conversationId);
+    if (!conversation) throw notFound('这个问题的会话已不存在');
+    const { message, delivery } = await deliverToFarmer(q, conversation, {
+      text, authorId: p.userId ?? null, category: t.category, author: 'expert', sms: true,
+    });
+    await updateTicket(q, t.id, { status: 'answered', answeredAt: now, activityAt: now }, now);
+    await addEvent(q, {
+      ticketId: t.id, kind: 'answered', fromStatus: t.status, toStatus: 'answered', actor: actorOf(p),
+      messageId: message.id, detail: { channel: delivery.channel, sms: delivery.sms.length }, at: now,
+    });
+    return { ticket: (await getTicket(q, t.id))!, message, delivery };
+  });
+  ctx.events.publish(result.message);
+  ctx.stream.publish(noticeOf(result.ticket, 'answered', now));
+  return result;
+}
+
+/** The expert named by account id or username, if it is an active expert. */
+async function findExpert(q: Queryable, ref: string): Promise<User | undefined> {
+  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
+  const user = isId ? await getUser(q, ref) : await findByUsername(q, ref);
+  return user && user.role === 'expert' && !user.disabled ? user : undefined;
+}
+
+export async function transferTicket(
+  ctx: EscalationContext,
+  p: Principal,
+  id: string,
+  body: { to: string; note?: string },
+): Promise<Ticket> {
+  requireWorker(p);
+  const now = ctx.now();
+  const ticket = await withTransaction(ctx.pool, async (q) => {
+    const t = await lockVisible(ctx, q, p, id);
+    requireOpen(t);
+    if (p.role !== 'admin' && t.assigneeId !== p.userId) {
+      throw refused('not_yours', '只有负责这个问题的专家可以转交');
+    }
+    const target = await findExpert(q, body.to);
+    if (!target) throw missing('expert_not_found', `没有这位专家：${body.to}（请用专家的账号名或编号）`);
+    if (target.id === t.assigneeId) throw invalid('same_expert', '这个问题已经在这位专家名下');
+    const status: TicketStatus = t.status === 'open' ? 'assigned' : t.status;
+    await updateTicket(q, t.id, { status, assigneeId: target.id }, now);
+    await markAssigned(q, target.id, now);
+    await addEvent(q, {
+      ticketId: t.id, kind: 'transferred', fromStatus: t.status, toStatus: status, actor: actorOf(p),
+      assigneeId: target.id, detail: { from: t.assigneeId, note: body.note ?? null }, at: now,
+    });
+    await setConversationFlags(q, t.conversationId, { mode: 'expert' });
+    await textExpert(ctx, q, target, expertTexts.transferred(t, p.name, now));
+    return (await getTicket(q, t.id))!;
+  });
+  ctx.stream.publish(noticeOf(ticket, 'transferred', now));
+  return ticket;
+}
+
+/** Close the ticket; when no other expert holds the conversation, the assistant answers again. */
+export async function closeTicket(ctx: EscalationContext, p: Principal, id: string, note?: string): Promise<Ticket> {
+  requireWorker(p);
+  const now = ctx.now();
+  let handback: Message | undefined;
+  const ticket = await withTransaction(ctx.pool, async (q) => {
+    const t = await lockVisible(ctx, q, p, id);
+    requireOpen(t);
+    if (p.role !== 'admin' && t.assigneeId !== p.userId) {
+      throw refused('not_yours', `这个问题由${t.assigneeName ?? '团队队列'}负责，只有负责的专家可以关闭`);
+    }
+    await updateTicket(q, t.id, { status: 'closed', closedAt: now }, now);
+    await addEvent(q, {
+      ticketId: t.id, kind: 'closed', fromStatus: t.status, toStatus: 'closed', actor: actorOf(p),
+      detail: { note: note ?? null }, at: now,
+    });
+    handback = await handBack(q, t);
+    return (await getTicket(q, t.id))!;
+  });
+  if (handback) ctx.events.publish(handback);
+  ctx.stream.publish(noticeOf(ticket, 'closed', now));
+  return ticket;
+}
+
+/**
+ * Give the conversation back to the assistant unless another expert still holds it. Web and API farmers
+ * get a line saying so; SMS farmers are not sent a text for it (each costs them a message to read).
+ */
+export async function handBack(q: Queryable, t: Ticket, text: string | null = HANDBACK_TEXT): Promise<Message | undefined> {
+  if (await othersOwned(q, t.conversationId, t.id)) return undefined;
+  await setConversationFlags(q, t.conversationId, { mode: 'bot' });
+  if (text === null) return undefined;
+  const conversation = await lockConversation(q, t.conversationId);
+  if (!conversation || conversation.channel === 'sms') return undefined;
+  const { message } = await deliverToFarmer(q, conversation, { text, authorId: null, category: t.category, author: 'system', sms: false });
+  return message;
+}

@@ -1,0 +1,45 @@
+import { withTransaction } from '../db/pool.ts';
+import { setConversationFlags } from '../conversations/store.ts';
+import type { Conversation, Message } from '../conversations/types.ts';
+import type { EscalationContext } from './context.ts';
+import { deliverToFarmer } from './delivery.ts';
+import { expertTexts, phoneOf, textExpert } from './notify.ts';
+import { noticeOf } from './stream.ts';
+import { addEvent, ownedTicketOf, updateTicket, type Ticket } from './tickets.ts';
+
+const NO_EXPERT_TEXT = '专家这次的答疑已经结束。请把您的问题再发一次，我来帮您解答。';
+
+/**
+ * The farmer wrote while an expert holds the conversation (the assistant stayed silent): the message goes
+ * to that expert's ticket, reopening it if it was answered. With no ticket held (the expert's ticket was
+ * closed by another way), the conversation goes back to the assistant and the farmer is asked to resend.
+ */
+export async function followUp(ctx: EscalationContext, conversation: Conversation, message: Message): Promise<void> {
+  const now = ctx.now();
+  let ticket: Ticket | undefined;
+  let notice: Message | undefined;
+  await withTransaction(ctx.pool, async (q) => {
+    const t = await ownedTicketOf(q, conversation.id);
+    if (!t) {
+      await setConversationFlags(q, conversation.id, { mode: 'bot' });
+      const sent = await deliverToFarmer(q, conversation, {
+        text: NO_EXPERT_TEXT, authorId: null, category: '', author: 'system', sms: true,
+      });
+      notice = sent.message;
+      return;
+    }
+    const reopen = t.status === 'answered';
+    await updateTicket(q, t.id, { status: reopen ? 'reopened' : undefined, activityAt: now }, now);
+    await addEvent(q, {
+      ticketId: t.id, kind: 'follow_up', fromStatus: t.status, toStatus: reopen ? 'reopened' : t.status,
+      actor: { id: null, name: 'farmer' }, assigneeId: t.assigneeId, messageId: message.id, at: now,
+    });
+    if (reopen && t.assigneeId) {
+      const expert = await phoneOf(q, t.assigneeId);
+      if (expert) await textExpert(ctx, q, expert, expertTexts.reopened(t));
+    }
+    ticket = { ...t, status: reopen ? 'reopened' : t.status };
+  });
+  if (notice) ctx.events.publish(notice);
+  if (ticket) ctx.stream.publish(noticeOf(ticket, 'follow_up', now));
+}

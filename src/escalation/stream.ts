@@ -1,0 +1,56 @@
+import { EventEmitter } from 'node:events';
+import type pg from 'pg';
+import type { Ticket } from './tickets.ts';
+
+/** What the console hears about a ticket: enough to decide whether to refresh, nothing about the farmer. */
+export interface TicketChangeNotice {
+  ticketId: string;
+  kind: string;
+  status: string;
+  category: string;
+  county: string | null;
+  assigneeId: string | null;
+  at: string;
+}
+
+export function noticeOf(t: Pick<Ticket, 'id' | 'status' | 'category' | 'county' | 'assigneeId'>, kind: string, at: Date): TicketChangeNotice {
+  return { ticketId: t.id, kind, status: t.status, category: t.category, county: t.county, assigneeId: t.assigneeId, at: at.toISOString() };
+}
+
+/**
+ * Ticket changes for the consoles open in this process (the stream route filters them by scope). Across
+ * instances the consoles' periodic refresh covers what this process did not see.
+ */
+export class TicketStream {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(notice: TicketChangeNotice): void {
+    this.emitter.emit('change', notice);
+  }
+
+  subscribe(listener: (n: TicketChangeNotice) => void): () => void {
+    this.emitter.on('change', listener);
+    return () => this.emitter.off('change', listener);
+  }
+
+  /**
+   * Publish once the ticket is visible to other connections. A hook inside the farmer's turn runs before
+   * that transaction commits; a console refreshing on the notice must find the ticket, so wait for it
+   * (and give up quietly if the turn rolled back).
+   */
+  publishWhenVisible(pool: pg.Pool, notice: TicketChangeNotice, tries = 40): void {
+    const attempt = async (left: number): Promise<void> => {
+      const { rows } = await pool.query('SELECT status, assignee_id FROM tickets WHERE id = $1', [notice.ticketId]);
+      if (rows[0]) {
+        this.publish({ ...notice, status: rows[0].status, assigneeId: rows[0].assignee_id });
+        return;
+      }
+      if (left > 0) setTimeout(() => void attempt(left - 1).catch(() => {}), 50).unref();
+    };
+    setImmediate(() => void attempt(tries).catch(() => {}));
+  }
+}
