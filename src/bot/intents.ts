@@ -14,8 +14,10 @@ export interface IntentGuess {
 }
 
 const PRICE = /价|多少钱|多钱|几块|几毛|行情|报价|贵不贵|便宜|涨|跌/;
-const LABOR = /用工|招工|找活|活儿|干活|的活|有活|活吗|打工|零工|短工|务工|工钱|日结|招人|雇人|缺人|要人|工人|帮工|劳务/;
-const SUPPLY = /收购|求购|出售|供应|货源|谁收|谁要|哪里收|哪收|有人收|回收|卖给谁|哪里有卖|哪有卖|想买|要买|供求|批发/;
+const LABOR = /用工|招工|找活|活儿|干活|的活|有活|活吗|活不|啥活|什么活|工人|采摘工|分拣工|饲养员|招不|招人|雇|飞防|旋地|旋耕|电工|瓦工|木工|找人(帮忙)?(干|收|打|用|摘|剥)|打工|零工|短工|务工|工钱|日结|招人|雇人|缺人|要人|工人|帮工|劳务/;
+const SUPPLY = /收购|求购|出售|供应|货源|谁收|谁要|哪里收|哪收|有人收|回收|卖给谁|有卖|谁有卖|有没有卖|哪里有卖|哪有卖|想买|要买|买点|买些|供求|有收(?!割|获|成|入)|有没有收|收.{1,6}的(吗|不)/;
+/** How to post or register (登记, 发信息) or where to rent a machine: answered from the service knowledge. */
+const HOW_TO = /(咋|怎么|怎样|在哪|哪里|如何|去哪)(儿)?(登记|发布|发信息|发个信息|发)|能租|租.{0,4}(机|车)|(机|车).{0,4}租/;
 const SERVICE = /缴费|交费|交电费|电费|水费|话费|挂号|提现|取钱|取款|快递|寄|代购|代买|网上卖|网店|电商|服务点|营业|几点开门|开门|办事|哪个信息社|信息社在哪|信息社在什么|最近的信息社|社在哪/;
 const PROGRAMME_FACT = /(多少|几个|几家|目标|任务|进度|完成|覆盖|下载量|下载|建设).*(益农信息社|信息社|站点|下载|app|APP)|(益农信息社|信息社|站点|app|APP).*(多少|几个|几家|目标|任务|进度|下载量|下载)/i;
 const PROGRAMME = /益农信息社|信息社|信息员|信息进村入户|六有|整市推进|运营商|运营主体|济宁礼飨|专家服务团队|12316|公益服务|便民服务|培训体验/;
@@ -45,6 +47,7 @@ export function soundsAgricultural(text: string, slots: Slots): boolean {
 export function classify(text: string, slots: Slots): IntentGuess {
   if (isGreeting(text)) return { intent: 'smalltalk', certainty: 0.95 };
   if (PROGRAMME_FACT.test(text) && !SERVICE.test(text)) return { intent: 'programme', certainty: 0.85 };
+  if (HOW_TO.test(text)) return { intent: 'service', certainty: 0.8, categories: ['service', 'programme', 'faq'] };
   if (LABOR.test(text)) return { intent: 'labor', certainty: 0.85 };
   if (SUPPLY.test(text) && !/网上卖|电商|网店/.test(text)) return { intent: 'supply', certainty: 0.8 };
   if (PRICE.test(text) && (slots.commodity || /价格|行情|多少钱一斤|啥价/.test(text)) && !POLICY.test(text)) {

@@ -41,7 +41,12 @@ export function extractSlots(text: string, lexicon: SlotLexicon, now: Date, mark
     } else if (kind === 'commodity' && !slots.commodity) {
       const canonical = lexicon.commodities.get(word)!;
       slots.commodity = canonical;
-      if (word !== canonical && !word.includes(canonical) && /\d|[蒜麦]|品种/.test(word)) slots.variety = word;
+      if (word !== canonical && /\d|[蒜麦]|品种|紫皮|白皮/.test(word)) {
+        // "金乡紫皮蒜" names a place and a variety: the place is its own slot
+        const alias = [...lexicon.countyAliases.keys()].find((a) => word.startsWith(a) && word.length > a.length + 1);
+        slots.variety = alias ? word.slice(alias.length) : word;
+        if (alias) slots.county ??= lexicon.countyAliases.get(alias);
+      }
     } else continue;
     rest = rest.replace(word, ' ');
   }

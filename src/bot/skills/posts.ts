@@ -3,19 +3,27 @@ import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { chinaDay } from '../dates.ts';
 
+/** A post is valid through the day before its exclusive end instant (stored as the next midnight in China). */
 function untilLabel(d: Date, now: Date): string {
-  const day = chinaDay(d);
+  const day = chinaDay(new Date(d.getTime() - 1));
   return day.slice(0, 4) === chinaDay(now).slice(0, 4) ? `${Number(day.slice(5, 7))}月${Number(day.slice(8))}日` : day;
 }
 
-/** Farmers looking for work want hiring posts; employers looking for hands want seekers. */
+/**
+ * Which side the asker is on. Someone who wants hands ("找剥蒜的工人", "谁会开拖拉机", "有找活的电工吗")
+ * wants the seekers' posts; everyone else ("有活吗", "养猪场招人不", "招工一天多少钱") wants hiring posts.
+ */
 function laborKind(text: string): LaborKind {
-  return /招工|招人|雇人|缺人|要人|找人干|找工人|找帮工/.test(text) ? 'seeking' : 'hiring';
+  return /找.{0,6}(工人|的人|帮工)|找人|雇|(?<!有)招人(?![不吗没])|想招|要招|缺人|要人|有找活的|找活的人|谁会|谁能|会开.{0,6}的|飞防|无人机/.test(text)
+    ? 'seeking'
+    : 'hiring';
 }
 
 /** Words that say what work, for matching posts ("剥蒜", "采摘"). */
 function workWords(text: string): string | undefined {
-  const m = /(剥蒜|分拣|采摘|摘|收割|插秧|除草|打药|装车|搬运|包装|育苗|嫁接|修剪|开车|司机|电工|瓦工|木工|建筑|保洁|厨师|养殖|喂|放羊|挖藕)/.exec(text);
+  const m = /(剥蒜|分拣|冷库|采摘|挖藕|收割|插秧|除草|装车|搬运|包装|育苗|嫁接|修剪|冬剪|司机|电工|瓦工|木工|建筑|保洁|厨师|养猪|饲养|放羊|拖拉机|旋耕|无人机|飞防)/.exec(
+    text.replace(/旋地/g, '旋耕'),
+  );
   return m?.[1];
 }
 
@@ -49,20 +57,32 @@ export async function laborSkill(input: SkillInput): Promise<SkillResult> {
   };
 }
 
-/** "谁收玉米" wants buyers; "哪里有卖化肥" wants sellers. */
-function supplyKind(text: string): SupplyKind {
-  return /想买|要买|哪里有卖|哪有卖|哪儿有卖|求购信息|买点|买些/.test(text) ? 'sell' : /卖|出售|谁收|谁要|收购|回收/.test(text) ? 'buy' : 'sell';
+/** "谁收玉米", "有人收黄瓜吗" want buyers; "有卖板栗的吗", "想买点羊" want sellers; undefined when unsaid. */
+function supplyKind(text: string): SupplyKind | undefined {
+  if (/有卖|有没有卖|谁有卖|哪.{0,3}卖|想买|要买|买点|买些|买几|去哪买/.test(text)) return 'sell';
+  if (/收|想卖|要卖|卖给|卖出|出售|回收|谁要/.test(text)) return 'buy';
+  return undefined;
 }
 
 export async function supplySkill(input: SkillInput): Promise<SkillResult> {
   const { deps, slots, now } = input;
-  const kind = supplyKind(input.text);
+  // A follow-up ("那大蒜呢") keeps the side asked about before.
+  const kind = supplyKind(input.text) ?? ((slots as { direction?: SupplyKind }).direction ?? 'sell');
   const county = slots.county ?? input.conversation.county ?? undefined;
-  let posts = await searchSupplyPosts(deps.pool, { county, town: slots.town, commodity: slots.commodity, kind, now, limit: 3 });
-  if (!posts.length && county) {
-    posts = await searchSupplyPosts(deps.pool, { commodity: slots.commodity, kind, now, limit: 3 });
+  const base = { town: slots.town, kind, now, limit: 3 };
+  const attempts = [
+    ...(slots.variety ? [{ ...base, county, commodity: slots.commodity, text: slots.variety }] : []),
+    { ...base, county, commodity: slots.commodity },
+    // posts name breeds and kinds ("小尾寒羊" for 羊): match the word inside the commodity too
+    ...(slots.commodity ? [{ ...base, county, text: slots.commodity }] : []),
+    ...(county ? [{ ...base, town: undefined, commodity: slots.commodity }] : []),
+  ];
+  let posts: Awaited<ReturnType<typeof searchSupplyPosts>> = [];
+  for (const search of attempts) {
+    posts = await searchSupplyPosts(deps.pool, search);
+    if (posts.length) break;
   }
-  input.context.lastSlots = { ...slots };
+  input.context.lastSlots = { ...slots, direction: kind };
   const kindLabel = kind === 'buy' ? '收购' : '出售';
   if (!posts.length) {
     return {
