@@ -196,6 +196,7 @@ export class Agent {
           return done([{ text: fill(templates, 'nothing_more'), intent: 'smalltalk', confidence: 1 }]);
         }
         case 'handoff':
+          context.pending = undefined; // a post in progress is dropped: the farmer wants a person now
           return done([this.handoff(input)], slots);
         case 'ask-for': {
           if (!canPublish(input)) return done([{ text: fill(templates, 'officer_only', { what: '代问' }), intent: 'unknown', confidence: 1 }]);
@@ -223,8 +224,8 @@ export class Agent {
       // The answer fills the asked slot only when it is not a new question of another kind.
       const merged = { ...(clarify.slots as Slots), ...definedOnly(slots) };
       const filled = clarify.slot === 'place' ? Boolean(slots.county || slots.town || slots.village) : Boolean(merged[clarify.slot as keyof Slots]);
-      const guess = classify(text, slots);
-      const newQuestion = text.length > 10 && guess.intent !== clarify.intent && guess.certainty >= 0.8;
+      // "玉米" or "要玉米的" answers the question; "俺家猪不吃食咋整" is a new question that happens to name a slot.
+      const newQuestion = !isJustSlots(text, slots);
       if (filled && !newQuestion) {
         const answerInput = clarify.slot === 'place' ? { ...input, text: clarify.question, slots: merged } : { ...input, slots: merged };
         return done([await this.run(clarify.intent as Intent, answerInput)], merged);
@@ -235,6 +236,8 @@ export class Agent {
       return done([await knowledgeSkill(input, (context.lastIntent as Intent) ?? 'agronomy', { more: true })], slots);
     }
     if (isFollowUp(text) && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service'].includes(context.lastIntent)) {
+      // The last question, asked again with the new slot: "那汶上县呢？" after "梁山县的建设任务是多少".
+      const asked = context.lastQuestion ?? text;
       const merged = { ...(context.lastSlots as Slots), ...definedOnly(slots) };
       if (merged.date && !slots.date) delete merged.date;
       // A new place replaces the old one and its market ("那嘉祥县呢？" after a Jinxiang price).
@@ -243,9 +246,16 @@ export class Agent {
         if (!slots.town) delete merged.town;
         if (!slots.village) delete merged.village;
       }
-      return done([await this.run(context.lastIntent as Intent, { ...input, slots: merged })], merged);
+      return done([await this.run(context.lastIntent as Intent, { ...input, text: asked, slots: merged })], merged);
     }
 
+    if (/^(补贴|补助|政策|补贴政策)[?？。!！]?$/.test(text)) {
+      context.clarify = { intent: 'policy', slot: 'topic', slots: {}, question: text };
+      return done([{ text: fill(templates, 'which_subsidy'), intent: 'policy', confidence: 0.9, quickReplies: ['种粮补贴', '农机购置补贴', '益农信息社建设补助'] }]);
+    }
+    if (/^(俺|我)?(咋整|怎么办|咋办|咋弄|怎么弄|救命|帮帮我|帮帮忙)[?？。!！啊呀]*$/.test(text)) {
+      return done([{ text: fill(templates, 'vague'), intent: 'unknown', confidence: 0.9 }]);
+    }
     const greeting = isGreeting(text);
     if (greeting) {
       return done([{ text: fill(templates, greeting), intent: 'smalltalk', confidence: 1, quickReplies: greeting === 'greeting' ? ['帮助'] : [] }]);
@@ -255,7 +265,12 @@ export class Agent {
       const llmIntent = await this.deps.phraser.classify(text);
       if (llmIntent && llmIntent !== 'smalltalk' && llmIntent !== 'handoff') guess = { intent: llmIntent, certainty: 0.7 };
     }
-    return done([await this.run(guess.intent, input)], slots);
+    const result = await this.run(guess.intent, input);
+    // Remember the question for follow-ups and for "转人工" (skills may have set a more precise one).
+    if (!result.escalate && result.intent !== 'unknown' && !input.context.clarify) {
+      context.lastQuestion = ['agronomy', 'policy'].includes(result.intent) ? (context.lastQuestion ?? text) : text;
+    }
+    return done([result], slots);
   }
 
   private async run(intent: Intent, input: SkillInput): Promise<SkillResult> {
@@ -290,7 +305,7 @@ export class Agent {
     }
     const category = expertCategory((input.context.lastIntent as Intent) ?? 'agronomy', [], question);
     return {
-      text: fill(this.deps.templates, 'escalated', { team: category, wait: EXPECTED_WAIT }),
+      text: fill(this.deps.templates, 'handoff_requested', { team: category, wait: EXPECTED_WAIT }),
       intent: 'handoff',
       confidence: 1,
       escalate: { reason: 'farmer_asked', category, passages: [] },
@@ -306,6 +321,16 @@ export class Agent {
     }
     return this.marketsCache.markets;
   }
+}
+
+/** True when the text is only slot words and filler ("玉米", "金乡县的", "俺是羊山镇的"). */
+function isJustSlots(text: string, slots: Slots): boolean {
+  let rest = text;
+  for (const v of [slots.commodity, slots.variety, slots.county, slots.town, slots.village, slots.market, slots.datePhrase]) {
+    if (v) rest = rest.split(v).join('');
+  }
+  rest = rest.replace(/[的吧呢啊吗呀了要是就那这俺我在住咱家村镇县区市\s，,。.！!？?]/g, '');
+  return rest.length <= 2;
 }
 
 function definedOnly(slots: Slots): Slots {

@@ -15,7 +15,12 @@ export function formatForSms(text: string, citations: Citation[] = [], budget = 
   const full = `${text}${source}`;
   if (full.length <= budget) return { text: full };
   const room = budget - SMS_MORE_HINT.length;
-  const sentences = splitSentences(text.replace(/\n/g, '；'));
+  // Lines (list items) stay lines; within a line, whole sentences.
+  const sentences = text.split('\n').flatMap((line, i, all) => {
+    const parts = splitSentences(line).map((s) => s.replace(/；$/, line.endsWith('；') ? '；' : ''));
+    if (i < all.length - 1 && parts.length) parts[parts.length - 1] += '\n';
+    return parts;
+  });
   let head = '';
   let i = 0;
   for (; i < sentences.length; i++) {

@@ -32,8 +32,19 @@ export function extractDate(text: string, now: Date): { date: string; phrase: st
     const m = re.exec(text);
     if (m) return { date: shiftDay(today, days), phrase: m[0] };
   }
-  const md = new RegExp(`${NUM}月${NUM}[日号]`).exec(text);
   const [year, month] = today.split('-').map(Number);
+  const monthRel = new RegExp(`(上个?月|这个?月|本月)${NUM}[日号]`).exec(text);
+  if (monthRel) {
+    const d = cnNumber(monthRel[2]);
+    const m = monthRel[1].startsWith('上') ? month - 1 : month;
+    const y = m < 1 ? year - 1 : year;
+    const mm = m < 1 ? 12 : m;
+    if (d >= 1 && d <= 31) {
+      const date = `${y}-${String(mm).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+      if (date <= today) return { date, phrase: monthRel[0] };
+    }
+  }
+  const md = new RegExp(`${NUM}月${NUM}[日号]`).exec(text);
   if (md) {
     const m = cnNumber(md[1]);
     const d = cnNumber(md[2]);

@@ -18,10 +18,10 @@ const LABOR = /用工|招工|找活|活儿|干活|的活|有活|活吗|活不|�
 const SUPPLY = /收购|求购|出售|供应|货源|谁收|谁要|哪里收|哪收|有人收|回收|卖给谁|有卖|谁有卖|有没有卖|哪里有卖|哪有卖|想买|要买|买点|买些|供求|有收(?!割|获|成|入)|有没有收|收.{1,6}的(吗|不)/;
 /** How to post or register (登记, 发信息) or where to rent a machine: answered from the service knowledge. */
 const HOW_TO = /(咋|怎么|怎样|在哪|哪里|如何|去哪)(儿)?(登记|发布|发信息|发个信息|发)|能租|租.{0,4}(机|车)|(机|车).{0,4}租/;
-const SERVICE = /缴费|交费|交电费|电费|水费|话费|挂号|提现|取钱|取款|快递|寄|代购|代买|网上卖|网店|电商|服务点|营业|几点开门|开门|办事|哪个信息社|信息社在哪|信息社在什么|最近的信息社|社在哪/;
-const PROGRAMME_FACT = /(多少|几个|几家|目标|任务|进度|完成|覆盖|下载量|下载|建设).*(益农信息社|信息社|站点|下载|app|APP)|(益农信息社|信息社|站点|app|APP).*(多少|几个|几家|目标|任务|进度|下载量|下载)/i;
-const PROGRAMME = /益农信息社|信息社|信息员|信息进村入户|六有|整市推进|运营商|运营主体|济宁礼飨|专家服务团队|12316|公益服务|便民服务|培训体验/;
-const POLICY = /补贴|政策|保险|贷款|确权|惠农|扶持|申报|申请|项目资金|农机购置|耕地地力|种粮|土地流转|承包/;
+const SERVICE = /缴费|交费|交电费|电费|水费|话费|挂号|提现|取钱|取款|取点钱|快递|寄|代购|代买|买化肥|买种子|买农资|网上卖|网店|电商|服务点|营业|几点开门|开门|关门|几点|电话|办事|能办|哪个信息社|哪个益农信息社|信息社在哪|信息社在什么|最近的信息社|附近|社在哪|管俺村|管我村|手机培训|智能手机|参加培训|培训班|哪里有培训|(?<!信息员)培训啥时候|追溯/;
+const PROGRAMME_FACT = /(多少|几个|几家|目标|任务|进度|完成|覆盖|下载量|下载|建设).*(益农信息社|信息社|站点|下载|app)|(益农信息社|信息社|站点|app).*(多少|几个|几家|目标|任务|进度|下载量|下载)|建设任务|要建多少|建多少个|建几个|(多少|几)个?(行政)?村|村最多|村最少|下载量/i;
+const PROGRAMME = /益农信息社|信息社|信息员|信息进村入户|六有|整市推进|运营商|运营主体|济宁礼飨|专家服务团队|12316|公益服务|便民服务|培训体验|四类服务|功能区|高新区|太白湖/;
+const POLICY = /补贴|政策|保险|贷款|确权|惠农|扶持|申报|申请|项目资金|农机购置|耕地地力|种粮|土地流转|承包|宅基地|占耕地|耕地保护|违法|犯法|法律|合同|纠纷|户口|低保|医保|养老/;
 const GREETING = /^(你好|您好|嗨|哈喽|hello|hi|在吗|在不在|有人吗|早上好|晚上好|中午好|喂)[啊呀吗么!！。.]*$/i;
 const THANKS = /^(谢谢|多谢|谢了|感谢|谢谢你|谢谢您|辛苦了|好的谢谢|好的|知道了|明白了|中|行|ok|okay|嗯|哦)[啊呀了!！。.]*$/i;
 const BYE = /^(再见|拜拜|bye|回头见)[!！。.]*$/i;
@@ -46,6 +46,7 @@ export function soundsAgricultural(text: string, slots: Slots): boolean {
  */
 export function classify(text: string, slots: Slots): IntentGuess {
   if (isGreeting(text)) return { intent: 'smalltalk', certainty: 0.95 };
+  if (/补贴|补助|政策依据/.test(text)) return { intent: 'policy', certainty: 0.8, categories: ['policy', 'programme', 'service', 'faq'] };
   if (PROGRAMME_FACT.test(text) && !SERVICE.test(text)) return { intent: 'programme', certainty: 0.85 };
   if (HOW_TO.test(text)) return { intent: 'service', certainty: 0.8, categories: ['service', 'programme', 'faq'] };
   if (LABOR.test(text)) return { intent: 'labor', certainty: 0.85 };

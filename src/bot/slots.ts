@@ -15,7 +15,9 @@ export interface Slots {
   phone?: string;
 }
 
-const VILLAGE = /([\p{Script=Han}]{1,6}?村)(?![民委])/u;
+// A village name: 2–5 characters before 村 with no function word in them ("在村里" is not a village).
+const VILLAGE = /([\p{Script=Han}]{2,5}村)(?![民委里子])/u;
+const NOT_IN_VILLAGE_NAME = /[在里的们俺我你咱个这那哪本全各是管去到回进出下上有么啥]/;
 const QUANTITY = /(\d+(?:\.\d+)?)\s*(亩|斤|公斤|千克|吨|人|个人|棵|头|只|箱|袋|车)/;
 const PHONE = /(?<!\d)(1[3-9]\d{9})(?!\d)/;
 
@@ -44,14 +46,23 @@ export function extractSlots(text: string, lexicon: SlotLexicon, now: Date, mark
       if (word !== canonical && /\d|[蒜麦]|品种|紫皮|白皮/.test(word)) {
         // "金乡紫皮蒜" names a place and a variety: the place is its own slot
         const alias = [...lexicon.countyAliases.keys()].find((a) => word.startsWith(a) && word.length > a.length + 1);
-        slots.variety = alias ? word.slice(alias.length) : word;
+        const variety = alias ? word.slice(alias.length) : word;
+        if (!canonical.includes(variety)) slots.variety = variety;
         if (alias) slots.county ??= lexicon.countyAliases.get(alias);
       }
     } else continue;
     rest = rest.replace(word, ' ');
   }
-  const village = VILLAGE.exec(rest);
-  if (village && !/^(哪个|什么|啥|本|俺|我|这个|那个|各)/.test(village[1])) slots.village = village[1];
+  // A size grade names a variety of garlic and the like: "6.0厘米的" → 6.0厘米.
+  const grade = /(\d+(?:\.\d+)?)\s*(厘米|公分|cm)/i.exec(text);
+  if (grade && !slots.variety) slots.variety = `${grade[1]}厘米`;
+  const village = VILLAGE.exec(rest.replace(/\s+/g, ' '));
+  if (village) {
+    // keep the longest tail that is a plausible name: "俺是前刘庄村" → 前刘庄村
+    let name = village[1];
+    while (name.length > 2 && NOT_IN_VILLAGE_NAME.test(name.slice(0, -1))) name = name.slice(1);
+    if (!NOT_IN_VILLAGE_NAME.test(name.slice(0, -1)) && name.length >= 3) slots.village = name;
+  }
   const date = extractDate(text, now);
   if (date) {
     slots.date = date.date;

@@ -1,7 +1,7 @@
 import type { RowResult } from './errors.ts';
 import { chinaToday, clean, parseDay } from './fields.ts';
 
-/** One market price for one day, as stored. Prices are yuan per `unit`, two decimals. */
+/** One market price for one day, as stored. Prices are yuan per `unit`, as quoted (up to four decimals: grain is quoted to the li). */
 export interface PriceRow {
   commodity: string;
   variety: string | null;

@@ -85,7 +85,7 @@ export async function latestPrice(q: Queryable, query: PriceQuery): Promise<Late
     weekBefore,
     change: comparable
       ? {
-          avg: round(price.avg - weekBefore.avg, 2),
+          avg: round(price.avg - weekBefore.avg, 4),
           percent: weekBefore.avg > 0 ? round(((price.avg - weekBefore.avg) / weekBefore.avg) * 100, 1) : null,
         }
       : null,

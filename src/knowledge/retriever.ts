@@ -29,7 +29,7 @@ export interface SearchHit {
   reviewed: boolean;
   /** 0..1, higher is better: how much of the question the passage covers, blended with vector similarity. */
   score: number;
-  signals: { cosine: number; coverage: number; bigramCoverage: number; headingCoverage: number; bm25: number };
+  signals: { cosine: number; coverage: number; bigramCoverage: number; headingCoverage: number; titleMatch: number; bm25: number };
 }
 
 export interface RetrieverDeps {
@@ -104,6 +104,7 @@ export class HybridRetriever {
         averageLength: avgLength,
         text: normalizeForSearch([row.title, ...row.heading_path, row.content].join('\n')),
         headings: normalizeForSearch([row.title, ...row.heading_path].join('\n')),
+        question: row.format === 'qa' ? this.deps.tokenizer.standardize(row.heading_path[0] ?? row.title) : undefined,
         cosine: Number(row.cosine),
       });
       return { row, signals };
@@ -128,12 +129,13 @@ export class HybridRetriever {
         source: row.source,
         format: row.format,
         reviewed: row.reviewed,
-        score: round(signals.score),
+        score: round(Math.min(1, signals.score)),
         signals: {
           cosine: round(signals.cosine),
           coverage: round(signals.coverage),
           bigramCoverage: round(signals.bigramCoverage),
           headingCoverage: round(signals.headingCoverage),
+          titleMatch: round(signals.titleMatch),
           bm25: round(signals.bm25),
         },
       });

@@ -23,6 +23,20 @@ export function expertCategory(intent: Intent, hits: SearchHit[], text: string):
   return '经济作物';
 }
 
+/**
+ * The rules guess agronomy when nothing else fits; the passage that answers tells better what the question
+ * was about (a question answered from the programme documents is a programme question).
+ */
+function intentOf(guess: Intent, category: Category): Intent {
+  if (guess !== 'agronomy' && guess !== 'programme') return guess;
+  if (category === 'programme' || category === 'training') return 'programme';
+  if (category === 'service') return 'service';
+  if (category === 'policy') return 'policy';
+  if (category === 'labor') return 'labor';
+  if (category === 'market') return 'price';
+  return guess === 'programme' && category === 'faq' ? 'programme' : guess;
+}
+
 const INTENT_CATEGORIES: Partial<Record<Intent, Category[]>> = {
   policy: ['policy', 'programme', 'service', 'faq'],
   programme: ['programme', 'service', 'training', 'faq'],
@@ -33,7 +47,8 @@ const INTENT_CATEGORIES: Partial<Record<Intent, Category[]>> = {
  * Answer from the knowledge base: the best passage, trimmed to whole sentences, with its citation; or an
  * honest handover when the best passage does not cover the question well enough.
  */
-export async function knowledgeSkill(input: SkillInput, intent: Intent, opts: { more?: boolean } = {}): Promise<SkillResult> {
+export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { more?: boolean } = {}): Promise<SkillResult> {
+  let intent = asked;
   const { deps, context } = input;
   const question = opts.more && context.lastQuestion ? context.lastQuestion : input.text;
   const county = input.slots.county ?? input.conversation.county ?? undefined;
@@ -68,6 +83,7 @@ export async function knowledgeSkill(input: SkillInput, intent: Intent, opts: { 
   }
 
   const chosen = best!;
+  intent = intentOf(intent, chosen.category);
   let text = answerFromPassage(chosen);
   const citations = [citationOf(chosen)];
   if (deps.phraser) {

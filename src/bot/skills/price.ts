@@ -9,8 +9,9 @@ function dayLabel(day: string, today: string): string {
   return `${m}月${d}日`;
 }
 
+/** A price as the table has it: no rounding beyond the stored digits, no trailing zeros. */
 function money(n: number): string {
-  return n.toFixed(2).replace(/\.?0+$/, '');
+  return String(Math.round(n * 10000) / 10000);
 }
 
 function describe(p: PriceRow): string {
@@ -27,13 +28,30 @@ export async function priceSkill(input: SkillInput): Promise<SkillResult> {
     return { text: context.clarify.question, intent: 'price', confidence: 0.9, quickReplies: known };
   }
   const wanted = slots.date ?? today;
-  const found = await latestPrice(deps.pool, {
+  const query = {
     commodity: slots.commodity,
     variety: slots.variety,
     market: slots.market,
     county: slots.county ?? input.conversation.county ?? undefined,
     onOrBefore: wanted,
-  });
+  };
+  const notes: string[] = [];
+  let found = await latestPrice(deps.pool, query);
+  if (!found && slots.variety) {
+    // No quote for that variety ("济麦22"): the commodity's own quote, saying so.
+    found = await latestPrice(deps.pool, { ...query, variety: undefined });
+    if (found) notes.push(`没有${slots.variety}的单独报价，下面是${found.price.commodity}的行情。`);
+  }
+  if (!found && slots.market && slots.county) {
+    found = await latestPrice(deps.pool, { ...query, market: undefined });
+  }
+  if (found && slots.county && found.price.county && found.price.county !== slots.county && !slots.market) {
+    notes.push(`没有${slots.county}的${found.price.commodity}报价，下面是${found.price.market}的。`);
+  }
+  if (!found && wanted !== today) {
+    // Nothing on or before that day: say so, and give the latest there is.
+    found = await latestPrice(deps.pool, { ...query, onOrBefore: today });
+  }
   if (!found) {
     const known = [...new Set((await knownCommodities(deps.pool)).map((k) => k.commodity))];
     return {
@@ -44,7 +62,7 @@ export async function priceSkill(input: SkillInput): Promise<SkillResult> {
     };
   }
   const { price, weekBefore, change } = found;
-  const lines: string[] = [];
+  const lines: string[] = [...notes];
   if (price.date !== wanted) {
     lines.push(fill(deps.templates, 'price_missing_day', { day: dayLabel(wanted, today), date: dayLabel(price.date, today) }));
   }

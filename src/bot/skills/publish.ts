@@ -20,7 +20,11 @@ interface FieldSpec {
 const slotsOf = (text: string, input: SkillInput) =>
   extractSlots(text, input.deps.lexicon, input.now, []);
 const phoneIn = (t: string) => /(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)/.exec(t)?.[1];
-const priceIn = (t: string) => /(\d+(?:\.\d+)?)(?:\s*[-~到至]\s*(\d+(?:\.\d+)?))?/.exec(t)?.[0]?.replace(/\s/g, '');
+/** "3.5" or "3.2-3.6"; a negative number ("-5") is refused, not read as 5. */
+const priceIn = (t: string) => {
+  if (/(^|[^\d])[-－−]\s*\d/.test(t.trim()) && !/\d\s*[-~到至]\s*\d/.test(t)) return undefined;
+  return /(\d+(?:\.\d+)?)(?:\s*[-~到至]\s*(\d+(?:\.\d+)?))?/.exec(t)?.[0]?.replace(/\s/g, '');
+};
 const anyText = (t: string) => (t.trim().length >= 1 ? t.trim().slice(0, 100) : undefined);
 
 const SPECS: Record<Kind, FieldSpec[]> = {

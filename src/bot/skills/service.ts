@@ -4,39 +4,57 @@ import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 
 const SERVICE_WORDS: [RegExp, string][] = [
-  [/提现|取钱|取款/, '提现'], [/缴费|交费|电费|水费|话费/, '缴费'], [/挂号/, '挂号'], [/快递|寄/, '快递'],
-  [/代购|代买|农资/, '代购'], [/培训/, '培训'], [/网上卖|电商|网店/, '销售'],
+  [/提现|取钱|取款|取点钱/, '提现'], [/缴费|交费|电费|水费|话费/, '缴费'], [/挂号/, '挂号'], [/快递|寄/, '快递'],
+  [/代购|代买|农资|买化肥|买种子/, '代购'], [/培训/, '培训'], [/网上卖|电商|网店/, '销售'],
 ];
+/** Questions about a station itself (where, hours, phone) rather than about how a service works. */
+const ABOUT_STATION = /在哪|哪个|哪儿|地址|几点|开门|关门|电话|附近|最近|管俺村|管我村/;
 
-/** Which 益农信息社 serves a place (from the service_points table), plus how the service works (knowledge base). */
+/** Which 益农信息社 serves a place (from the service_points table), plus how a named service works (knowledge base). */
 export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
   const { deps, slots } = input;
   const service = SERVICE_WORDS.find(([re]) => re.test(input.text))?.[1];
   const place = slots.village ?? slots.town ?? slots.county;
-  const how = await knowledgeSkill(input, 'service');
+  const aboutStation = ABOUT_STATION.test(input.text);
+  const how = aboutStation && !service ? undefined : await knowledgeSkill(input, 'service');
   if (!place) {
-    // Ask where, once: the next answer ("俺是羊山镇的") fills the place and this question is answered.
-    input.context.clarify = { intent: 'service', slot: 'place', slots: { ...slots }, question: input.text };
-    if (how.escalate) {
-      return { text: fill(deps.templates, 'service_where'), intent: 'service', confidence: 0.8, quickReplies: ['帮助'] };
+    if (how && !how.escalate && !service) return { ...how, intent: 'service' };
+    if (how && !how.escalate && service) {
+      input.context.clarify = { intent: 'service', slot: 'place', slots: { ...slots }, question: input.text };
+      return { ...how, intent: 'service', text: `${how.text}\n${fill(deps.templates, 'service_where')}` };
     }
-    return { ...how, text: `${how.text}\n${fill(deps.templates, 'service_where')}` };
+    if (aboutStation || service) {
+      // Ask where, once: the next answer ("俺是羊山镇的") fills the place and this question is answered.
+      input.context.clarify = { intent: 'service', slot: 'place', slots: { ...slots }, question: input.text };
+      const general = aboutStation ? await knowledgeSkill(input, 'service') : undefined;
+      const lead = general && !general.escalate ? `${general.text}\n` : '';
+      return {
+        text: `${lead}${fill(deps.templates, 'service_where')}`,
+        intent: 'service', confidence: 0.8, citations: general?.citations, quickReplies: ['帮助'],
+      };
+    }
+    return how ?? knowledgeSkill(input, 'service');
   }
   const search = { county: slots.county, town: slots.town, village: slots.village, limit: 3 };
   let points = await findServicePoints(deps.pool, { ...search, service });
   if (!points.length && service) points = await findServicePoints(deps.pool, search);
+  if (!points.length && slots.village) points = await findServicePoints(deps.pool, { county: slots.county, town: slots.town, limit: 3 });
+  if (!points.length && slots.town) points = await findServicePoints(deps.pool, { county: slots.county, limit: 3 });
   if (!points.length) {
     return { text: fill(deps.templates, 'service_none', { where: place }), intent: 'service', confidence: 0.8 };
   }
+  const exact = points.some((p) => (slots.village && p.village === slots.village) || (!slots.village && slots.town && p.town === slots.town));
   const lines = points.map(
-    (p) => `${p.name}：${p.address ?? ''}${p.phone ? `，电话${p.phone}` : ''}${p.hours ? `，${p.hours}` : ''}` +
+    (p) => `${p.name}：${p.address ?? ''}${p.phone ? `，电话${p.phone}` : ''}${p.hours ? `，营业时间${p.hours}` : ''}` +
       `${service && !p.services.some((s) => s.includes(service)) ? '（没有登记这项服务，去前先打电话问问）' : ''}`,
   );
-  const howText = how.escalate ? '' : `\n${how.text}`;
+  const head = exact ? `${place}的益农信息社：` : `没有查到${place}登记的益农信息社，附近的有：`;
+  // Only a service question gets the how-to passage; "where is it" gets the station alone.
+  const howText = how && !how.escalate && service ? `\n${how.text}` : '';
   return {
-    text: `${place}附近的益农信息社：\n${lines.join('\n')}${howText}`,
+    text: `${head}\n${lines.join('\n')}${howText}`,
     intent: 'service',
     confidence: 0.9,
-    citations: [{ documentId: 'table:service_points', title: '益农信息社名录', snippet: points[0].name }, ...(how.citations ?? [])],
+    citations: [{ documentId: 'table:service_points', title: '益农信息社名录', snippet: points[0].name }, ...(howText ? (how?.citations ?? []) : [])],
   };
 }

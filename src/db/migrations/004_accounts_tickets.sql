@@ -69,6 +69,8 @@ CREATE TABLE tickets (
   county           text,
   commodity        text,
   question         text NOT NULL,
+  -- the farmer's phone when a 信息员 asked for them (代问): the expert's answer goes there by SMS too
+  on_behalf_of     text,
   assignee_id      uuid REFERENCES users (id) ON DELETE SET NULL,
   due_at           timestamptz NOT NULL,
   created_at       timestamptz NOT NULL DEFAULT now(),

@@ -35,7 +35,9 @@ CREATE TABLE sms_inbound_parts (
   ref          integer NOT NULL,
   total        integer NOT NULL,
   part         integer NOT NULL,
-  text         text NOT NULL,
+  -- UTF-16 code units as bytes: a phone may split a character's surrogate pair between two parts, and
+  -- half a pair is not valid text (PostgreSQL would store it as U+FFFD)
+  payload      bytea NOT NULL,
   to_number    text,
   received_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (phone, ref, total, part)
