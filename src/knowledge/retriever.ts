@@ -4,7 +4,7 @@ import type { Embedder } from './embeddings/index.ts';
 import type { ChineseTokenizer } from './tokenizer.ts';
 import { normalizeForSearch } from './tokenizer.ts';
 import { toOrTsquery } from './tsv.ts';
-import { scoreCandidate, type QueryTerms } from './scoring.ts';
+import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
 
 export interface SearchOptions {
   limit?: number;
@@ -104,7 +104,7 @@ export class HybridRetriever {
         averageLength: avgLength,
         text: normalizeForSearch([row.title, ...row.heading_path, row.content].join('\n')),
         headings: normalizeForSearch([row.title, ...row.heading_path].join('\n')),
-        question: row.format === 'qa' ? this.deps.tokenizer.standardize(row.heading_path[0] ?? row.title) : undefined,
+        questionTokens: row.format === 'qa' ? this.deps.tokenizer.tokens(row.heading_path[0] ?? row.title) : undefined,
         cosine: Number(row.cosine),
       });
       return { row, signals };
@@ -177,7 +177,10 @@ export class HybridRetriever {
         if (!this.deps.tokenizer.isStopword(g)) bigrams.set(g, this.deps.tokenizer.idf(g));
       }
     }
-    return { distinct, idf, bigrams };
+    const known = distinct.filter((t) => this.deps.tokenizer.isKnown(t) && t.length > 1);
+    const top = known.reduce<string | undefined>((best, t) => (!best || idf.get(t)! > idf.get(best)! ? t : best), undefined);
+    const subject = top ? [top, ...distinct.filter((t) => t !== top && t.length > 1 && top.includes(t))] : undefined;
+    return { distinct, idf, bigrams, subject, wants: answerKindOf(query) };
   }
 }
 

@@ -116,6 +116,11 @@ export class ChineseTokenizer {
     return HAN.test(word) && word.length === 1 ? this.medianIdf * 0.5 : this.medianIdf;
   }
 
+  /** A word jieba's corpus or our dictionary knows (a typo like "条秀病" is not). */
+  isKnown(word: string): boolean {
+    return this.idfTable.has(word) || this.domainWords.has(word);
+  }
+
   isStopword(word: string): boolean {
     return this.stopwords.has(word);
   }

@@ -66,8 +66,10 @@ export async function priceSkill(input: SkillInput): Promise<SkillResult> {
   if (price.date !== wanted) {
     lines.push(fill(deps.templates, 'price_missing_day', { day: dayLabel(wanted, today), date: dayLabel(price.date, today) }));
   }
+  // When the day differs from the one asked, name it by its date, so it cannot pass for the day asked.
+  const priceDay = price.date === wanted ? dayLabel(price.date, today) : dayLabel(price.date, '');
   lines.push(
-    `${dayLabel(price.date, today)} ${describe(price)}：均价${money(price.avg)}${price.unit}` +
+    `${priceDay} ${describe(price)}：均价${money(price.avg)}${price.unit}` +
       `（最低${money(price.low)}，最高${money(price.high)}）。`,
   );
   if (weekBefore && change) {
