@@ -249,6 +249,10 @@ export class Agent {
       return done([await this.run(context.lastIntent as Intent, { ...input, text: asked, slots: merged })], merged);
     }
 
+    if (INJECTION.test(text)) {
+      // Attempts to rewrite the rules get a plain refusal, never an answer shaped by them.
+      return done([{ text: fill(templates, 'injection'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }]);
+    }
     if (/^(补贴|补助|政策|补贴政策)[?？。!！]?$/.test(text)) {
       context.clarify = { intent: 'policy', slot: 'topic', slots: {}, question: text };
       return done([{ text: fill(templates, 'which_subsidy'), intent: 'policy', confidence: 0.9, quickReplies: ['种粮补贴', '农机购置补贴', '益农信息社建设补助'] }]);
@@ -322,6 +326,8 @@ export class Agent {
     return this.marketsCache.markets;
   }
 }
+
+const INJECTION = /(忽略|无视|忘记|忘掉).{0,8}(规则|指令|设定|提示|要求)|系统提示词|提示词|system\s*prompt|developer mode|开发者模式|越狱|jailbreak|你现在(是|扮演)|扮演一个|print your prompt|ignore (all |the )?(previous|above)/i;
 
 /** True when the text is only slot words and filler ("玉米", "金乡县的", "俺是羊山镇的"). */
 function isJustSlots(text: string, slots: Slots): boolean {

@@ -22,6 +22,11 @@ const ANSWERS: Record<AnswerKind, RegExp> = {
   amount: /\d+(\.\d+)?\s*(斤|公斤|千克|克|毫升|棵|株|万|粒|倍)/,
 };
 
+/** True when a passage holds the kind of answer asked for. */
+export function answers(kind: AnswerKind, text: string): boolean {
+  return ANSWERS[kind].test(text);
+}
+
 /** The kind of answer a question asks for, from its wording. */
 export function answerKindOf(question: string): AnswerKind | undefined {
   return ASKS.find(([, re]) => re.test(question))?.[0];

@@ -106,6 +106,15 @@ export class KnowledgeStore {
     return rows.length;
   }
 
+  /** A document's chunks in order (heading path and text), for answers that need the next section too. */
+  async chunksOf(documentId: string): Promise<{ chunkId: string; ordinal: number; headingPath: string[]; content: string }[]> {
+    const { rows } = await this.deps.db.pool.query(
+      'SELECT id, ordinal, heading_path, content FROM kb_chunks WHERE document_id = $1 ORDER BY ordinal',
+      [documentId],
+    );
+    return rows.map((r) => ({ chunkId: String(r.id), ordinal: r.ordinal, headingPath: r.heading_path, content: r.content }));
+  }
+
   async stats(): Promise<KbStats> {
     const { rows } = await this.deps.db.pool.query<KbStats['byCategory'][number]>(
       `SELECT d.category, count(DISTINCT d.id)::int AS documents, count(c.id)::int AS chunks

@@ -1,5 +1,6 @@
 import type { Category } from '../../knowledge/categories.ts';
 import type { SearchHit } from '../../knowledge/retriever.ts';
+import { answerKindOf, answers } from '../../knowledge/scoring.ts';
 import { answerFromPassage, citationOf } from '../compose.ts';
 import { soundsAgricultural, type Intent } from '../intents.ts';
 import { fill } from '../templates.ts';
@@ -53,7 +54,8 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
   const question = opts.more && context.lastQuestion ? context.lastQuestion : input.text;
   const county = input.slots.county ?? input.conversation.county ?? undefined;
   const categories = INTENT_CATEGORIES[intent];
-  let hits = await deps.knowledge.retriever.search(question, { limit: 6, county, categories });
+  // "还有别的办法吗" may be answered by the next section of the same document: keep every passage then.
+  let hits = await deps.knowledge.retriever.search(question, { limit: 6, county, categories, perDocument: !opts.more });
   if (categories && (hits[0]?.score ?? 0) < deps.answerThreshold) {
     // The rules' guess of a category can be wrong: look everywhere before giving up.
     const wider = await deps.knowledge.retriever.search(question, { limit: 6, county });
@@ -86,6 +88,17 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
   intent = intentOf(intent, chosen.category);
   let text = answerFromPassage(chosen);
   const citations = [citationOf(chosen)];
+  const wanted = answerKindOf(question);
+  if (wanted && !answers(wanted, chosen.content) && chosen.format === 'markdown') {
+    // The passage names the problem but the answer asked for ("咋治") sits in a later section under the same
+    // heading ("草鱼老三病 › 治疗思路"): add that section, so the farmer gets what was asked.
+    const siblings = await deps.knowledge.store.chunksOf(chosen.documentId);
+    const parent = chosen.headingPath.slice(0, -1).join('›');
+    const next = siblings.find(
+      (c) => c.chunkId !== chosen.chunkId && c.headingPath.slice(0, -1).join('›') === parent && answers(wanted, c.content),
+    );
+    if (next) text = `${text}\n${next.content}`;
+  }
   if (deps.phraser) {
     const phrased = await deps.phraser.phrase(question, fresh.slice(0, 3));
     if (phrased === 'not_in_passages') {
