@@ -69,7 +69,7 @@ export class Agent {
     const conversation = await getConversation(pool, turn.conversationId);
     if (!conversation) throw new Error(`conversation ${turn.conversationId} does not exist`);
     // PostgreSQL text cannot hold NUL: garbage from a broken client is stored without it.
-    const text = turn.text.replace(/\u0000/g, '');
+    const text = turn.text.replaceAll('\u0000', '');
     const { message: inbound, duplicate } = await insertMessage(pool, {
       conversationId: conversation.id,
       author: turn.author ?? 'farmer',
@@ -160,17 +160,19 @@ export class Agent {
     const context: ConversationContext = structuredClone(conversation.context ?? {});
     const text = normalizeText(raw);
     const now = this.now();
+    // A farmer who opted out and writes again is back in (退订 itself sets it again below).
+    const optIn = conversation.optedOut ? { optOut: false } : {};
+    // 代问 names its farmer on every turn: a later turn must not reach the previous farmer.
+    context.onBehalfOf = undefined;
     const done = (results: SkillResult[], slots: Slots = {}, extra: Partial<Decision> = {}): Decision => {
       const last = results[results.length - 1];
       if (last && !['smalltalk', 'unknown', 'handoff'].includes(last.intent)) context.lastIntent = last.intent;
-      return { results, context, slots, county: slots.county, ...extra };
+      return { results, context, slots, county: slots.county, ...optIn, ...extra };
     };
-    // A farmer who opted out and writes again is back in.
-    const optIn = conversation.optedOut ? { optOut: false } : {};
 
-    if (!raw.trim()) return done([{ text: fill(templates, 'empty'), intent: 'unknown', confidence: 1 }], {}, optIn);
+    if (!raw.trim()) return done([{ text: fill(templates, 'empty'), intent: 'unknown', confidence: 1 }]);
     if (!text || isContentless(text)) {
-      return done([{ text: fill(templates, 'contentless'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }], {}, optIn);
+      return done([{ text: fill(templates, 'contentless'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }]);
     }
     const slots = extractSlots(text, this.deps.lexicon, now, await this.markets());
     const input: SkillInput = { text, slots, conversation, context, principal, now, deps: this.deps };
@@ -201,9 +203,9 @@ export class Agent {
         case 'ask-for': {
           if (!canPublish(input)) return done([{ text: fill(templates, 'officer_only', { what: '代问' }), intent: 'unknown', confidence: 1 }]);
           if (!command.phone || !command.question) return done([{ text: fill(templates, 'ask_for_usage'), intent: 'unknown', confidence: 1 }]);
-          context.onBehalfOf = command.phone;
           const inner = await this.decide(command.question, { ...conversation, context }, principal);
-          return { ...inner, results: inner.results.map((r) => ({ ...r })) };
+          inner.context.onBehalfOf = command.phone;
+          return inner;
         }
         case 'post':
           if (!canPublish(input)) {

@@ -8,7 +8,7 @@ export function documentBody(maxChars: number) {
     title: z.string().trim().min(1, '标题不能为空').max(TITLE_MAX, `标题最多 ${TITLE_MAX} 个字`),
     content: z
       .string()
-      .transform((s) => s.replace(/\u0000/g, ''))
+      .transform((s) => s.replaceAll('\u0000', ''))
       .pipe(z.string()
       .trim()
       .min(1, '内容不能为空')
