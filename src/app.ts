@@ -12,11 +12,18 @@ import type { Database } from './db/pool.ts';
 import type { Knowledge } from './knowledge/index.ts';
 import type { Agent } from './bot/index.ts';
 import type { ConversationEvents } from './conversations/events.ts';
-import { staticTokenResolver, type TokenResolver } from './http/auth.ts';
+import { combinedTokenResolver, sessionTokenResolver, staticTokenResolver, type TokenResolver } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsPlugin } from './metrics/index.ts';
 import { kbRoutes } from './routes/kb.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { authRoutes } from './routes/auth.ts';
+import { userRoutes } from './routes/users.ts';
+import { expertAnswerRoutes, ticketRoutes } from './routes/tickets.ts';
+import { createEscalation, type Escalation } from './escalation/index.ts';
+import { expertConsole } from './escalation/console/routes.ts';
+import { smsRoutes } from './channels/sms/index.ts';
 import { webchat } from './channels/webchat/index.ts';
 
 export interface AppDeps {
@@ -25,6 +32,8 @@ export interface AppDeps {
   knowledge: Knowledge;
   agent: Agent;
   events: ConversationEvents;
+  /** the one the agent's hooks were made from (main.ts, tests); a fresh one otherwise */
+  escalation?: Escalation;
 }
 
 declare module 'fastify' {
@@ -35,6 +44,7 @@ declare module 'fastify' {
     agent: Agent;
     events: ConversationEvents;
     resolveToken: TokenResolver;
+    escalation: Escalation;
   }
 }
 
@@ -58,7 +68,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   app.decorate('knowledge', deps.knowledge);
   app.decorate('agent', deps.agent);
   app.decorate('events', deps.events);
-  app.decorate('resolveToken', staticTokenResolver(deps.config));
+  app.decorate('resolveToken', combinedTokenResolver(staticTokenResolver(deps.config), sessionTokenResolver(deps.db.pool)));
+  app.decorate('escalation', deps.escalation ?? createEscalation(deps.config, { pool: deps.db.pool, events: deps.events, knowledge: deps.knowledge }));
   registerErrorHandling(app);
 
   await app.register(swagger, {
@@ -70,9 +81,17 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // First: its latency hook must see every route registered after it.
+  await app.register(metricsPlugin);
   await app.register(healthRoutes);
   await app.register(kbRoutes);
   await app.register(messageRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
+  await app.register(ticketRoutes);
+  await app.register(expertAnswerRoutes);
+  await app.register(expertConsole);
+  await app.register(smsRoutes);
   await app.register(webchat);
   return app;
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { checkSmsSettings, smsSettings } from './channels/sms/settings.ts';
+import { jobsSettings } from './jobs/settings.ts';
+import { checkWorkSettings } from './escalation/working-time.ts';
 
 // One schema over the environment. Every setting is documented in README.md with its default.
 const bool = z
@@ -62,6 +64,26 @@ export const configSchema = z
     WEBCHAT_POLL_WAIT_SECONDS: z.coerce.number().int().min(0).max(60).default(25),
     // SMS channel (src/channels/sms/settings.ts): gateway, signing, budgets, rates, SMPP bind
     ...smsSettings,
+    // Scheduled jobs, price feed, several instances, metrics (src/jobs/settings.ts)
+    ...jobsSettings,
+    // Accounts and expert escalation (src/accounts, src/escalation)
+    SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(0).max(100_000).default(50),
+    LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    TICKET_SLA_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(4),
+    TICKET_URGENT_SLA_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(1),
+    TICKET_AUTO_CLOSE_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+    TICKET_EXPIRE_DAYS: z.coerce.number().min(1).max(365).default(7),
+    EXPERT_WORK_DAYS: z
+      .string()
+      .regex(/^\s*[1-7](\s*-\s*[1-7])?(\s*,\s*[1-7](\s*-\s*[1-7])?)*\s*$/, 'ISO weekdays such as 1-5 or 1-5,7 (1 = Monday)')
+      .default('1-5'),
+    EXPERT_WORK_HOURS: z
+      .string()
+      .regex(/^\s*([01]?\d|2[0-3]):[0-5]\d\s*-\s*(([01]?\d|2[0-3]):[0-5]\d|24:00)\s*$/, 'like 08:00-18:00 (China time)')
+      .default('08:00-18:00'),
+    EXPERT_SMS_NOTIFY: bool.default(true),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.LLM_BASE_URL) !== Boolean(c.LLM_MODEL)) {
@@ -79,7 +101,8 @@ export const configSchema = z
       }
     }
   })
-  .superRefine(checkSmsSettings);
+  .superRefine(checkSmsSettings)
+  .superRefine(checkWorkSettings);
 
 export type Config = z.infer<typeof configSchema>;
 

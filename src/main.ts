@@ -10,6 +10,10 @@ import { buildApp } from './app.ts';
 import { seedStructuredData } from './data/index.ts';
 import { ConversationEvents } from './conversations/events.ts';
 import { createAgent } from './bot/index.ts';
+import { smsAgentHooks, startSms } from './channels/sms/index.ts';
+import { createEscalation } from './escalation/index.ts';
+import { seedDemoTeam } from './escalation/demo-team.ts';
+import { createScheduler, reembedBeforeStart, smsOutboxSource, startMessageBridge, type JobLog } from './jobs/index.ts';
 
 dotenv.config({ quiet: true });
 
@@ -28,6 +32,9 @@ async function main(): Promise<void> {
   );
   const { applied } = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
+  // JOBS_REEMBED_AUTO: vectors from another embedder are recomputed here instead of stopping start-up.
+  const reembedded = await reembedBeforeStart(config, db);
+  if (reembedded) log.info({ chunks: reembedded }, 'knowledge re-embedded with the configured embedder');
   const knowledge = await createKnowledge(config, db);
   if (config.SEED_ON_START) {
     const report = await seedKnowledgeBase(db, knowledge, config.SEEDS_DIR);
@@ -43,14 +50,47 @@ async function main(): Promise<void> {
       for (const r of table.rejected) log.warn(r, 'seed row rejected');
     }
   }
+  if (config.SEED_ON_START && db.engine === 'pglite') {
+    // The embedded default ships a demo expert team; their passwords are shown only in development mode.
+    const demo = await seedDemoTeam(db.pool, { reveal: config.NODE_ENV === 'development' });
+    if (demo.created) log.info({ experts: demo.created }, 'demo expert team created');
+    if (demo.accounts.length) {
+      console.log('\n演示专家账号（仅开发模式显示，每次启动重新生成密码）  专家台: /expert');
+      for (const a of demo.accounts) console.log(`  ${a.category.padEnd(4, '　')}  ${a.name}  ${a.username.padEnd(12)}  ${a.password}`);
+      console.log('');
+    }
+  }
   const events = new ConversationEvents();
+  const escalation = createEscalation(config, {
+    pool: db.pool, knowledge, events, log: (msg, err) => log.warn({ err }, msg),
+  });
   const agent = await createAgent(config, {
     pool: db.pool, knowledge, events, log: (msg, err) => log.warn({ err }, msg),
+    hooks: {
+      onEscalated: escalation.hooks.onEscalated, onFollowUpToExpert: escalation.hooks.onFollowUpToExpert,
+      // 代问: the answer also reaches the farmer's phone by SMS
+      ...smsAgentHooks(db.pool, (msg, err) => log.warn({ err }, msg)),
+    },
   });
   if (!config.ADMIN_TOKEN) log.warn('ADMIN_TOKEN is not set: the admin API answers 401 to everyone');
 
-  const app = await buildApp({ config, db, knowledge, agent, events }, { loggerInstance: log });
+  const app = await buildApp({ config, db, knowledge, agent, events, escalation }, { loggerInstance: log });
+  const jobLog: JobLog = (level, fields, msg) => log[level](fields, msg);
+  // Several instances: what another instance publishes reaches the sockets held here (server only).
+  const bridge = await startMessageBridge({
+    db, events, instanceId: config.INSTANCE_ID, enabled: config.INSTANCE_NOTIFY, log: jobLog, observer: app.metrics.bridge,
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
+  // SMS: the gateway (SMPP binds in the background), the outbox worker and the inbox sweeper.
+  const sms = await startSms(config, db.pool, agent, (level, fields, msg) => log[level](fields, msg));
+  log.info({ gateway: config.SMS_GATEWAY }, 'SMS channel started');
+  // Scheduled jobs, once across instances (advisory locks); started after listen so /ready answers meanwhile.
+  const scheduler = createScheduler({
+    config, db, knowledge, escalation, smsOutbox: smsOutboxSource(db.pool, sms, config),
+    digest: { send: () => escalation.digest() }, log: jobLog, observer: app.metrics.jobs,
+  });
+  scheduler.start();
+  log.info({ jobs: scheduler.jobs().filter((j) => j.enabled).map((j) => `${j.name} ${j.schedule}`) }, 'jobs scheduled');
   log.info({ seconds: +((performance.now() - started) / 1000).toFixed(1) }, '益农助手 ready');
 
   let stopping = false;
@@ -60,7 +100,12 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
+      // Jobs first: no new run starts, the one in progress finishes (or stops at a safe point).
+      await scheduler.stop(config.JOBS_STOP_TIMEOUT_SECONDS * 1000);
       await app.close();
+      await bridge.stop();
+      // Sends in flight finish and are recorded; the rest wait in the outbox for the next start.
+      await sms.stop().catch((err: unknown) => log.warn({ err }, 'SMS stop'));
       await db.close();
     } finally {
       clearTimeout(force);

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { withTransaction, type Queryable } from '../../db/pool.ts';
 import type { Agent } from '../../bot/index.ts';
-import { findOrCreateConversation } from '../../conversations/store.ts';
+import { parseCommand } from '../../bot/commands.ts';
+import { normalizeText } from '../../bot/normalize.ts';
+import { findOrCreateConversation, setConversationFlags } from '../../conversations/store.ts';
 import { hasLoneSurrogate } from './encoding.ts';
 import { officerByPhone } from './officers.ts';
 import { enqueueOutgoing } from './outbox.ts';
@@ -37,8 +39,17 @@ export interface InboundDeps {
   maxAttempts?: number;
 }
 
+/** What a turn needs of a stored message. */
+export interface InboxRow {
+  gateway: string;
+  gateway_message_id: string;
+  phone: string;
+  text: string;
+}
+
 export interface StoredInbound {
   inboxId: string;
+  row: InboxRow;
   /** false when another attempt handled it or is handling it right now */
   claimed: boolean;
   status: 'received' | 'handled' | 'failed';
@@ -58,7 +69,9 @@ export function validateInbound(m: InboundSms, maxChars: number): { phone: { key
   const phone = parseSmsPhone(m.from);
   if (!phone.ok) throw new InboundRejected('invalid_phone', `发信号码 from 有误：${phone.reason}`);
   if (typeof m.text !== 'string') throw new InboundRejected('empty_text', '短信内容 text 缺失');
-  if (hasLoneSurrogate(m.text) || m.text.includes('\uFFFD') || /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(m.text)) {
+  // Half a character, the decoder's replacement mark, or a control character (other than tab and line
+  // breaks) means the gateway decoded the bytes with the wrong charset.
+  if (hasLoneSurrogate(m.text) || m.text.includes('\uFFFD') || /[^\P{Cc}\t\n\r]/u.test(m.text)) {
     throw new InboundRejected('invalid_encoding', '短信内容编码有误（含无法识别的字符），请检查网关的字符编码（应为 UTF-8）');
   }
   const text = m.text.trim();
@@ -82,18 +95,19 @@ export async function storeInbound(deps: InboundDeps, m: InboundSms, q: Queryabl
      ON CONFLICT (gateway, gateway_message_id) DO NOTHING RETURNING id`,
     [m.gateway, id, phone.key, to, text, m.receivedAt ?? null, deps.leaseSeconds],
   );
-  if (fresh.rows[0]) return { inboxId: fresh.rows[0].id, claimed: true, status: 'received' };
+  const row: InboxRow = { gateway: m.gateway, gateway_message_id: id, phone: phone.key, text };
+  if (fresh.rows[0]) return { inboxId: fresh.rows[0].id, row, claimed: true, status: 'received' };
   const taken = await q.query<{ id: string }>(
     `UPDATE sms_inbox SET attempts = attempts + 1, lease_until = now() + make_interval(secs => $3)
       WHERE gateway = $1 AND gateway_message_id = $2 AND status = 'received' AND lease_until < now()
       RETURNING id`,
     [m.gateway, id, deps.leaseSeconds],
   );
-  if (taken.rows[0]) return { inboxId: taken.rows[0].id, claimed: true, status: 'received' };
+  if (taken.rows[0]) return { inboxId: taken.rows[0].id, row, claimed: true, status: 'received' };
   const { rows } = await q.query<{ id: string; status: StoredInbound['status'] }>(
     `SELECT id, status FROM sms_inbox WHERE gateway = $1 AND gateway_message_id = $2`, [m.gateway, id],
   );
-  return { inboxId: rows[0].id, claimed: false, status: rows[0].status };
+  return { inboxId: rows[0].id, row, claimed: false, status: rows[0].status };
 }
 
 /**
@@ -102,16 +116,22 @@ export async function storeInbound(deps: InboundDeps, m: InboundSms, q: Queryabl
  * agent answers a known channel message id with the replies it already gave, and the outbox keys rows by
  * reply id.
  */
-export async function handleInbound(deps: InboundDeps, inboxId: string): Promise<InboundResult> {
-  const { rows } = await deps.pool.query(
-    `SELECT gateway, gateway_message_id, phone, text, status FROM sms_inbox WHERE id = $1`, [inboxId],
-  );
-  const row = rows[0];
-  if (!row || row.status !== 'received') return { status: 'duplicate', outbox: [] };
+export async function handleInbound(deps: InboundDeps, inboxId: string, stored?: InboxRow): Promise<InboundResult> {
+  const row = stored ?? (await deps.pool.query<InboxRow & { status: string }>(
+    `SELECT gateway, gateway_message_id, phone, text, status FROM sms_inbox WHERE id = $1 AND status = 'received'`, [inboxId],
+  )).rows[0];
+  if (!row) return { status: 'duplicate', outbox: [] };
   const phone = parseSmsPhone(row.phone);
   if (!phone.ok) throw new Error(`stored SMS ${inboxId} has an unusable phone`);
   const conversation = await findOrCreateConversation(deps.pool, { channel: 'sms', phone: phone.key });
-  const officer = await officerByPhone(deps.pool, phone, deps.officerPhones);
+  const unsubscribes = parseCommand(normalizeText(row.text))?.kind === 'unsubscribe';
+  // Consent is the channel's promise: after 退订, writing anything else is opting back in.
+  if (conversation.optedOut && !unsubscribes) {
+    await setConversationFlags(deps.pool, conversation.id, { optedOut: false });
+  }
+  // Only officers' commands (代问, 发布 and the guided exchange it starts) need to know who is asking.
+  const needsOfficer = /^\s*(代问|发布)/.test(row.text) || Boolean(conversation.context?.pending);
+  const officer = needsOfficer ? await officerByPhone(deps.pool, phone, deps.officerPhones) : undefined;
   // Only a 代问 is the officer speaking for someone: their other texts are their own questions, so a
   // farmer named in an earlier 代问 does not get them.
   const asksFor = Boolean(officer) && /^\s*代问/.test(row.text);
@@ -128,11 +148,9 @@ export async function handleInbound(deps: InboundDeps, inboxId: string): Promise
     const { rows: c } = await deps.pool.query(`SELECT mode FROM conversations WHERE id = $1`, [conversation.id]);
     if (c[0]?.mode !== 'expert') return { status: 'stored', conversationId: conversation.id, outbox: [] };
   }
-  // The 退订 confirmation is the one reply that goes to a phone that has just opted out.
-  const { rows: flags } = await deps.pool.query<{ opted_out: boolean }>(
-    `SELECT opted_out FROM conversations WHERE id = $1`, [conversation.id],
-  );
-  const optedOut = Boolean(flags[0]?.opted_out);
+  // The 退订 confirmation is the one reply that goes to a phone that has just opted out (the agent set
+  // the flag in the turn's transaction).
+  const optedOut = unsubscribes;
   const outbox = await withTransaction(deps.pool, async (client) => {
     const ids: string[] = [];
     for (const reply of outcome.replies) {
@@ -162,7 +180,7 @@ export async function receiveSms(
     return { status: stored.status === 'received' ? 'in_progress' : 'duplicate', outbox: [] };
   }
   try {
-    return await handleInbound(deps, stored.inboxId);
+    return await handleInbound(deps, stored.inboxId, stored.row);
   } catch (err) {
     await noteInboxError(deps, stored.inboxId, err);
     onLateError?.(err);

@@ -50,18 +50,9 @@ export async function enqueueOutgoing(q: Queryable, msg: OutgoingSms, opts: { by
   const text = (hasLoneSurrogate(msg.text) ? msg.text.replace(/[\uD800-\uDFFF]/g, '?') : msg.text).trim();
   if (!text) throw new SmsInputError('短信内容是空的');
   const messageId = msg.messageId ?? null;
-
-  if (messageId) {
-    const existing = await q.query<{ id: string }>(
-      `SELECT id FROM sms_outbox WHERE message_id = $1 AND phone = $2 ORDER BY seq`,
-      [messageId, phone.key],
-    );
-    if (existing.rows.length) return existing.rows.map((r) => r.id);
-  }
-
-  const pages = await pagesFor(q, text, msg, settings.budgetSegments);
+  const paged = await pagesFor(q, text, msg, phone.key, settings.budgetSegments);
   const ids: string[] = [];
-  for (const [seq, page] of pages.entries()) {
+  for (const [seq, page] of paged.pages.entries()) {
     const shape = smsShape(page);
     const { rows } = await q.query<{ id: string }>(
       `INSERT INTO sms_outbox (phone, text, kind, seq, conversation_id, message_id, encoding, segments, bypass_opt_out)
@@ -71,38 +62,47 @@ export async function enqueueOutgoing(q: Queryable, msg: OutgoingSms, opts: { by
       [phone.key, page, msg.kind, seq, msg.conversationId ?? null, messageId, shape.encoding, shape.segments,
         opts.bypassOptOut ?? false],
     );
-    if (rows[0]) ids.push(rows[0].id);
+    if (!rows[0]) {
+      // Queued before (a retried webhook, a replayed job): those rows are the answer, and the rest of a
+      // paged text was kept then too.
+      const existing = await q.query<{ id: string }>(
+        `SELECT id FROM sms_outbox WHERE message_id = $1 AND phone = $2 ORDER BY seq`, [messageId, phone.key],
+      );
+      return existing.rows.map((r) => r.id);
+    }
+    ids.push(rows[0].id);
   }
-  if (ids.length < pages.length && messageId) {
-    // Another transaction queued the same message at the same moment: its rows are the answer.
-    const { rows } = await q.query<{ id: string }>(
-      `SELECT id FROM sms_outbox WHERE message_id = $1 AND phone = $2 ORDER BY seq`, [messageId, phone.key],
-    );
-    return rows.map((r) => r.id);
-  }
+  if (paged.more !== undefined) await keepRest(q, msg.conversationId!, paged.more, paged.agentPaged);
   // After the caller's commit, most likely; the worker's poll catches the rare early wake-up.
   setTimeout(() => outboxSignal.emit('queued'), 5).unref();
   return ids;
 }
 
 /**
- * One page and the rest kept in the SMS conversation for "1", or numbered pages when there is no SMS
- * conversation to keep it in. A reply the agent already paged keeps the agent's rest after ours.
+ * The text as it goes: whole; or a first page with "（回复1看更多）" and the rest for "1" when this phone's SMS
+ * conversation is named to keep it in; or numbered pages when it isn't (a 代问 copy sent with the officer's
+ * conversation, a notice to a bare number). A reply the agent already paged keeps the agent's rest after ours.
  */
-async function pagesFor(q: Queryable, text: string, msg: OutgoingSms, budget: number): Promise<string[]> {
-  if (smsShape(text).segments <= budget) return [text];
-  if (msg.conversationId) {
-    const agentPaged = msg.kind === 'reply' && text.endsWith(MORE_HINT);
-    const paged = smsBudgetText(agentPaged ? text.slice(0, -MORE_HINT.length) : text, budget);
-    const { rowCount } = await q.query(
-      `UPDATE conversations
-          SET context = jsonb_set(context, '{more}',
-                to_jsonb($2::text || CASE WHEN $3 THEN coalesce(context->>'more', '') ELSE '' END)),
-              updated_at = now()
-        WHERE id = $1 AND channel = 'sms'`,
-      [msg.conversationId, paged.more ?? '', agentPaged],
-    );
-    if (rowCount) return [paged.text];
-  }
-  return smsPages(text, budget);
+async function pagesFor(
+  q: Queryable, text: string, msg: OutgoingSms, phone: string, budget: number,
+): Promise<{ pages: string[]; more?: string; agentPaged: boolean }> {
+  if (smsShape(text).segments <= budget) return { pages: [text], agentPaged: false };
+  const own = msg.conversationId
+    ? (await q.query(`SELECT 1 FROM conversations WHERE id = $1 AND channel = 'sms' AND farmer_phone = $2`, [msg.conversationId, phone])).rowCount
+    : 0;
+  if (!own) return { pages: smsPages(text, budget), agentPaged: false };
+  const agentPaged = msg.kind === 'reply' && text.endsWith(MORE_HINT);
+  const paged = smsBudgetText(agentPaged ? text.slice(0, -MORE_HINT.length) : text, budget);
+  return { pages: [paged.text], more: paged.more ?? '', agentPaged };
+}
+
+async function keepRest(q: Queryable, conversationId: string, more: string, agentPaged: boolean): Promise<void> {
+  await q.query(
+    `UPDATE conversations
+        SET context = jsonb_set(context, '{more}',
+              to_jsonb($2::text || CASE WHEN $3 THEN coalesce(context->>'more', '') ELSE '' END)),
+            updated_at = now()
+      WHERE id = $1`,
+    [conversationId, more, agentPaged],
+  );
 }

@@ -9,7 +9,11 @@ import { configureOutbox } from './outbox.ts';
 import { parseSmsPhone } from './phone.ts';
 import { SmppGateway } from './smpp/gateway.ts';
 import { flushStaleParts } from './smpp/parts.ts';
+import { recoverExpired } from './outbox-store.ts';
 import { OutboxWorker, type WorkerLog } from './worker.ts';
+
+/** A long text whose last part hasn't come in this long is handled with what arrived. */
+const STALE_PARTS_SECONDS = 600;
 
 export type SmsConfig = Pick<Config, Extract<keyof Config, `SMS_${string}` | `SMPP_${string}`>>;
 
@@ -34,14 +38,30 @@ export function inboundDeps(config: SmsConfig, pool: pg.Pool, agent: Agent): Inb
 export interface SmsService {
   gateway: SmsGateway;
   worker: OutboxWorker;
+  /**
+   * One pass of the recovery work: sends a stopped worker left in flight, inbound turns a crash
+   * interrupted, long texts whose last part never came. Runs on its own timer; the jobs scheduler may call
+   * it too (JobSources.smsOutbox).
+   */
+  sweep(): Promise<{ requeued: number; uncertain: number; failed: number; partsFlushed: number; inboxHandled: number }>;
   stop(): Promise<void>;
 }
 
 /** The gateway SMS_GATEWAY names, the outbox worker, and the sweeper for interrupted inbound turns. */
 export async function startSms(config: SmsConfig, pool: pg.Pool, agent: Agent, log: WorkerLog): Promise<SmsService> {
   const inbound = inboundDeps(config, pool, agent);
-  const handleLater = (inboxId: string) =>
-    void handleInbound(inbound, inboxId).catch((err: unknown) => log('warn', { err, inboxId }, 'SMS turn failed; the sweeper will retry it'));
+  // One farmer's texts are answered in the order they came: turns of one phone run one after another.
+  const turns = new Map<string, Promise<void>>();
+  const handleLater = (inboxId: string, phone = '') => {
+    const run = () => handleInbound(inbound, inboxId)
+      .then(() => undefined)
+      .catch((err: unknown) => log('warn', { err, inboxId }, 'SMS turn failed; the sweeper will retry it'));
+    const next = (turns.get(phone) ?? Promise.resolve()).then(run);
+    turns.set(phone, next);
+    void next.finally(() => {
+      if (turns.get(phone) === next) turns.delete(phone);
+    });
+  };
   const gateway = createGateway(config, inbound, log, handleLater);
   await gateway.start?.();
   const worker = new OutboxWorker(pool, gateway, {
@@ -55,26 +75,29 @@ export async function startSms(config: SmsConfig, pool: pg.Pool, agent: Agent, l
   }, log);
   worker.start();
 
+  const sweep = async () => {
+    const recovered = await recoverExpired(pool, { idempotent: gateway.idempotent, resendUncertain: config.SMS_RESEND_UNCERTAIN });
+    const flushed = await flushStaleParts(inbound, STALE_PARTS_SECONDS);
+    for (const inboxId of flushed) handleLater(inboxId);
+    const inboxHandled = await sweepInbox(inbound, 20, (err, inboxId) => log('warn', { err, inboxId }, 'SMS turn retry failed'));
+    return { ...recovered, partsFlushed: flushed.length, inboxHandled };
+  };
   let sweeping = false;
   const sweeper = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    void (async () => {
-      try {
-        for (const inboxId of await flushStaleParts(inbound, 600)) handleLater(inboxId);
-        await sweepInbox(inbound, 20, (err, inboxId) => log('warn', { err, inboxId }, 'SMS turn retry failed'));
-      } catch (err) {
-        log('error', { err }, 'SMS inbox sweep failed');
-      } finally {
+    sweep()
+      .catch((err: unknown) => log('error', { err }, 'SMS sweep failed'))
+      .finally(() => {
         sweeping = false;
-      }
-    })();
+      });
   }, Math.max(1000, (config.SMS_INBOX_RETRY_SECONDS * 1000) / 2));
   sweeper.unref();
 
   return {
     gateway,
     worker,
+    sweep,
     async stop() {
       clearInterval(sweeper);
       await worker.stop();
@@ -83,7 +106,9 @@ export async function startSms(config: SmsConfig, pool: pg.Pool, agent: Agent, l
   };
 }
 
-function createGateway(config: SmsConfig, inbound: InboundDeps, log: WorkerLog, handleLater: (inboxId: string) => void): SmsGateway {
+function createGateway(
+  config: SmsConfig, inbound: InboundDeps, log: WorkerLog, handleLater: (inboxId: string, phone: string) => void,
+): SmsGateway {
   switch (config.SMS_GATEWAY) {
     case 'http':
       return new HttpGateway({
@@ -95,7 +120,7 @@ function createGateway(config: SmsConfig, inbound: InboundDeps, log: WorkerLog, 
         systemType: config.SMPP_SYSTEM_TYPE, window: config.SMPP_WINDOW, enquireLinkSeconds: config.SMPP_ENQUIRE_LINK_SECONDS,
         responseTimeoutMs: config.SMPP_RESPONSE_TIMEOUT_MS, reconnectMaxSeconds: config.SMPP_RECONNECT_MAX_SECONDS,
         sourceAddr: config.SMPP_SOURCE_ADDR, inbound, log,
-        onStored: (s) => handleLater(s.inboxId),
+        onStored: (s) => handleLater(s.inboxId, s.row.phone),
         onRejected: (reason, fields) => log('warn', { ...fields, reason }, 'SMPP inbound message refused'),
       });
     case 'console':

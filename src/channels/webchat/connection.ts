@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import WebSocket, { type RawData } from 'ws';
+import type WebSocket from 'ws';
+import type { RawData } from 'ws';
 import { messagesAfter } from '../../conversations/store.ts';
 import type { Message } from '../../conversations/types.ts';
 import { farmerHistory, toWireAll } from './history.ts';
 import type { ChatHub, HubMember } from './hub.ts';
+import { Outbound } from './outbound.ts';
 import { parseFrame, toWire, type ClientFrame, type ErrorCode, type ServerFrame } from './protocol.ts';
 import { rateLimitedMessage, TokenBucket } from './rate-limit.ts';
 import {
@@ -12,9 +14,10 @@ import {
 
 /** Messages sent on (re)connect at most; `hasMore` tells the page to reconnect for the rest. */
 export const RESUME_LIMIT = 500;
+/** A socket that never says hello is closed after this, or two heartbeats if they are shorter. */
 const HELLO_TIMEOUT_MS = 15_000;
-/** A phone that cannot keep up with what it is sent is dropped; it resumes from its last id. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** "Typing…" is shown only for answers slower than this: most come sooner, and two frames fewer per turn. */
+const TYPING_DELAY_MS = 300;
 /** Farmers' conversations an officer watches live after asking for them (代问). */
 const MAX_WATCHED = 20;
 
@@ -39,8 +42,10 @@ export class ChatConnection implements HubMember {
   /** client ids of turns in progress → whether the ack went out */
   private readonly inflight = new Map<string, boolean>();
   private turns: Promise<void> = Promise.resolve();
-  private outbound: Promise<void> = Promise.resolve();
+  private readonly out: Outbound;
   private alive = true;
+  /** set once we close or the peer is gone: later frames are ignored, nothing more is subscribed */
+  private ended = false;
   private readonly helloTimer: NodeJS.Timeout;
 
   constructor(
@@ -49,6 +54,7 @@ export class ChatConnection implements HubMember {
     private readonly socket: WebSocket,
     private readonly ip: string,
   ) {
+    this.out = new Outbound(socket, app.log);
     const perMinute = app.config.WEBCHAT_RATE_PER_CONNECTION;
     this.messageBudget = new TokenBucket(perMinute);
     this.frameBudget = new TokenBucket(Math.max(60, perMinute * 3));
@@ -59,7 +65,7 @@ export class ChatConnection implements HubMember {
     socket.on('error', (err) => app.log.debug({ err }, 'webchat socket error'));
     this.helloTimer = setTimeout(() => {
       if (this.hello === 'waiting') this.close(CLOSE.noHello, 'hello expected');
-    }, HELLO_TIMEOUT_MS);
+    }, Math.min(HELLO_TIMEOUT_MS, 2000 * app.config.WEBCHAT_HEARTBEAT_SECONDS));
     hub.members.add(this);
   }
 
@@ -73,6 +79,7 @@ export class ChatConnection implements HubMember {
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
+    if (this.ended) return;
     this.alive = true;
     if (!this.frameBudget.take()) {
       this.sendError('rate_limited', '发送太频繁，连接已断开，请稍后刷新页面再试');
@@ -200,7 +207,11 @@ export class ChatConnection implements HubMember {
     const conversation = await conversationFor(this.app, thread, phone);
     if (phone && !this.watching.has(conversation.id)) this.watch(conversation.id, phone);
     this.inflight.set(frame.clientId, false);
-    this.send({ type: 'typing', active: true });
+    let typing = false;
+    const typingTimer = setTimeout(() => {
+      typing = true;
+      this.send({ type: 'typing', active: true });
+    }, TYPING_DELAY_MS);
     try {
       const outcome = await runTurn(this.app, thread, conversation, frame);
       if (!this.inflight.get(frame.clientId)) this.ack(frame.clientId, outcome.inbound, outcome.duplicate);
@@ -214,8 +225,9 @@ export class ChatConnection implements HubMember {
       this.app.log.error({ err }, 'webchat turn failed');
       this.send({ type: 'error', code: 'internal', message: '这条消息没处理成功，请稍后重发', clientId: frame.clientId });
     } finally {
+      clearTimeout(typingTimer);
       this.inflight.delete(frame.clientId);
-      this.send({ type: 'typing', active: false });
+      if (typing) this.send({ type: 'typing', active: false });
     }
   }
 
@@ -231,6 +243,7 @@ export class ChatConnection implements HubMember {
 
   /** Follow a conversation's new messages while the socket is open. */
   private watch(conversationId: string, onBehalfOf?: string, listener?: (m: Message) => void): void {
+    if (this.ended) return; // the socket closed while a hello or a turn was on its way
     if (onBehalfOf && this.watching.size > MAX_WATCHED) {
       // Forget the farmer asked for longest ago (the map keeps insertion order; our own thread is first).
       const [oldest, stop] = [...this.watching][1];
@@ -248,7 +261,7 @@ export class ChatConnection implements HubMember {
     }
     if (m.escalated) {
       // The ticket id needs a query; the outbound queue keeps frames in order meanwhile.
-      this.sendLater(async () => {
+      this.out.later(async () => {
         const [w] = await toWireAll(this.app.db.pool, [m], { onBehalfOf });
         return { type: 'message', ...w };
       });
@@ -267,32 +280,16 @@ export class ChatConnection implements HubMember {
   }
 
   private send(frame: ServerFrame): void {
-    this.sendLater(() => frame);
-  }
-
-  /** Every frame goes through one queue, so an escalated reply waiting for its ticket id keeps its place. */
-  private sendLater(make: () => ServerFrame | Promise<ServerFrame>): void {
-    this.outbound = this.outbound
-      .then(make)
-      .then((frame) => {
-        if (this.socket.readyState !== WebSocket.OPEN) return;
-        if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          this.socket.terminate();
-          return;
-        }
-        this.socket.send(JSON.stringify(frame));
-      })
-      .catch((err: unknown) => this.app.log.warn({ err }, 'webchat frame not sent'));
+    this.out.send(frame);
   }
 
   private close(code: number, reason: string): void {
-    // After the frames already queued (an error frame says why, in Chinese).
-    this.outbound = this.outbound.then(() => {
-      if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
-    });
+    this.ended = true;
+    this.out.close(code, reason);
   }
 
   private cleanUp(): void {
+    this.ended = true;
     clearTimeout(this.helloTimer);
     for (const stop of this.watching.values()) stop();
     this.watching.clear();

@@ -34,12 +34,13 @@ export const webchatHttpRoutes: FastifyPluginAsyncZod<{ hub: ChatHub }> = async 
     },
     async (request, reply) => {
       const { deviceId, clientId, text } = request.body;
-      const thread = await openThread(app, deviceId, await principalOf(app, request));
+      const principal = await principalOf(app, request);
       const wait = limited(hub, request.ip, deviceId);
       if (wait) {
         void reply.header('retry-after', Math.ceil(wait / 1000));
         throw new HttpError(429, 'rate_limited', rateLimitedMessage(wait));
       }
+      const thread = await openThread(app, deviceId, principal);
       const phone = askForPhone(thread, text);
       const conversation = await conversationFor(app, thread, phone);
       const outcome = await runTurn(app, thread, conversation, { clientId, text });

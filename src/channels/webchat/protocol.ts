@@ -41,6 +41,8 @@ export interface WireMessage {
   conversationId: string;
   author: Author;
   text: string;
+  /** on the assistant's replies: policy, agronomy, price, labor, supply, service, programme, … */
+  intent?: string;
   citations: Citation[];
   quickReplies: string[];
   escalated: boolean;
@@ -72,6 +74,7 @@ export function toWire(m: Message, extra: { ticketId?: string; onBehalfOf?: stri
     conversationId: m.conversationId,
     author: m.author,
     text: m.text,
+    ...(m.author === 'bot' && m.intent ? { intent: m.intent } : {}),
     citations: m.citations,
     quickReplies: m.quickReplies,
     escalated: m.escalated,

@@ -1,3 +1,6 @@
+/** Float noise in refills (0.9999999 tokens) must not refuse a message that is due. */
+const EPSILON = 1e-9;
+
 /**
  * Token buckets: `perMinute` messages may be sent at once, and the bucket refills at that rate, so a farmer
  * who pauses is never held up while a script that floods is. Kept in memory: limits hold per instance,
@@ -24,21 +27,23 @@ export class TokenBucket {
   /** Take one token; false when none is left. */
   take(): boolean {
     this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < 1 - EPSILON) return false;
+    this.tokens = Math.max(0, this.tokens - 1);
     return true;
   }
 
   /** Milliseconds until the next token. */
   retryAfterMs(): number {
     this.refill();
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.perMinute) * 60_000);
+    if (this.tokens >= 1 - EPSILON) return 0;
+    // rounded to the microsecond first, so float noise does not add a millisecond
+    return Math.ceil(Math.round(((1 - this.tokens) / this.perMinute) * 60_000_000) / 1000);
   }
 
   /** Full again: nothing to remember about this key. */
   idle(): boolean {
     this.refill();
-    return this.tokens >= this.perMinute;
+    return this.tokens >= this.perMinute - EPSILON;
   }
 }
 

@@ -9,6 +9,7 @@ export const wireMessage = z.object({
   conversationId: z.string(),
   author: z.enum(['farmer', 'bot', 'expert', 'officer', 'system']),
   text: z.string(),
+  intent: z.string().optional(),
   citations: z.array(citation),
   quickReplies: z.array(z.string()),
   escalated: z.boolean(),

@@ -27,17 +27,17 @@ export async function addPart(
     const { ref, total, part } = p.concat;
     await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sms-parts:${p.phone}:${ref}:${total}`]);
     await client.query(
-      `INSERT INTO sms_inbound_parts (phone, ref, total, part, text, to_number) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO sms_inbound_parts (phone, ref, total, part, payload, to_number) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING`,
-      [p.phone, ref, total, part, p.text, p.to],
+      [p.phone, ref, total, part, Buffer.from(p.text, 'utf16le'), p.to],
     );
-    const { rows } = await client.query<{ part: number; text: string }>(
-      `SELECT part, text FROM sms_inbound_parts WHERE phone = $1 AND ref = $2 AND total = $3 ORDER BY part`,
+    const { rows } = await client.query<{ part: number; payload: Buffer }>(
+      `SELECT part, payload FROM sms_inbound_parts WHERE phone = $1 AND ref = $2 AND total = $3 ORDER BY part`,
       [p.phone, ref, total],
     );
     if (rows.length < total) return null;
     try {
-      return await complete(deps, client, { phone: p.phone, to: p.to, ref, total }, rows.map((r) => r.text).join(''));
+      return await complete(deps, client, { phone: p.phone, to: p.to, ref, total }, Buffer.concat(rows.map((r) => r.payload)).toString('utf16le'));
     } catch (err) {
       // The whole text is refused (too long, say): the parts go, the refusal is counted by the caller.
       if (!(err instanceof InboundRejected)) throw err;
@@ -79,13 +79,15 @@ export async function flushStaleParts(deps: InboundDeps, olderThanSeconds: numbe
   for (const set of sets) {
     const result = await withTransaction(deps.pool, async (client) => {
       await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sms-parts:${set.phone}:${set.ref}:${set.total}`]);
-      const { rows } = await client.query<{ part: number; text: string; to_number: string | null }>(
-        `SELECT part, text, to_number FROM sms_inbound_parts WHERE phone = $1 AND ref = $2 AND total = $3 ORDER BY part`,
+      const { rows } = await client.query<{ part: number; payload: Buffer; to_number: string | null }>(
+        `SELECT part, payload, to_number FROM sms_inbound_parts WHERE phone = $1 AND ref = $2 AND total = $3 ORDER BY part`,
         [set.phone, set.ref, set.total],
       );
       if (!rows.length) return null;
-      let text = '';
-      for (let i = 1; i <= set.total; i++) text += rows.find((r) => r.part === i)?.text ?? GAP;
+      const units: Buffer[] = [];
+      for (let i = 1; i <= set.total; i++) units.push(rows.find((r) => r.part === i)?.payload ?? Buffer.from(GAP, 'utf16le'));
+      // A pair split at a missing part stays half a character: show it as the replacement mark it is.
+      const text = Buffer.concat(units).toString('utf16le').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?');
       try {
         return await complete(deps, client, { ...set, to: rows[0].to_number }, text);
       } catch (err) {

@@ -1,8 +1,7 @@
 /* 益农助手 web chat: hand-written, no framework, so a cheap phone on a slow network loads it fast.
  * Wire protocol: docs/webchat-protocol.md. History lives in localStorage (device id + messages); an
  * officer's login token only in sessionStorage, so it is gone when the browser is closed. */
-/* global navigator, location, fetch, WebSocket, URLSearchParams, crypto, sessionStorage, setTimeout,
-   clearTimeout, setInterval, Uint8Array */
+/* global navigator, location, fetch, WebSocket, URLSearchParams, crypto, setTimeout, clearTimeout, setInterval */
 (function () {
   'use strict';
 
@@ -18,12 +17,12 @@
   var CHANNELS = { sms: '短信', api: '代问/接口', web: '网页' };
 
   // Storage can throw (private mode, full, blocked in a third-party frame): the chat still works without it.
-  function area(name) { try { var a = window[name]; a.getItem('x'); return a; } catch (e) { return null; } }
+  function area(name) { try { var a = window[name]; a.getItem('x'); return a; } catch { return null; } }
   var local = area('localStorage');
   var session = area('sessionStorage');
-  function load(a, key) { try { return a ? JSON.parse(a.getItem(key)) : null; } catch (e) { return null; } }
-  function keep(a, key, value) { try { if (a) a.setItem(key, JSON.stringify(value)); } catch (e) { /* full */ } }
-  function forget(a, key) { try { if (a) a.removeItem(key); } catch (e) { /* blocked */ } }
+  function load(a, key) { try { return a ? JSON.parse(a.getItem(key)) : null; } catch { return null; } }
+  function keep(a, key, value) { try { if (a) a.setItem(key, JSON.stringify(value)); } catch { /* full */ } }
+  function forget(a, key) { try { if (a) a.removeItem(key); } catch { /* blocked */ } }
 
   function randomHex(bytes) {
     var a = new Uint8Array(bytes);
@@ -318,7 +317,7 @@
       if (ws.sock || http.on) return;
       if (navigator.onLine === false) { banner('offline'); ws.later(); return; }
       var sock;
-      try { sock = new WebSocket(ws.url()); } catch (e) { ws.failedOpens++; ws.later(); return; }
+      try { sock = new WebSocket(ws.url()); } catch { ws.failedOpens++; ws.later(); return; }
       ws.sock = sock;
       var opened = false;
       sock.onopen = function () {
@@ -335,7 +334,7 @@
       sock.onmessage = function (e) {
         ws.lastFrame = Date.now();
         var f;
-        try { f = JSON.parse(e.data); } catch (x) { return; }
+        try { f = JSON.parse(e.data); } catch { return; }
         if (f.type === 'welcome') ws.retries = 0;
         onFrame(f);
       };
@@ -362,7 +361,7 @@
       ws.sock = null;
       S.ready = false;
       typing(false);
-      if (sock) { try { sock.close(); } catch (e) { /* already closing */ } }
+      if (sock) { try { sock.close(); } catch { /* already closing */ } }
     },
     restart: function () { ws.drop(); ws.retries = 0; ws.connect(); },
     send: function (m) {
@@ -538,7 +537,7 @@
     // Enter sends, Shift+Enter is a new line; never while a Chinese input method is composing.
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault();
-      $('composer').requestSubmit ? $('composer').requestSubmit() : $('send').click();
+      $('send').click();
     }
   });
   $('composer').addEventListener('submit', function (e) {

@@ -3,10 +3,10 @@
  *   <script src="https://助手的地址/widget.js" data-title="益农助手" data-label="问农事"
  *           data-color="#0b6b3a" data-position="right" data-open="false" async></script>
  *
- * The button lives in a closed shadow root and the chat in an iframe from the assistant's own origin, so
+ * The button lives in a shadow root and the chat in an iframe from the assistant's own origin, so
  * neither the host page's styles nor its scripts reach in. The iframe is made on the first click only.
  * The host site must be listed in the assistant's WEBCHAT_ALLOWED_ORIGINS, or the browser refuses the frame. */
-/* global document, window, URL */
+/* global URL */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -22,7 +22,7 @@
 
   var host = document.createElement('div');
   host.setAttribute('data-yinong-widget', '');
-  var root = host.attachShadow ? host.attachShadow({ mode: 'closed' }) : host;
+  var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
   var style = document.createElement('style');
   style.textContent =
     ':host{all:initial}' +
