@@ -13,19 +13,24 @@ export interface Delivery {
 
 /**
  * Put an expert's answer in the farmer's conversation, inside the caller's transaction. The web-chat and
- * API clients get the stored message (published after commit); an SMS farmer, and a farmer an officer
- * asked for (代问), also get it through the SMS outbox, which pages it within the SMS budget.
+ * API clients get the stored message (published after commit); an SMS farmer gets it through the SMS
+ * outbox, which pages it within the SMS budget; a farmer an officer asked for (代问) gets an SMS copy while
+ * the officer reads it in the officer's conversation.
  */
 export async function deliverToFarmer(
   q: Queryable,
   conversation: Conversation,
-  answer: { text: string; authorId: string | null; category: string; author: 'expert' | 'system'; sms: boolean },
+  answer: {
+    text: string; authorId: string | null; category: string; author: 'expert' | 'system'; sms: boolean;
+    /** the farmer a 信息员 asked for (代问), who gets the answer by SMS whatever the officer's channel */
+    onBehalfOf?: string | null;
+  },
 ): Promise<{ message: Message; delivery: Delivery }> {
   const { message } = await insertMessage(q, {
     conversationId: conversation.id, author: answer.author, authorId: answer.authorId, text: answer.text,
   });
   const delivery: Delivery = { channel: conversation.channel, sms: [] };
-  const phone = conversation.channel === 'sms' ? conversation.farmerPhone : conversation.context?.onBehalfOf;
+  const phone = conversation.channel === 'sms' ? conversation.farmerPhone : answer.onBehalfOf;
   if (answer.sms && phone) {
     const text = answer.author === 'expert' ? `【${answer.category}专家答复】${answer.text}` : answer.text;
     try {

@@ -19,6 +19,16 @@ export interface Escalated {
   question: string;
 }
 
+/** When the turn was a 信息员's 代问: the officer, and the farmer's phone the officer's message names. */
+async function askedFor(q: Queryable, reply: Message): Promise<{ onBehalfOf: string | null; askedBy: string | null }> {
+  const none = { onBehalfOf: null, askedBy: null };
+  if (!reply.replyTo) return none;
+  const { rows } = await q.query(`SELECT author, author_id, text FROM messages WHERE id = $1`, [reply.replyTo]);
+  if (rows[0]?.author !== 'officer') return none;
+  const askedBy = /^[0-9a-f-]{36}$/i.test(rows[0].author_id ?? '') ? rows[0].author_id : null;
+  return { askedBy, onBehalfOf: /(?<!\d)(1[3-9]\d{9})(?!\d)/.exec(rows[0].text)?.[1] ?? null };
+}
+
 /**
  * The agent escalated a turn: make its ticket and route it, inside the turn's transaction (so a turn that
  * fails leaves no ticket, and a repeated turn finds the one it made). The farmer's reply is corrected to
@@ -39,7 +49,7 @@ export async function openTicket(ctx: EscalationContext, q: Queryable, e: Escala
   const dueAt = addWorkingHours(now, sla, ctx.settings.team);
   const ticket = {
     id: e.escalationId, conversationId: e.conversation.id, category, priority, county,
-    commodity: esc.commodity ?? null, question: e.question, dueAt, createdAt: now,
+    commodity: esc.commodity ?? null, question: e.question, ...(await askedFor(q, e.reply)), dueAt, createdAt: now,
   };
   if (!(await insertTicket(q, ticket))) return; // the same turn again: its ticket already exists
 

@@ -5,7 +5,7 @@ import type { Ticket } from './tickets.ts';
 /**
  * Who sees which tickets: an administrator all; an expert those in their specialties and counties (an
  * expert with no counties serves the whole city; a ticket with no county is any county's) plus any handed
- * to them; an officer those of the farmers they asked for (代问); nobody else any.
+ * to them; an officer those they asked for farmers (代问); nobody else any.
  */
 export type TicketScope =
   | { kind: 'all'; userId?: string }
@@ -44,8 +44,7 @@ export function scopeCondition(scope: TicketScope, p: Params): string {
         AND (cardinality(${counties}::text[]) = 0 OR t.county IS NULL OR t.county = ANY(${counties}::text[]))))`;
     }
     case 'officer':
-      return `t.conversation_id IN (SELECT m.conversation_id FROM messages m
-        WHERE m.author = 'officer' AND m.author_id = ${p.bind(scope.userId)})`;
+      return `t.asked_by = ${p.bind(scope.userId)}`;
   }
 }
 
@@ -62,12 +61,7 @@ export async function canSee(q: Queryable, scope: TicketScope, t: Ticket): Promi
         (scope.specialties.includes(t.category) &&
           (scope.counties.length === 0 || t.county === null || scope.counties.includes(t.county)))
       );
-    case 'officer': {
-      const { rows } = await q.query(
-        `SELECT 1 FROM messages WHERE conversation_id = $1 AND author = 'officer' AND author_id = $2 LIMIT 1`,
-        [t.conversationId, scope.userId],
-      );
-      return rows.length > 0;
-    }
+    case 'officer':
+      return t.askedBy === scope.userId;
   }
 }

@@ -18,6 +18,10 @@ export interface Ticket {
   county: string | null;
   commodity: string | null;
   question: string;
+  /** the farmer an officer asked for (代问) */
+  onBehalfOf: string | null;
+  /** the officer who asked it */
+  askedBy: string | null;
   assigneeId: string | null;
   assigneeName: string | null;
   assigneeUsername: string | null;
@@ -33,7 +37,7 @@ export interface Ticket {
 
 /** Columns of a ticket with its assignee's name and its conversation's channel (aliases t, a, c). */
 export const TICKET_SELECT = `
-  SELECT t.id, t.conversation_id, t.status, t.category, t.priority, t.county, t.commodity, t.question, t.assignee_id,
+  SELECT t.id, t.conversation_id, t.status, t.category, t.priority, t.county, t.commodity, t.question, t.on_behalf_of, t.asked_by, t.assignee_id,
          a.name AS assignee_name, a.username AS assignee_username, t.due_at, t.created_at, t.updated_at,
          t.answered_at, t.closed_at, t.last_activity_at, c.channel, c.farmer_phone
     FROM tickets t
@@ -45,7 +49,7 @@ const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v a
 export function toTicket(r: any): Ticket {
   return {
     id: r.id, conversationId: r.conversation_id, status: r.status, category: r.category, priority: r.priority,
-    county: r.county, commodity: r.commodity, question: r.question, assigneeId: r.assignee_id,
+    county: r.county, commodity: r.commodity, question: r.question, onBehalfOf: r.on_behalf_of, askedBy: r.asked_by, assigneeId: r.assignee_id,
     assigneeName: r.assignee_name ?? null, assigneeUsername: r.assignee_username ?? null, dueAt: iso(r.due_at)!,
     createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!, answeredAt: iso(r.answered_at), closedAt: iso(r.closed_at),
     lastActivityAt: iso(r.last_activity_at)!, channel: r.channel, farmerPhone: r.farmer_phone,
@@ -60,6 +64,8 @@ export interface NewTicket {
   county: string | null;
   commodity: string | null;
   question: string;
+  onBehalfOf: string | null;
+  askedBy: string | null;
   dueAt: Date;
   createdAt: Date;
 }
@@ -67,11 +73,11 @@ export interface NewTicket {
 /** Insert once: `false` when a ticket with this id (the escalation's) already exists. */
 export async function insertTicket(q: Queryable, t: NewTicket): Promise<boolean> {
   const { rowCount } = await q.query(
-    `INSERT INTO tickets (id, conversation_id, category, priority, county, commodity, question, due_at, created_at,
-                          updated_at, last_activity_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9)
+    `INSERT INTO tickets (id, conversation_id, category, priority, county, commodity, question, on_behalf_of, asked_by,
+                          due_at, created_at, updated_at, last_activity_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11)
      ON CONFLICT (id) DO NOTHING`,
-    [t.id, t.conversationId, t.category, t.priority, t.county, t.commodity, t.question, t.dueAt, t.createdAt],
+    [t.id, t.conversationId, t.category, t.priority, t.county, t.commodity, t.question, t.onBehalfOf, t.askedBy, t.dueAt, t.createdAt],
   );
   return (rowCount ?? 0) > 0;
 }

@@ -85,3 +85,16 @@ export function formatChinaTime(at: Date, now: Date): string {
   const local = new Date(at.getTime() + OFFSET_MS);
   return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${hm}`;
 }
+
+/** Config check: the team's hours must be a real span (08:00-18:00, not 18:00-08:00). */
+export function checkWorkSettings(
+  c: { EXPERT_WORK_HOURS: string; EXPERT_WORK_DAYS: string },
+  ctx: { addIssue(issue: { code: 'custom'; path: string[]; message: string }): void },
+): void {
+  if (!parseWorkHours(c.EXPERT_WORK_HOURS)) {
+    ctx.addIssue({ code: 'custom', path: ['EXPERT_WORK_HOURS'], message: 'the end must come after the start, e.g. 08:00-18:00' });
+  }
+  if (!parseWorkDays(c.EXPERT_WORK_DAYS)) {
+    ctx.addIssue({ code: 'custom', path: ['EXPERT_WORK_DAYS'], message: 'ranges go upwards, e.g. 1-5 (Monday to Friday)' });
+  }
+}

@@ -68,6 +68,7 @@ interface CandidateRow {
  * form one candidate set, which is re-scored in process on signals a person can read (coverage of the
  * question's specific words, BM25, cosine). The score is what the agent turns into confidence.
  */
+const REVIEWED_BONUS = 0.1;
 const DF_CACHE_MS = 60_000;
 const DF_CACHE_MAX = 50_000;
 
@@ -107,6 +108,8 @@ export class HybridRetriever {
         questionTokens: row.format === 'qa' ? this.deps.tokenizer.tokens(row.heading_path[0] ?? row.title) : undefined,
         cosine: Number(row.cosine),
       });
+      // Reviewed expert answers rank above plain passages: an expert has already said this is the answer.
+      if (row.reviewed) signals.score += REVIEWED_BONUS;
       return { row, signals };
     });
     scored.sort((a, b) => b.signals.score - a.signals.score || Number(a.row.id) - Number(b.row.id));

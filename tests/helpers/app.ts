@@ -8,6 +8,7 @@ import { seedStructuredData } from '../../src/data/index.ts';
 import { ConversationEvents } from '../../src/conversations/events.ts';
 import { createAgent, type Agent } from '../../src/bot/index.ts';
 import { seedKnowledgeBase } from '../../src/knowledge/seed.ts';
+import { createEscalation, type Escalation } from '../../src/escalation/index.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const adminAuth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -18,6 +19,7 @@ export interface TestContext {
   knowledge: Knowledge;
   agent: Agent;
   events: ConversationEvents;
+  escalation: Escalation;
   config: Config;
   close(): Promise<void>;
 }
@@ -45,8 +47,12 @@ export async function createTestApp(
     await seedStructuredData(db, config.SEEDS_DIR);
   }
   const events = new ConversationEvents();
-  const agent = await createAgent(config, { pool: db.pool, knowledge, events, clock: opts.clock });
-  const app = await buildApp({ config, db, knowledge, agent, events });
+  const escalation = createEscalation(config, { pool: db.pool, knowledge, events, clock: opts.clock });
+  const agent = await createAgent(config, {
+    pool: db.pool, knowledge, events, clock: opts.clock,
+    hooks: { onEscalated: escalation.hooks.onEscalated, onFollowUpToExpert: escalation.hooks.onFollowUpToExpert },
+  });
+  const app = await buildApp({ config, db, knowledge, agent, events, escalation });
   await app.ready();
   return {
     app,
@@ -54,6 +60,7 @@ export async function createTestApp(
     knowledge,
     agent,
     events,
+    escalation,
     config,
     async close() {
       await app.close();

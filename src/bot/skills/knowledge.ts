@@ -7,7 +7,9 @@ import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 
 /** Expert categories for tickets, from the question's intent and the passages' categories. */
-export function expertCategory(intent: Intent, hits: SearchHit[], text: string): string {
+export function expertCategory(intent: Intent, hits: SearchHit[], asked: string): string {
+  // Place names say nothing of the subject: "鱼台县" is not about fish.
+  const text = asked.replace(/鱼台县?|微山湖?|羊山镇?|马集|牛楼|鸡黍镇?|羊肚菌/g, ' ');
   if (intent === 'policy' || intent === 'programme' || intent === 'service') return '政策';
   if (intent === 'price' || intent === 'supply' || intent === 'labor') return '市场';
   if (/猪|牛|羊|鸡|鸭|鹅|兔|畜|禽/.test(text)) return /病|瘟|疫|拉稀|发烧|不吃|死/.test(text) ? '兽医' : '畜牧';

@@ -71,6 +71,8 @@ CREATE TABLE tickets (
   question         text NOT NULL,
   -- the farmer's phone when a 信息员 asked for them (代问): the expert's answer goes there by SMS too
   on_behalf_of     text,
+  -- the 信息员 who asked it (代问): officers see the tickets they asked
+  asked_by         uuid REFERENCES users (id) ON DELETE SET NULL,
   assignee_id      uuid REFERENCES users (id) ON DELETE SET NULL,
   due_at           timestamptz NOT NULL,
   created_at       timestamptz NOT NULL DEFAULT now(),
@@ -98,6 +100,7 @@ CREATE INDEX tickets_status_created_idx ON tickets (status, created_at DESC, id 
 CREATE INDEX tickets_category_created_idx ON tickets (category, created_at DESC, id DESC);
 CREATE INDEX tickets_created_idx ON tickets (created_at DESC, id DESC);
 CREATE INDEX tickets_conversation_idx ON tickets (conversation_id, created_at DESC);
+CREATE INDEX tickets_asked_by_idx ON tickets (asked_by, created_at DESC, id DESC) WHERE asked_by IS NOT NULL;
 -- Tickets still waiting for an answer by due time: the overdue count and the sweep's reminders.
 CREATE INDEX tickets_waiting_due_idx ON tickets (due_at) WHERE status IN ('open', 'assigned', 'reopened');
 
@@ -134,6 +137,3 @@ CREATE TABLE expert_answers (
   updated_at    timestamptz NOT NULL DEFAULT now(),
   retired_at    timestamptz
 );
-
--- An officer's scope: the conversations in which they asked for a farmer (代问).
-CREATE INDEX messages_officer_idx ON messages (author_id, conversation_id) WHERE author = 'officer';

@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { login } from '../accounts/login.ts';
+import { revokeSession } from '../accounts/sessions.ts';
+import { bearerToken, requireRole } from '../http/auth.ts';
+import { HttpError } from '../http/errors.ts';
+import { errorResponse } from '../schemas/common.ts';
+import { loginBody, loginResponse, meResponse } from '../schemas/auth.ts';
+
+/** People log in for an expiring session token; the token goes in `Authorization: Bearer …`. */
+export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const anyone = requireRole(app.resolveToken, 'admin', 'integration', 'expert', 'officer');
+  const policy = {
+    sessionTtlHours: app.config.SESSION_TTL_HOURS,
+    maxFailures: app.config.LOGIN_MAX_FAILURES,
+    maxFailuresPerIp: app.config.LOGIN_MAX_FAILURES_PER_IP,
+    lockMinutes: app.config.LOGIN_LOCK_MINUTES,
+  };
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: '专家、信息员、管理员登录，换取有时效的令牌',
+        body: loginBody,
+        response: { 200: loginResponse, 400: errorResponse, 401: errorResponse, 429: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const result = await login(app.db.pool, policy, { ...request.body, ip: request.ip });
+      if (!result.ok && result.reason === 'locked') {
+        const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60));
+        reply.header('retry-after', String(result.retryAfterSeconds));
+        throw new HttpError(429, 'too_many_attempts', `登录失败次数太多，账号已暂时锁定，请 ${minutes} 分钟后再试`);
+      }
+      if (!result.ok) throw new HttpError(401, 'invalid_credentials', '用户名或密码不对');
+      request.log.info({ user: result.user.username, role: result.user.role }, 'login');
+      return {
+        token: result.token, role: result.user.role, expiresAt: result.expiresAt,
+        user: { id: result.user.id, username: result.user.username, name: result.user.name },
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      onRequest: anyone,
+      schema: {
+        tags: ['accounts'], summary: '退出登录（这个令牌随即失效）', security: [{ bearer: [] }],
+        response: { 204: z.null(), 401: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const token = bearerToken(request);
+      if (token && request.principal?.userId) await revokeSession(app.db.pool, token);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      onRequest: anyone,
+      schema: {
+        tags: ['accounts'], summary: '当前令牌是谁', security: [{ bearer: [] }],
+        response: { 200: meResponse, 401: errorResponse },
+      },
+    },
+    async (request) => {
+      const p = request.principal!;
+      return {
+        role: p.role, name: p.name, userId: p.userId, username: p.username,
+        specialties: p.specialties ?? [], counties: p.counties ?? [], village: p.village ?? null,
+      };
+    },
+  );
+};
