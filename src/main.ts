@@ -13,7 +13,7 @@ import { createAgent } from './bot/index.ts';
 import { smsAgentHooks, startSms } from './channels/sms/index.ts';
 import { createEscalation } from './escalation/index.ts';
 import { seedDemoTeam } from './escalation/demo-team.ts';
-import { createScheduler, reembedBeforeStart, smsOutboxSource, startMessageBridge, type JobLog } from './jobs/index.ts';
+import { createScheduler, reembedBeforeStart, smsOutboxSource, startMessageBridge, startupLock, type JobLog } from './jobs/index.ts';
 
 dotenv.config({ quiet: true });
 
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   );
   const { applied } = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
+  // Instances starting together set up the knowledge base and seeds one after the other.
+  const startup = await startupLock(db);
   // JOBS_REEMBED_AUTO: vectors from another embedder are recomputed here instead of stopping start-up.
   const reembedded = await reembedBeforeStart(config, db);
   if (reembedded) log.info({ chunks: reembedded }, 'knowledge re-embedded with the configured embedder');
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
       console.log('');
     }
   }
+  await startup.release();
   const events = new ConversationEvents();
   const escalation = createEscalation(config, {
     pool: db.pool, knowledge, events, log: (msg, err) => log.warn({ err }, msg),

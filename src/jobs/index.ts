@@ -15,6 +15,7 @@ export { reembedBeforeStart, maintainKnowledge, analyzeTables } from './knowledg
 export { jobsSettings } from './settings.ts';
 export { expireOldRecords } from './expiry.ts';
 export { smsOutboxSource } from './sources.ts';
+export { startupLock } from './startup.ts';
 export { importPrices, importPriceFile, priceImportCounts, recentFiles, type FileReport, type PriceImportDeps, type PriceImportReport } from './price-import/index.ts';
 
 /** Parts of the system that bring jobs of their own; each is wired when present. */

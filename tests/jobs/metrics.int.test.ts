@@ -25,8 +25,12 @@ describe('GET /metrics', () => {
       expect(res.statusCode).toBe(200);
     }
     await t.app.inject({ method: 'GET', url: '/api/v1/conversations/00000000-0000-0000-0000-000000000000/messages', headers: adminAuth });
-    await new Promise((r) => setTimeout(r, 50)); // the channel lookup behind the turn counter
-    const res = await scrape();
+    // The turn counter waits on a lookup of the conversation's channel: give it a moment.
+    let res = await scrape();
+    for (let i = 0; i < 40 && !res.body.includes('channel="api"} 2'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      res = await scrape();
+    }
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = res.body;

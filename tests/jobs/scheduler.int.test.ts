@@ -82,12 +82,13 @@ describe('Scheduler.runNow', () => {
   });
 
   it('does not overlap a run of the same job in this process', async () => {
-    let release!: () => void;
+    let release: (() => void) | undefined;
     const s = newScheduler().register({
-      name: 'slow', schedule: '* * * * *', run: () => new Promise((r) => (release = () => r({})))
+      name: 'slow', schedule: '* * * * *', run: () => new Promise((r) => (release = () => r({}))),
     });
     const first = s.runNow('slow');
-    await sleep(50);
+    expect(await s.runNow('slow')).toEqual({ outcome: 'skipped', reason: 'busy' });
+    while (!release) await sleep(10); // the run has begun (lock taken, run recorded)
     expect(await s.runNow('slow')).toEqual({ outcome: 'skipped', reason: 'busy' });
     release();
     expect((await first).outcome).toBe('succeeded');
