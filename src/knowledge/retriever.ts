@@ -77,6 +77,21 @@ export class HybridRetriever {
 
   constructor(private readonly deps: RetrieverDeps) {}
 
+  /**
+   * "猪瘟" asked, "非洲猪瘟" written: blank out longer dictionary words the question did not use, and drop a
+   * question word whose only occurrences were inside them, so a different disease does not count as a match.
+   */
+  private unshadow(terms: string[], text: string, tf: Map<string, number>): string {
+    let out = text;
+    for (const t of terms) {
+      const longer = this.deps.tokenizer.longerDomainWords(t).filter((w) => !terms.includes(w) && out.includes(w));
+      if (!longer.length) continue;
+      for (const w of longer) out = out.split(w).join('□');
+      if (!out.includes(t)) tf.delete(t);
+    }
+    return out;
+  }
+
   /** Forget cached term counts (the store calls this after every change in this process). */
   invalidate(): void {
     this.dfCache = { at: 0, values: new Map() };
@@ -99,11 +114,13 @@ export class HybridRetriever {
     ]);
     const avgLength = rows.reduce((n, r) => n + r.token_count, 0) / Math.max(rows.length, 1) || 1;
     const scored = rows.map((row) => {
+      const termFrequencies = new Map(Object.entries(row.tf));
+      const text = this.unshadow(terms.distinct, normalizeForSearch([row.title, ...row.heading_path, row.content].join('\n')), termFrequencies);
       const signals = scoreCandidate(terms, {
-        termFrequencies: new Map(Object.entries(row.tf)),
+        termFrequencies,
         length: row.token_count,
         averageLength: avgLength,
-        text: normalizeForSearch([row.title, ...row.heading_path, row.content].join('\n')),
+        text,
         headings: normalizeForSearch([row.title, ...row.heading_path].join('\n')),
         questionTokens: row.format === 'qa' ? this.deps.tokenizer.tokens(row.heading_path[0] ?? row.title) : undefined,
         cosine: Number(row.cosine),

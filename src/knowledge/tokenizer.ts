@@ -38,12 +38,14 @@ export class ChineseTokenizer {
     /** Colloquial phrases (咋防 → 怎么防), replaced in the text before segmentation. */
     private readonly colloquial: RegExp | null,
     private readonly colloquialMap: Map<string, string>,
+    private readonly distinct: Map<string, string[]>,
   ) {}
 
   static async load(opts: TokenizerOptions = {}): Promise<ChineseTokenizer> {
     const jieba = Jieba.withDict(dict);
     const synonyms = new Map<string, string>();
     const colloquialMap = new Map<string, string>();
+    const distinct = new Map<string, string[]>();
     const stopwords = new Set(BUILTIN_STOPWORDS);
     const domainWords = new Set<string>();
     if (opts.lexiconDir) {
@@ -59,6 +61,11 @@ export class ChineseTokenizer {
           for (const [word] of entries) domainWords.add(word);
           const normalized = entries.map(([w, f, t]) => [w, f ?? '20000', t ?? 'n'].join(' ')).join('\n');
           jieba.loadDict(Buffer.from(normalized));
+        } else if (file === 'distinct.tsv') {
+          for (const l of lines(text)) {
+            const [word, ...longer] = l.split('\t').map((s) => s.trim()).filter(Boolean);
+            if (word && longer.length) distinct.set(word, longer);
+          }
         } else if (file === 'colloquial.tsv') {
           // Phrases, not words: loaded into jieba they would change how the words around them split
           // ("咋防治" → 咋防/治), so they are replaced in the text instead.
@@ -80,7 +87,7 @@ export class ChineseTokenizer {
     const { table, median } = parseIdf(Buffer.from(idfDict).toString('utf8'));
     const phrases = [...colloquialMap.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     const colloquial = phrases.length ? new RegExp(phrases.join('|'), 'g') : null;
-    return new ChineseTokenizer(jieba, table, median, synonyms, stopwords, domainWords, colloquial, colloquialMap);
+    return new ChineseTokenizer(jieba, table, median, synonyms, stopwords, domainWords, colloquial, colloquialMap, distinct);
   }
 
   /** Search tokens in text order (repeats kept, so term frequency survives). */
@@ -114,6 +121,15 @@ export class ChineseTokenizer {
     if (known !== undefined) return known;
     // Unknown single characters are mostly function-like; unknown longer words are usually specific.
     return HAN.test(word) && word.length === 1 ? this.medianIdf * 0.5 : this.medianIdf;
+  }
+
+  /**
+   * Longer words that contain this one but name a different thing ("非洲猪瘟" for "猪瘟", from
+   * seeds/lexicon/distinct.tsv): a passage with only the longer word is about something else, though
+   * search-mode tokens match both. Listed by hand: most longer words are kinds of the shorter (条锈病 is a 锈病).
+   */
+  longerDomainWords(word: string): string[] {
+    return this.distinct.get(word) ?? [];
   }
 
   /** A word jieba's corpus or our dictionary knows (a typo like "条秀病" is not). */
