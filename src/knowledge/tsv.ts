@@ -24,14 +24,3 @@ export function toTsvectorLiteral(tokens: string[]): string {
 export function toOrTsquery(tokens: string[]): string {
   return [...new Set(tokens)].map(quote).join(' | ');
 }
-
-/** Term frequencies back from a tsvector's text form ('word':1,5 'other':2). */
-export function parseTsvector(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const re = /'((?:[^']|'')*)'(?::([\d,A-D]+))?/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const lexeme = m[1].replace(/''/g, "'").replace(/\\\\/g, '\\');
-    out.set(lexeme, m[2] ? m[2].split(',').length : 1);
-  }
-  return out;
-}
