@@ -43,8 +43,9 @@ const CANDIDATES = 40;
  * Keyword candidates come from the question's most selective words, as many as keep the rows to rank under
  * this budget: ranking is per matching row, and a common word ("防治") would match half an agronomy corpus.
  */
-const KEYWORD_ROW_BUDGET = 1500;
+const KEYWORD_ROW_BUDGET = 300;
 const KEYWORD_MAX_TERMS = 8;
+const KEYWORD_RANK_ROWS = 600;
 
 interface CandidateRow {
   id: string;
@@ -210,12 +211,14 @@ WITH by_vector AS (
    WHERE ($3::text[] IS NULL OR category = ANY($3::text[])) AND ($4::text IS NULL OR county IS NULL OR county = $4)
    ORDER BY embedding <=> $1::public.vector
    LIMIT $5
-), by_keyword AS (
-  SELECT id FROM kb_chunks
+), matches AS (
+  -- ranking reads every matching tsvector: rank at most KEYWORD_RANK_ROWS of them, however common the word
+  SELECT id, tsv FROM kb_chunks
    WHERE $2 <> '' AND tsv @@ $2::tsquery
      AND ($3::text[] IS NULL OR category = ANY($3::text[])) AND ($4::text IS NULL OR county IS NULL OR county = $4)
-   ORDER BY ts_rank_cd(tsv, $2::tsquery, 1) DESC
-   LIMIT $5
+   LIMIT ${KEYWORD_RANK_ROWS}
+), by_keyword AS (
+  SELECT id FROM matches ORDER BY ts_rank_cd(tsv, $2::tsquery, 1) DESC LIMIT $5
 ), ids AS (SELECT id FROM by_vector UNION SELECT id FROM by_keyword)
 SELECT c.id, c.document_id, c.heading_path, c.content, c.token_count, c.reviewed,
        (SELECT coalesce(jsonb_object_agg(u.lexeme, coalesce(array_length(u.positions, 1), 1)), '{}')
