@@ -69,6 +69,8 @@ async function openEmbedded(dataDir: string, schema: string): Promise<Database> 
   // PGlite is one connection: the pool hands it out one query at a time.
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
   pool.on('error', () => {});
+  // One session for the life of the process: settings made here hold for every query (see openServer).
+  await pool.query('SET random_page_cost = 1.1');
   if (schema !== 'public') {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await pool.query(`SET search_path TO ${schema}, public`);
