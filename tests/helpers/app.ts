@@ -9,6 +9,7 @@ import { ConversationEvents } from '../../src/conversations/events.ts';
 import { createAgent, type Agent } from '../../src/bot/index.ts';
 import { seedKnowledgeBase } from '../../src/knowledge/seed.ts';
 import { createEscalation, type Escalation } from '../../src/escalation/index.ts';
+import { smsAgentHooks } from '../../src/channels/sms/index.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const adminAuth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -33,11 +34,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 /**
  * The real app on a fresh database, driven with `inject`. With `seed`, the shipped knowledge and data are
- * loaded as on a first start.
+ * loaded as on a first start; with `sms`, the SMS hooks are wired into the agent too.
  */
 export async function createTestApp(
   overrides: Record<string, string> = {},
-  opts: { seed?: boolean; clock?: () => Date } = {},
+  opts: { seed?: boolean; clock?: () => Date; sms?: boolean } = {},
 ): Promise<TestContext> {
   const config = testConfig(overrides);
   const db = await createTestDatabase();
@@ -50,7 +51,11 @@ export async function createTestApp(
   const escalation = createEscalation(config, { pool: db.pool, knowledge, events, clock: opts.clock });
   const agent = await createAgent(config, {
     pool: db.pool, knowledge, events, clock: opts.clock,
-    hooks: { onEscalated: escalation.hooks.onEscalated, onFollowUpToExpert: escalation.hooks.onFollowUpToExpert },
+    hooks: {
+      onEscalated: escalation.hooks.onEscalated, onFollowUpToExpert: escalation.hooks.onFollowUpToExpert,
+      // as main.ts wires them: 代问 answers also reach the farmer's phone
+      ...(opts.sms ? smsAgentHooks(db.pool) : {}),
+    },
   });
   const app = await buildApp({ config, db, knowledge, agent, events, escalation });
   await app.ready();

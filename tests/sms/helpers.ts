@@ -1,20 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/pool.ts';
-import { createKnowledge } from '../../src/knowledge/index.ts';
-import { seedKnowledgeBase } from '../../src/knowledge/seed.ts';
-import { seedStructuredData } from '../../src/data/index.ts';
-import { ConversationEvents } from '../../src/conversations/events.ts';
-import { createAgent, type Agent } from '../../src/bot/index.ts';
-import { smsAgentHooks } from '../../src/channels/sms/index.ts';
+import type { Agent } from '../../src/bot/index.ts';
 import { sign, verifySignature } from '../../src/channels/sms/signature.ts';
 import { HttpGateway } from '../../src/channels/sms/http-gateway.ts';
 import { OutboxWorker, type WorkerOptions } from '../../src/channels/sms/worker.ts';
-import { createTestDatabase } from '../helpers/database.ts';
-import { DEMO_NOW, testConfig } from '../helpers/app.ts';
+import { createTestApp, DEMO_NOW } from '../helpers/app.ts';
 
 export const SECRET = 'sms-test-secret-0123456789abcdef';
 
@@ -31,26 +24,10 @@ export interface SmsTestApp {
  * reaches the farmer's phone). Seeded, with the clock at the demo data's day.
  */
 export async function createSmsApp(overrides: Record<string, string> = {}, opts: { seed?: boolean } = { seed: true }): Promise<SmsTestApp> {
-  const config = testConfig({ SMS_GATEWAY: 'http', SMS_HTTP_URL: 'http://127.0.0.1:9/unused', SMS_HTTP_SECRET: SECRET, ...overrides });
-  const db = await createTestDatabase();
-  const knowledge = await createKnowledge(config, db);
-  if (opts.seed) {
-    await seedKnowledgeBase(db, knowledge, config.SEEDS_DIR);
-    await seedStructuredData(db, config.SEEDS_DIR);
-  }
-  const events = new ConversationEvents();
-  const agent = await createAgent(config, {
-    pool: db.pool, knowledge, events, clock: () => DEMO_NOW, hooks: smsAgentHooks(db.pool),
-  });
-  const app = await buildApp({ config, db, knowledge, agent, events });
-  await app.ready();
-  return {
-    app, db, agent, config,
-    async close() {
-      await app.close();
-      await db.close();
-    },
-  };
+  return createTestApp(
+    { SMS_GATEWAY: 'http', SMS_HTTP_URL: 'http://127.0.0.1:9/unused', SMS_HTTP_SECRET: SECRET, ...overrides },
+    { seed: opts.seed, clock: () => DEMO_NOW, sms: true },
+  );
 }
 
 let sequence = 0;
