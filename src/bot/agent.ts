@@ -4,6 +4,7 @@ import type { Principal } from '../http/auth.ts';
 import type { ConversationEvents } from '../conversations/events.ts';
 import {
   getConversation, insertEscalation, insertMessage, insertReplyWithContext, repliesTo, saveContext, setConversationFlags,
+  setMessageText,
 } from '../conversations/store.ts';
 import type { Conversation, ConversationContext, Message } from '../conversations/types.ts';
 import { formatForSms } from './channel-format.ts';
@@ -143,7 +144,17 @@ export class Agent {
             passages: r.escalate.passages,
           });
           tickets[message.id] = escalationId;
-          await this.deps.hooks?.onEscalated?.(client, { escalationId, conversation, reply: message, question });
+          const officer = inbound.author === 'officer';
+          const routed = await this.deps.hooks?.onEscalated?.(client, {
+            escalationId, conversation, reply: message, question,
+            onBehalfOf: d.context.onBehalfOf ?? (officer ? conversation.farmerPhone : null),
+            askedBy: officer ? inbound.authorId : null,
+          });
+          if (routed?.wait && message.text.includes(EXPECTED_WAIT)) {
+            // Escalation knows the real wait (who took it, the place in the queue): say that instead.
+            message.text = message.text.replace(EXPECTED_WAIT, routed.wait);
+            await setMessageText(client, message.id, message.text);
+          }
         }
         out.push(message);
       }

@@ -27,8 +27,20 @@ export interface AgentDeps {
  * into a routed ticket (inside the turn's transaction), a follow-up while an expert owns the conversation
  * goes to that expert, and an answer given for a farmer (代问) reaches the farmer's phone.
  */
+export interface EscalatedTurn {
+  escalationId: string;
+  conversation: Conversation;
+  reply: Message;
+  question: string;
+  /** the farmer's phone when a 信息员 asked for them (代问) */
+  onBehalfOf: string | null;
+  /** the 信息员's account id when one asked */
+  askedBy: string | null;
+}
+
 export interface AgentHooks {
-  onEscalated?: (client: Queryable, e: { escalationId: string; conversation: Conversation; reply: Message; question: string }) => Promise<void>;
+  /** May return the real expected wait, which replaces the default promise in the farmer's reply. */
+  onEscalated?: (client: Queryable, e: EscalatedTurn) => Promise<{ wait?: string } | void>;
   onFollowUpToExpert?: (conversation: Conversation, message: Message) => Promise<void>;
   onAnsweredForFarmer?: (farmerPhone: string, replies: Message[], conversation: Conversation) => Promise<void>;
 }

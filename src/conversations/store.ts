@@ -143,6 +143,11 @@ export async function insertReplyWithContext(
   return toMessage(rows[0]);
 }
 
+/** Correct a message's text before it is published (inside the transaction that wrote it). */
+export async function setMessageText(q: Queryable, id: string, text: string): Promise<void> {
+  await q.query('UPDATE messages SET text = $2 WHERE id = $1', [id, text]);
+}
+
 /** Messages after a given id, oldest first: what a client has not seen yet. */
 export async function messagesAfter(q: Queryable, conversationId: string, afterId = '0', limit = 200): Promise<Message[]> {
   const { rows } = await q.query(

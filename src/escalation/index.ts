@@ -49,7 +49,7 @@ export interface KnowledgeOutcome {
 export class Escalation {
   readonly ctx: EscalationContext;
   readonly hooks: {
-    onEscalated: (client: Queryable, e: Escalated) => Promise<void>;
+    onEscalated: (client: Queryable, e: Escalated) => Promise<{ wait?: string }>;
     onFollowUpToExpert: (conversation: Conversation, message: Message) => Promise<void>;
   };
 

@@ -143,7 +143,7 @@ describe('idempotency', () => {
     const { rows: msg } = await t.db.pool.query(`SELECT message_id::text AS id FROM escalations WHERE id = $1`, [ticketId]);
     await withTransaction(t.db.pool, (q) =>
       t.escalation.hooks.onEscalated(q, {
-        escalationId: ticketId, conversation, question: 'x',
+        escalationId: ticketId, conversation, question: 'x', onBehalfOf: null, askedBy: null,
         reply: { id: msg[0].id, text: '', replyTo: null } as never,
       }),
     );
