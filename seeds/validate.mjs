@@ -116,12 +116,12 @@ for (const name of dictFiles) {
   });
   counts[`lexicon/${name}`] = seen.size;
 }
-for (const name of ['places.tsv', 'county-aliases.tsv', 'commodities.tsv', 'colloquial.tsv']) {
+for (const name of ['places.tsv', 'county-aliases.tsv', 'commodities.tsv', 'colloquial.tsv', 'synonyms.tsv']) {
   const file = join(root, 'lexicon', name);
   const rows = lines(file).map((l) => l.split('\t'));
   rows.forEach((r, i) => { if (r.length !== 2 || !r[0] || !r[1]) fail(file, `line ${i + 1} is not two tab-separated fields`); });
   if (new Set(rows.map((r) => r[0])).size !== rows.length) fail(file, 'duplicate keys');
-  if (name !== 'colloquial.tsv' && name !== 'commodities.tsv') rows.forEach((r) => { if (!COUNTIES.includes(r[1])) fail(file, `unknown county ${r[1]}`); });
+  if (!['colloquial.tsv', 'commodities.tsv', 'synonyms.tsv'].includes(name)) rows.forEach((r) => { if (!COUNTIES.includes(r[1])) fail(file, `unknown county ${r[1]}`); });
   if (name === 'colloquial.tsv') rows.forEach((r, i) => rows.slice(0, i).forEach((e) => { if (r[0].includes(e[0])) fail(file, `${r[0]} must come before ${e[0]} (longest match first)`); }));
   counts[`lexicon/${name}`] = rows.length;
 }
