@@ -13,6 +13,7 @@ import { createAgent } from './bot/index.ts';
 import { smsAgentHooks, startSms } from './channels/sms/index.ts';
 import { createEscalation } from './escalation/index.ts';
 import { seedDemoTeam } from './escalation/demo-team.ts';
+import { deliveryOptions, IntegrationDeliveryWorker } from './integrations/worker.ts';
 import { createScheduler, reembedBeforeStart, smsOutboxSource, startMessageBridge, startupLock, type JobLog } from './jobs/index.ts';
 
 dotenv.config({ quiet: true });
@@ -87,6 +88,9 @@ async function main(): Promise<void> {
   // SMS: the gateway (SMPP binds in the background), the outbox worker and the inbox sweeper.
   const sms = await startSms(config, db.pool, agent, (level, fields, msg) => log[level](fields, msg));
   log.info({ gateway: config.SMS_GATEWAY }, 'SMS channel started');
+  // Later replies to integrations' webhooks (a Botpress bot): signed, retried, once per event.
+  const integrationDelivery = new IntegrationDeliveryWorker(db.pool, deliveryOptions(config), (level, fields, msg) => log[level](fields, msg));
+  integrationDelivery.start();
   // Scheduled jobs, once across instances (advisory locks); started after listen so /ready answers meanwhile.
   const scheduler = createScheduler({
     config, db, knowledge, escalation, smsOutbox: smsOutboxSource(db.pool, sms, config),
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
       await bridge.stop();
       // Sends in flight finish and are recorded; the rest wait in the outbox for the next start.
       await sms.stop().catch((err: unknown) => log.warn({ err }, 'SMS stop'));
+      await integrationDelivery.stop();
       await db.close();
     } finally {
       clearTimeout(force);

@@ -11,6 +11,7 @@ import { expertTexts, textExpert } from './notify.ts';
 import { markAssigned } from './routing.ts';
 import { canSee, scopeOf } from './scope.ts';
 import { noticeOf } from './stream.ts';
+import { queueTicketClosed } from '../integrations/outbox.ts';
 import {
   addEvent, FINAL_STATUSES, getTicket, othersOwned, updateTicket, type Ticket, type TicketStatus,
 } from './tickets.ts';
@@ -165,6 +166,13 @@ export async function closeTicket(ctx: EscalationContext, p: Principal, id: stri
  * get a line saying so; SMS farmers are not sent a text for it (each costs them a message to read).
  */
 export async function handBack(q: Queryable, t: Ticket, text: string | null = HANDBACK_TEXT): Promise<Message | undefined> {
+  const message = await handBackToAssistant(q, t, text);
+  // An integration's session for this ticket (a Botpress handoff) ends, after the farmer's last line.
+  await queueTicketClosed(q, t);
+  return message;
+}
+
+async function handBackToAssistant(q: Queryable, t: Ticket, text: string | null): Promise<Message | undefined> {
   if (await othersOwned(q, t.conversationId, t.id)) return undefined;
   await setConversationFlags(q, t.conversationId, { mode: 'bot' });
   if (text === null) return undefined;

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/pool.ts';
 import { enqueueSms, SmsInputError } from '../channels/sms/outbox.ts';
 import { insertMessage } from '../conversations/store.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
+import { queueIntegrationMessage } from '../integrations/outbox.ts';
 
 export interface Delivery {
   /** where the farmer gets it: live in the conversation (web, API), or by SMS too */
@@ -30,6 +31,8 @@ export async function deliverToFarmer(
     conversationId: conversation.id, author: answer.author, authorId: answer.authorId, text: answer.text,
   });
   const delivery: Delivery = { channel: conversation.channel, sms: [] };
+  // A conversation an integration (a Botpress bot) speaks for: the answer goes to its webhook as well.
+  await queueIntegrationMessage(q, conversation, message, { category: answer.category || null });
   const phone = conversation.channel === 'sms' ? conversation.farmerPhone : answer.onBehalfOf;
   if (answer.sms && phone) {
     const text = answer.author === 'expert' ? `【${answer.category}专家答复】${answer.text}` : answer.text;
