@@ -84,7 +84,7 @@ export async function replyToTicket(ctx: EscalationContext, p: Principal, id: st
     const conversation = await lockConversation(q, t.conversationId);
     if (!conversation) throw notFound('这个问题的会话已不存在');
     const { message, delivery } = await deliverToFarmer(q, conversation, {
-      text, authorId: p.userId ?? null, category: t.category, author: 'expert', sms: true, onBehalfOf: t.onBehalfOf,
+      text, authorId: p.userId ?? null, category: t.category, author: 'expert', sms: true, onBehalfOf: t.onBehalfOf, ticketId: t.id,
     });
     await updateTicket(q, t.id, { status: 'answered', answeredAt: now, activityAt: now }, now);
     await addEvent(q, {

@@ -25,6 +25,8 @@ export async function deliverToFarmer(
     text: string; authorId: string | null; category: string; author: 'expert' | 'system'; sms: boolean;
     /** the farmer a 信息员 asked for (代问), who gets the answer by SMS whatever the officer's channel */
     onBehalfOf?: string | null;
+    /** the ticket it answers, for an integration that shows it */
+    ticketId?: string | null;
   },
 ): Promise<{ message: Message; delivery: Delivery }> {
   const { message } = await insertMessage(q, {
@@ -32,7 +34,7 @@ export async function deliverToFarmer(
   });
   const delivery: Delivery = { channel: conversation.channel, sms: [] };
   // A conversation an integration (a Botpress bot) speaks for: the answer goes to its webhook as well.
-  await queueIntegrationMessage(q, conversation, message, { category: answer.category || null });
+  await queueIntegrationMessage(q, conversation, message, { ticketId: answer.ticketId, category: answer.category || null });
   const phone = conversation.channel === 'sms' ? conversation.farmerPhone : answer.onBehalfOf;
   if (answer.sms && phone) {
     const text = answer.author === 'expert' ? `【${answer.category}专家答复】${answer.text}` : answer.text;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Principal } from '../accounts/principal.ts';
 import { findOrCreateConversation } from '../conversations/store.ts';
@@ -79,13 +80,13 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/integration/webhooks/:id',
-    { onRequest: integrations, schema: { tags, security, summary: '停用 webhook（集成被卸载）', params: idParams, response: { 204: {}, ...errors } } },
+    { onRequest: integrations, schema: { tags, security, summary: '停用 webhook（集成被卸载）', params: idParams, response: { 204: z.null(), ...errors } } },
     async (request, reply) => {
       const w = await getWebhook(pool, request.params.id);
       const p = request.principal!;
       if (!w || (p.role !== 'admin' && w.integration !== p.name)) throw notFound(`没有编号为 ${request.params.id} 的 webhook`);
       await disableWebhook(pool, w.integration, w.url);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
