@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
 import pino from 'pino';
+import { loggerOptions } from './http/logging.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase, redactUrl } from './db/pool.ts';
 import { migrate } from './db/migrate.ts';
@@ -19,7 +20,7 @@ dotenv.config({ quiet: true });
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  const log = pino(loggerOptions(config.LOG_LEVEL));
   const started = performance.now();
   const db = await openDatabase({
     url: config.DATABASE_URL,

@@ -89,7 +89,4 @@ export function runTurn(
   });
 }
 
-/** 138****1234, for logs. */
-export function maskPhone(phone: string): string {
-  return phone.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2');
-}
+export { maskPhone } from '../../privacy/phone.ts';
