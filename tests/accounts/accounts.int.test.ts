@@ -164,7 +164,7 @@ describe('the demo team', () => {
       const shown = await seedDemoTeam(fresh.db.pool, { reveal: true });
       expect(shown.created).toBe(0);
       expect(shown.accounts).toHaveLength(12);
-      const zhibao = shown.accounts.find((a) => a.category === '植保')!;
+      const zhibao = shown.accounts.find((a) => a.label === '植保')!;
       const res = await fresh.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: zhibao.username, password: zhibao.password } });
       expect(res.statusCode).toBe(200);
     } finally {

@@ -41,6 +41,7 @@ export async function identify(app: FastifyInstance, token: string | undefined):
   if (principal.role !== 'officer' && principal.role !== 'admin') {
     throw new ChatError('forbidden', '这个账号不能在聊天页使用，请用信息员账号登录');
   }
+  if (principal.mustChangePassword) throw new ChatError('forbidden', '请先在管理台修改初始密码，再来使用');
   return principal;
 }
 
