@@ -66,7 +66,7 @@ export function machineType(words: MachineWords, text: string): string | undefin
   const t = text.trim();
   if (words.has(t)) return words.get(t);
   let best: string | undefined;
-  for (const [word, type] of words) {
+  for (const word of words.keys()) {
     if (t.includes(word) && (!best || word.length > best.length)) best = word;
   }
   return best ? words.get(best) : undefined;
