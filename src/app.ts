@@ -23,6 +23,7 @@ import { createEscalation, type Escalation } from './escalation/index.ts';
 import { expertConsole } from './escalation/console/routes.ts';
 import { smsRoutes } from './channels/sms/index.ts';
 import { webchat } from './channels/webchat/index.ts';
+import { serviceRoutes } from './routes/services.ts';
 
 export interface AppDeps {
   config: Config;
@@ -94,5 +95,6 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(expertConsole);
   await app.register(smsRoutes);
   await app.register(webchat);
+  await app.register(serviceRoutes);
   return app;
 }

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   // Scheduled jobs, once across instances (advisory locks); started after listen so /ready answers meanwhile.
   const scheduler = createScheduler({
     config, db, knowledge, escalation, smsOutbox: smsOutboxSource(db.pool, sms, config),
-    digest: { send: () => escalation.digest() }, log: jobLog, observer: app.metrics.jobs,
+    digest: { send: () => escalation.digest() }, publish: (m) => events.publish(m), log: jobLog, observer: app.metrics.jobs,
   });
   scheduler.start();
   log.info({ jobs: scheduler.jobs().filter((j) => j.enabled).map((j) => `${j.name} ${j.schedule}`) }, 'jobs scheduled');
