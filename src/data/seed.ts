@@ -3,7 +3,7 @@ import path from 'node:path';
 import { withTransaction, type Database, type Queryable } from '../db/pool.ts';
 import { upsertCountyTargets, validateCountyTargetRow } from './county-targets.ts';
 import { readCsvTable, type CsvRecord } from './csv.ts';
-import { DataError, type RejectedRow, type RowResult } from './errors.ts';
+import { type RejectedRow, type RowResult } from './errors.ts';
 import { chinaToday } from './fields.ts';
 import { insertLaborPosts, validateLaborRow } from './labor.ts';
 import { validatePriceRow } from './price-row.ts';
