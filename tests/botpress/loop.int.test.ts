@@ -150,7 +150,7 @@ describe('human handoff (HITL)', () => {
     expect(reply.statusCode, reply.body).toBe(200);
     const posted = await until('the expert message', () => bp.messagesIn(hitlConversation).find((m) => (m.payload as { text: string }).text === text));
     expect(bp.users.get(posted.userId as string)).toMatchObject({ name: '王经作（益农专家）' });
-    const call = bp.webhookCalls.find((c) => c.body.includes(text))!;
+    const call = await until('the relayed call', () => bp.webhookCalls.find((c) => c.body.includes(text) && c.status === 200));
     expect(call.status).toBe(200);
     expect(call.headers['x-yinong-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     const { rows } = await t.db.pool.query(`SELECT status, attempts FROM integration_outbox WHERE type = 'message' AND payload->'message'->>'text' = $1`, [text]);
@@ -170,6 +170,7 @@ describe('human handoff (HITL)', () => {
     const reply = await t.app.inject({ method: 'POST', url: `/api/v1/tickets/${ticketId}/reply`, headers: expert.headers, payload: { text } });
     expect(reply.statusCode).toBe(200);
     await until('the retried message', () => bp.messagesIn(hitlConversation).find((m) => (m.payload as { text: string }).text === text));
+    await until('the relayed call', () => bp.webhookCalls.find((c) => c.body.includes(text) && c.status === 200));
     expect(bp.webhookCalls.filter((c) => c.body.includes(text)).map((c) => c.status)).toEqual([503, 503, 200]);
     const { rows } = await t.db.pool.query(`SELECT status, attempts FROM integration_outbox WHERE payload->'message'->>'text' = $1`, [text]);
     expect(rows).toEqual([{ status: 'sent', attempts: 3 }]);
