@@ -94,6 +94,15 @@ describe('askAssistant and searchKnowledge', () => {
       conversationId: 'conv_web_3', userId: 'user_farmer3', text: '蓝莓叶子发红多半是土壤偏碱缺铁，先测土壤酸碱度。',
       expertName: '王经作', ticketId: asked.ticketId,
     });
+    // The same delivery resent is not a second event.
+    const call = await until('the relayed call', () => bp.webhookCalls.find((c) => c.status === 200 && c.body.includes('expert')));
+    const secret = bp.state('integration', bp.integrationId, 'delivery').secret;
+    const again = await fetch(bp.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(secret, call.body) }, body: call.body });
+    expect(again.status).toBe(200);
+    expect(bp.events.filter((e) => e.type === 'expertAnswer')).toHaveLength(1);
+    // Follow-ups after it still reach the same conversation of ours.
+    const later = await bp.action('askAssistant', { text: '金乡大蒜今天啥价', userId: 'user_farmer3', conversationId: 'conv_web_3' });
+    expect(later.conversationId).toBe(asked.conversationId);
   });
 });
 

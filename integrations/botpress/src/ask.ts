@@ -22,7 +22,8 @@ interface Reply {
  */
 export const askAssistant: Actions['askAssistant'] = async ({ ctx, client, input }) => {
   const api = new YinongApi(ctx.configuration);
-  let ours = (await readState(client, 'conversation', input.conversationId, 'yinong'))?.yinongConversationId;
+  const known = await readState(client, 'conversation', input.conversationId, 'yinong');
+  let ours = known?.yinongConversationId;
   if (!ours) {
     const delivery = await deliveryOf(client, ctx.integrationId);
     const linked = await api.call<{ conversationId: string }>('POST', '/api/v1/integration/conversations', {
@@ -30,7 +31,7 @@ export const askAssistant: Actions['askAssistant'] = async ({ ctx, client, input
       webId: webIdOf(ctx.botId, `conversation:${input.conversationId}`), ...(input.phone ? { phone: input.phone } : {}),
     });
     ours = linked.conversationId;
-    await writeState(client, 'conversation', input.conversationId, 'yinong', { yinongConversationId: ours });
+    await writeState(client, 'conversation', input.conversationId, 'yinong', { ...known, yinongConversationId: ours });
   }
   const { replies } = await api.call<{ replies: Reply[] }>('POST', '/api/v1/messages', {
     text: input.text, conversationId: ours,

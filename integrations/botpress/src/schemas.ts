@@ -105,7 +105,11 @@ export const expertAnswer = z.object({
 /** The webhook our server delivers to, and the secret its deliveries are signed with. */
 export const deliveryState = z.object({ webhookId: z.string(), secret: z.string(), webhookUrl: z.string() });
 /** A Botpress conversation's conversation on our side. */
-export const conversationState = z.object({ yinongConversationId: z.string() });
+export const conversationState = z.object({
+  yinongConversationId: z.string(),
+  /** the last deliveries turned into expertAnswer events: a resent one is not a second event */
+  delivered: z.array(z.string()).optional(),
+});
 /** A HITL session: its ticket, and whether it has ended. */
 export const hitlState = z.object({
   ticketId: z.string(),

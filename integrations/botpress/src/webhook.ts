@@ -8,6 +8,8 @@ type Props = IntegrationProps<Yinong>;
 
 /** How old a signed delivery may be: the server's clock and ours may differ a little, a replay may not. */
 const MAX_AGE_SECONDS = 300;
+/** Event ids a chat conversation remembers, against resent deliveries. */
+const DELIVERED_KEPT = 50;
 
 /** One delivery from our server's integration outbox (src/integrations/worker.ts). */
 interface DeliveredEvent {
@@ -79,12 +81,19 @@ async function toHitl(client: Client, event: DeliveredEvent): Promise<void> {
 /** A conversation the bot asked through askAssistant: the bot gets the expert's answer as an event. */
 async function toChat(client: Client, event: DeliveredEvent): Promise<void> {
   if (event.type !== 'message' || !event.message || event.message.author !== 'expert') return;
+  const conversationId = event.conversation.externalId;
+  const state = await readState(client, 'conversation', conversationId, 'yinong');
+  if (state?.delivered?.includes(event.id)) return;
   await client.createEvent({
     type: 'expertAnswer',
     payload: {
-      conversationId: event.conversation.externalId,
+      conversationId,
       ...(event.conversation.externalUserId ? { userId: event.conversation.externalUserId } : {}),
       text: event.message.text, expertName: event.message.authorName, ticketId: event.ticket?.id ?? null,
     },
+  });
+  await writeState(client, 'conversation', conversationId, 'yinong', {
+    yinongConversationId: state?.yinongConversationId ?? event.conversation.id,
+    delivered: [...(state?.delivered ?? []), event.id].slice(-DELIVERED_KEPT),
   });
 }
