@@ -82,7 +82,7 @@ export async function replyToTicket(ctx: EscalationContext, p: Principal, id: st
     requireHolder(p, t, '答复');
     const conversation = await lockConversation(q, t.conversationId);
     if (!conversation) throw notFound('这个问题的会话已不存在');
-    const { message, delivery } = await deliverToFarmer(q, conversation, {
+    const { message, delivery } = await deliverToFarmer(q, ctx.outbox, conversation, {
       text, authorId: p.userId ?? null, category: t.category, author: 'expert', sms: true, onBehalfOf: t.onBehalfOf,
     });
     await updateTicket(q, t.id, { status: 'answered', answeredAt: now, activityAt: now }, now);
@@ -92,7 +92,6 @@ export async function replyToTicket(ctx: EscalationContext, p: Principal, id: st
     });
     return { ticket: (await getTicket(q, t.id))!, message, delivery };
   });
-  ctx.events.publish(result.message);
   ctx.stream.publish(noticeOf(result.ticket, 'answered', now));
   return result;
 }
@@ -140,7 +139,6 @@ export async function transferTicket(
 export async function closeTicket(ctx: EscalationContext, p: Principal, id: string, note?: string): Promise<Ticket> {
   requireWorker(p);
   const now = ctx.now();
-  let handback: Message | undefined;
   const ticket = await withTransaction(ctx.pool, async (q) => {
     const t = await lockVisible(ctx, q, p, id);
     requireOpen(t);
@@ -152,10 +150,9 @@ export async function closeTicket(ctx: EscalationContext, p: Principal, id: stri
       ticketId: t.id, kind: 'closed', fromStatus: t.status, toStatus: 'closed', actor: actorOf(p),
       detail: { note: note ?? null }, at: now,
     });
-    handback = await handBack(q, t);
+    await handBack(ctx, q, t);
     return (await getTicket(q, t.id))!;
   });
-  if (handback) ctx.events.publish(handback);
   ctx.stream.publish(noticeOf(ticket, 'closed', now));
   return ticket;
 }
@@ -164,12 +161,14 @@ export async function closeTicket(ctx: EscalationContext, p: Principal, id: stri
  * Give the conversation back to the assistant unless another expert still holds it. Web and API farmers
  * get a line saying so; SMS farmers are not sent a text for it (each costs them a message to read).
  */
-export async function handBack(q: Queryable, t: Ticket, text: string | null = HANDBACK_TEXT): Promise<Message | undefined> {
+export async function handBack(
+  ctx: EscalationContext, q: Queryable, t: Ticket, text: string | null = HANDBACK_TEXT,
+): Promise<Message | undefined> {
   if (await othersOwned(q, t.conversationId, t.id)) return undefined;
   await setConversationFlags(q, t.conversationId, { mode: 'bot' });
   if (text === null) return undefined;
   const conversation = await lockConversation(q, t.conversationId);
   if (!conversation || conversation.channel === 'sms') return undefined;
-  const { message } = await deliverToFarmer(q, conversation, { text, authorId: null, category: t.category, author: 'system', sms: false });
+  const { message } = await deliverToFarmer(q, ctx.outbox, conversation, { text, authorId: null, category: t.category, author: 'system', sms: false });
   return message;
 }

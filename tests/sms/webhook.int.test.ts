@@ -104,7 +104,7 @@ describe('replayed webhooks', () => {
       `INSERT INTO sms_inbox (gateway, gateway_message_id, phone, text, lease_until, attempts) VALUES ('http', $1, '13700137002', '你好', now() - interval '1 minute', 5)`,
       [nextId()],
     );
-    const handled = await sweepInbox(inboundDeps(t.config, t.db.pool, t.agent));
+    const handled = await sweepInbox(inboundDeps(t.config, t.db.pool, t.turns));
     expect(handled).toBe(1);
     const { rows } = await t.db.pool.query(`SELECT phone, status FROM sms_inbox WHERE phone IN ('13700137001', '13700137002') ORDER BY phone`);
     expect(rows).toEqual([{ phone: '13700137001', status: 'handled' }, { phone: '13700137002', status: 'failed' }]);

@@ -117,7 +117,7 @@ const consoleWebhook: FastifyPluginAsyncZod<{ inbound: InboundDeps }> = async (a
 /** SMS webhooks: the HTTP gateway's when SMS_HTTP_SECRET is set; the console route in development. */
 export const smsRoutes: FastifyPluginAsyncZod = async (app) => {
   const config = app.config;
-  const inbound = inboundDeps(config, app.db.pool, app.agent);
+  const inbound = inboundDeps(config, app.db.pool, app.turns);
   if (config.SMS_HTTP_SECRET) {
     await app.register(httpWebhooks, { inbound, secret: config.SMS_HTTP_SECRET, maxAge: config.SMS_SIGNATURE_MAX_AGE_SECONDS });
   }
