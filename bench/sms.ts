@@ -14,7 +14,7 @@ import { Agent as HttpAgent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import smpp, { type PDU, type Session } from 'smpp';
 import { buildApp } from '../src/app.ts';
-import { createServices } from '../src/services.ts';
+import { createServices } from '../src/compose.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/pool.ts';
 import { migrate } from '../src/db/migrate.ts';

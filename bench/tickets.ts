@@ -16,7 +16,7 @@ import type { TicketScope } from '../src/escalation/scope.ts';
 import { getTicket } from '../src/escalation/tickets.ts';
 import { ticketDetail } from '../src/escalation/view.ts';
 import { buildApp } from '../src/app.ts';
-import { createServices } from '../src/services.ts';
+import { createServices } from '../src/compose.ts';
 import { hashPassword } from '../src/accounts/passwords.ts';
 import { createUser } from '../src/accounts/users.ts';
 import { EXPERT_CATEGORIES } from '../src/escalation/categories.ts';

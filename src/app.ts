@@ -1,21 +1,19 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/pool.ts';
 import type { Knowledge } from './knowledge/index.ts';
 import type { Agent } from './bot/index.ts';
 import type { ConversationEvents } from './conversations/events.ts';
 import type { Outbox, Turns } from './turns/index.ts';
-import type { Services } from './services.ts';
+import type { Services } from './compose.ts';
 import { combinedTokenResolver, sessionTokenResolver, staticTokenResolver, type TokenResolver } from './http/auth.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
+import { registerInputCleaning } from './http/input.ts';
+import { loggerOptions } from './http/logging.ts';
+import { zhValidatorCompiler } from './http/validation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsPlugin } from './metrics/index.ts';
 import { kbRoutes } from './routes/kb.ts';
@@ -27,6 +25,7 @@ import type { Escalation } from './escalation/index.ts';
 import { expertConsole } from './escalation/console/routes.ts';
 import { smsRoutes } from './channels/sms/index.ts';
 import { webchat } from './channels/webchat/index.ts';
+import { serviceRoutes } from './routes/services.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,10 +50,12 @@ function bodyLimit(config: Config): number {
 export async function buildApp(deps: Services, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: bodyLimit(deps.config),
-    ...(opts.loggerInstance ? {} : { logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization'] } }),
+    ...(opts.loggerInstance ? {} : { logger: loggerOptions(deps.config.LOG_LEVEL) }),
+    // bad URLs and over-long path parameters never reach the error handler: same shape and language here
+    frameworkErrors,
     ...opts,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zhValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   app.decorate('config', deps.config);
@@ -67,6 +68,7 @@ export async function buildApp(deps: Services, opts: FastifyServerOptions = {}):
   app.decorate('outbox', deps.outbox);
   app.decorate('turns', deps.turns);
   registerErrorHandling(app);
+  registerInputCleaning(app);
 
   await app.register(swagger, {
     openapi: {
@@ -89,5 +91,6 @@ export async function buildApp(deps: Services, opts: FastifyServerOptions = {}):
   await app.register(expertConsole);
   await app.register(smsRoutes);
   await app.register(webchat);
+  await app.register(serviceRoutes);
   return app;
 }

@@ -13,7 +13,7 @@ import { openDatabase } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
 import type { Knowledge } from '../knowledge/index.ts';
 import { read, type Agent } from '../bot/index.ts';
-import { createServices } from '../services.ts';
+import { createServices } from '../compose.ts';
 import type { Conversation } from '../conversations/types.ts';
 
 interface Pair {

@@ -11,7 +11,7 @@ import type { Agent } from '../../src/bot/index.ts';
 import { seedKnowledgeBase } from '../../src/knowledge/seed.ts';
 import type { Escalation } from '../../src/escalation/index.ts';
 import type { Principal } from '../../src/accounts/principal.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import { createServices, type Services } from '../../src/compose.ts';
 import type { ChannelAdapter, Inbound, Outbox, Turns, TurnOutcome } from '../../src/turns/index.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
