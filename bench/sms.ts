@@ -21,7 +21,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { seedKnowledgeBase } from '../src/knowledge/seed.ts';
 import { seedStructuredData } from '../src/data/index.ts';
 import { enqueueSms } from '../src/channels/sms/outbox.ts';
-import { sign } from '../src/channels/sms/signature.ts';
+import { sign } from '../src/webhooks/signature.ts';
 import { SmppGateway } from '../src/channels/sms/smpp/gateway.ts';
 import { inboundDeps } from '../src/channels/sms/service.ts';
 import { OutboxWorker } from '../src/channels/sms/worker.ts';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/pool.ts';
 import type { Turns } from '../../src/turns/index.ts';
-import { sign, verifySignature } from '../../src/channels/sms/signature.ts';
+import { sign, verifySignature } from '../../src/webhooks/signature.ts';
 import { HttpGateway } from '../../src/channels/sms/http-gateway.ts';
 import { OutboxWorker, type WorkerOptions } from '../../src/channels/sms/worker.ts';
 import { createTestApp, DEMO_NOW } from '../helpers/app.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '../../src/channels/sms/signature.ts';
+import { sign } from '../../src/webhooks/signature.ts';
 import { sweepInbox } from '../../src/channels/sms/inbound.ts';
 import { inboundDeps } from '../../src/channels/sms/service.ts';
 import { createSmsApp, nextId, SECRET, signedInject, type SmsTestApp } from './helpers.ts';
