@@ -1,23 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Queryable } from '../db/pool.ts';
+import type { Principal, Role } from '../accounts/principal.ts';
 import { userForToken } from '../accounts/sessions.ts';
 import { forbidden, unauthorized } from './errors.ts';
-
-export type Role = 'admin' | 'integration' | 'expert' | 'officer';
-
-export interface Principal {
-  role: Role;
-  /** Account id for people; undefined for the ADMIN_TOKEN. */
-  userId?: string;
-  name: string;
-  /** Login name, for people. */
-  username?: string;
-  /** An expert's categories and counties (empty counties: the whole city); an officer's county and village. */
-  specialties?: string[];
-  counties?: string[];
-  village?: string | null;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {

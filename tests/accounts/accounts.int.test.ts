@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, createTestApp, type TestContext } from '../helpers/app.ts';
 import { bearer, person } from '../escalation/people.ts';
-import { runAccountsCommand, UsageError } from '../../src/accounts/commands.ts';
+import { runAccountsCommand, UsageError } from '../../src/cli/accounts-commands.ts';
 import { seedDemoTeam, DEMO_TEAM } from '../../src/escalation/demo-team.ts';
 import { tokenDigest } from '../../src/accounts/sessions.ts';
 

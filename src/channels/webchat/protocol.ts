@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS } from '../../bot/agent.ts';
+import { MAX_MESSAGE_CHARS } from '../../conversations/limits.ts';
 import type { Author, Citation, Message } from '../../conversations/types.ts';
 
 // The JSON frames of /ws/chat, described for people in docs/webchat-protocol.md. Client frames are checked

@@ -5,7 +5,7 @@ import { normalizePhone } from '../../data/index.ts';
 import { findOrCreateConversation } from '../../conversations/store.ts';
 import type { Conversation } from '../../conversations/types.ts';
 import type { TurnOutcome } from '../../bot/index.ts';
-import type { Principal } from '../../http/auth.ts';
+import type { Principal } from '../../accounts/principal.ts';
 import type { ErrorCode } from './protocol.ts';
 
 /** A refusal the page shows as it is: a code for programs and a Chinese message for people. */
