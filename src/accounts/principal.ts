@@ -1,5 +1,5 @@
 /** Who is acting: a person's account (officer, expert, admin) or a configured token (admin, integration). */
-export type Role = 'admin' | 'integration' | 'expert' | 'officer';
+export type Role = 'admin' | 'county_admin' | 'integration' | 'expert' | 'officer';
 
 export interface Principal {
   role: Role;
@@ -12,4 +12,6 @@ export interface Principal {
   specialties?: string[];
   counties?: string[];
   village?: string | null;
+  /** a generated or reset password not changed yet: only the password change is allowed */
+  mustChangePassword?: boolean;
 }

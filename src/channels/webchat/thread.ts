@@ -41,6 +41,7 @@ export async function identify(app: FastifyInstance, token: string | undefined):
   if (principal.role !== 'officer' && principal.role !== 'admin') {
     throw new ChatError('forbidden', '这个账号不能在聊天页使用，请用信息员账号登录');
   }
+  if (principal.mustChangePassword) throw new ChatError('forbidden', '请先在管理台修改初始密码，再来使用');
   return principal;
 }
 
@@ -89,7 +90,4 @@ export function runTurn(
   });
 }
 
-/** 138****1234, for logs. */
-export function maskPhone(phone: string): string {
-  return phone.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2');
-}
+export { maskPhone } from '../../privacy/phone.ts';
