@@ -25,6 +25,11 @@ import { createEscalation, type Escalation } from './escalation/index.ts';
 import { expertConsole } from './escalation/console/routes.ts';
 import { smsRoutes } from './channels/sms/index.ts';
 import { webchat } from './channels/webchat/index.ts';
+import { programmeRoutes } from './routes/programme.ts';
+import { statsRoutes } from './routes/stats.ts';
+import { kbAdminRoutes } from './routes/kb-admin.ts';
+import { adminDataRoutes } from './routes/admin-data.ts';
+import { adminConsole } from './admin/console/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -93,5 +98,10 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(expertConsole);
   await app.register(smsRoutes);
   await app.register(webchat);
+  await app.register(programmeRoutes);
+  await app.register(statsRoutes);
+  await app.register(kbAdminRoutes);
+  await app.register(adminDataRoutes);
+  await app.register(adminConsole);
   return app;
 }
