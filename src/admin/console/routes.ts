@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 
 const DIR = fileURLToPath(new URL('./', import.meta.url));
 // Chart.js from node_modules, served from here: the console works without any outside network (no CDN).
-const CHART_JS = createRequire(import.meta.url).resolve('chart.js/dist/chart.umd.min.js');
+// (its exports map hides the UMD build; it sits next to the main entry, dist/chart.cjs)
+const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
 const FILES: Record<string, { file: string; type: string }> = {
   '/admin': { file: `${DIR}index.html`, type: 'text/html; charset=utf-8' },
