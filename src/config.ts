@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkSmsSettings, smsSettings } from './channels/sms/settings.ts';
 import { jobsSettings } from './jobs/settings.ts';
 import { checkWorkSettings } from './escalation/working-time.ts';
+import { checkServicesSettings, servicesSettings } from './services/settings.ts';
 
 // One schema over the environment. Every setting is documented in README.md with its default.
 const bool = z
@@ -68,6 +69,8 @@ export const configSchema = z
     ...smsSettings,
     // Scheduled jobs, price feed, several instances, metrics (src/jobs/settings.ts)
     ...jobsSettings,
+    // Station services: 代购 and training reminders, the provincial exchange (src/services/settings.ts)
+    ...servicesSettings,
     // Accounts and expert escalation (src/accounts, src/escalation)
     SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
@@ -104,7 +107,8 @@ export const configSchema = z
     }
   })
   .superRefine(checkSmsSettings)
-  .superRefine(checkWorkSettings);
+  .superRefine(checkWorkSettings)
+  .superRefine(checkServicesSettings);
 
 export type Config = z.infer<typeof configSchema>;
 

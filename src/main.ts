@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
 import pino from 'pino';
+import { loggerOptions } from './http/logging.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase, redactUrl } from './db/pool.ts';
 import { migrate } from './db/migrate.ts';
@@ -21,7 +22,7 @@ dotenv.config({ quiet: true });
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  const log = pino(loggerOptions(config.LOG_LEVEL));
   const started = performance.now();
   const db = await openDatabase({
     url: config.DATABASE_URL,
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   // Scheduled jobs, once across instances (advisory locks); started after listen so /ready answers meanwhile.
   const scheduler = createScheduler({
     config, db, knowledge, escalation, smsOutbox: smsOutboxSource(db.pool, sms, config),
-    digest: { send: () => escalation.digest() }, log: jobLog, observer: app.metrics.jobs,
+    digest: { send: () => escalation.digest() }, publish: (m) => events.publish(m), log: jobLog, observer: app.metrics.jobs,
   });
   scheduler.start();
   log.info({ jobs: scheduler.jobs().filter((j) => j.enabled).map((j) => `${j.name} ${j.schedule}`) }, 'jobs scheduled');

@@ -3,7 +3,7 @@ import { withTransaction } from '../db/pool.ts';
 import type pg from 'pg';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { createSession, revokeUserSessions } from './sessions.ts';
-import { clearFailures, lockedFor, recordFailure } from './throttle.ts';
+import { clearFailures, reserveAttempt } from './throttle.ts';
 import { findForLogin, getUser, setPasswordHash } from './users.ts';
 import type { LoginPolicy } from './login.ts';
 
@@ -25,11 +25,11 @@ export async function changeOwnPassword(
   const user = await getUser(pool, input.userId);
   if (!user) throw new Error(`account ${input.userId} vanished during its own password change`);
   const key = `user:${user.username.toLowerCase()}`;
-  const locked = await lockedFor(pool, [key]);
-  if (locked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: locked };
+  // Counted before the current password is checked, as logins are, so concurrent guesses can't race it.
+  const reserved = await reserveAttempt(pool, key, { maxFailures: policy.maxFailures, windowMinutes: policy.lockMinutes, lockMinutes: policy.lockMinutes });
+  if (!reserved.allowed) return { ok: false, reason: 'locked', retryAfterSeconds: reserved.retryAfterSeconds };
   const found = await findForLogin(pool, user.username);
   if (!found || !(await verifyPassword(found.passwordHash, input.currentPassword))) {
-    await recordFailure(pool, key, { maxFailures: policy.maxFailures, windowMinutes: policy.lockMinutes, lockMinutes: policy.lockMinutes });
     return { ok: false, reason: 'wrong_password' };
   }
   if (input.currentPassword === input.newPassword) return { ok: false, reason: 'same_password' };

@@ -1,4 +1,4 @@
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../accounts/principal.ts';
 import { HttpError } from '../http/errors.ts';
 
 /**

@@ -30,3 +30,10 @@ export {
 } from './county-targets.ts';
 
 export { seedStructuredData, type TableSeedResult } from './seed.ts';
+
+export {
+  createMachineryPost, insertMachineryPosts, machineType, searchMachineryPosts, validateMachineryPost, validateMachineryRow,
+  type MachineWords, type MachineryPost, type MachineryPostInput, type MachinerySearch, type MachinerySide, type NewMachineryPost,
+} from './machinery.ts';
+export { loadMachineWords } from './machine-words.ts';
+export { chineseNumber, parseQuotedPrice } from './quoted-price.ts';

@@ -1,25 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Queryable } from '../db/pool.ts';
+import type { Principal, Role } from '../accounts/principal.ts';
 import { userForToken } from '../accounts/sessions.ts';
 import { forbidden, HttpError, unauthorized } from './errors.ts';
-
-export type Role = 'admin' | 'county_admin' | 'integration' | 'expert' | 'officer';
-
-export interface Principal {
-  role: Role;
-  /** Account id for people; undefined for the ADMIN_TOKEN. */
-  userId?: string;
-  name: string;
-  /** Login name, for people. */
-  username?: string;
-  /** An expert's categories and counties (empty counties: the whole city); an officer's county and village. */
-  specialties?: string[];
-  counties?: string[];
-  village?: string | null;
-  /** a generated or reset password not changed yet: only the password change is allowed */
-  mustChangePassword?: boolean;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {

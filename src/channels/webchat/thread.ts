@@ -5,7 +5,7 @@ import { normalizePhone } from '../../data/index.ts';
 import { findOrCreateConversation } from '../../conversations/store.ts';
 import type { Conversation } from '../../conversations/types.ts';
 import type { TurnOutcome } from '../../bot/index.ts';
-import type { Principal } from '../../http/auth.ts';
+import type { Principal } from '../../accounts/principal.ts';
 import type { ErrorCode } from './protocol.ts';
 
 /** A refusal the page shows as it is: a code for programs and a Chinese message for people. */
@@ -90,7 +90,4 @@ export function runTurn(
   });
 }
 
-/** 138****1234, for logs. */
-export function maskPhone(phone: string): string {
-  return phone.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2');
-}
+export { maskPhone } from '../../privacy/phone.ts';
