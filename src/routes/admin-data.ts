@@ -99,8 +99,10 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   const kinds = () => Object.entries(POST_KINDS).map(([kind, k]) => ({ kind, label: k.label }));
 
+  // GET/POST /api/v1/posts belong to the services' posts API (machinery, live posts for officers and
+  // integrations); the console lists every kind, closed ones too, here.
   app.get(
-    '/api/v1/posts',
+    '/api/v1/admin/posts',
     {
       onRequest: bureau,
       schema: {
@@ -124,7 +126,7 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/posts',
+    '/api/v1/admin/posts',
     {
       onRequest: adminOnly,
       schema: {

@@ -524,7 +524,7 @@
   });
   async function loadPosts() {
     const kind = $('po-kind').value || 'labor';
-    const r = await api(`/api/v1/posts?kind=${kind}&status=${$('po-status').value}&limit=100`);
+    const r = await api(`/api/v1/admin/posts?kind=${kind}&status=${$('po-status').value}&limit=100`);
     if (!$('po-kind').options.length) { options($('po-kind'), r.kinds.map((k) => [k.kind, k.label])); $('po-kind').value = kind; }
     const tbody = clear($('po-table').tBodies[0]);
     for (const p of r.posts) {
