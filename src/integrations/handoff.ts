@@ -171,7 +171,7 @@ export async function closeHandoff(
       actor: { id: null, name: webhook.integration }, detail: { reason, by: 'integration' }, at: now,
     });
     // The integration tells the farmer itself; no line from us.
-    await handBack(q, t, null);
+    await handBack(ctx, q, t, null);
     return (await getTicket(q, t.id))!;
   });
   if (changed) ctx.stream.publish(noticeOf(ticket, 'closed', now));

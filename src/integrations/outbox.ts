@@ -40,13 +40,17 @@ export async function queueIntegrationMessage(
   q: Queryable,
   conversation: Pick<Conversation, 'id'>,
   message: Message,
-  about: { ticketId?: string | null; category?: string | null } = {},
+  about: { ticketId?: string | null } = {},
 ): Promise<string | undefined> {
   const link = await activeLinkOf(q, conversation.id);
   if (!link) return undefined;
   const author = message.authorId && /^[0-9a-f-]{36}$/i.test(message.authorId)
     ? (await q.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [message.authorId])).rows[0]?.name
     : undefined;
+  // The ticket it is about: the conversation's newest (the one an expert answers, or the one just closed).
+  const ticketId = about.ticketId ?? (await q.query<{ id: string }>(
+    'SELECT id FROM tickets WHERE conversation_id = $1 ORDER BY created_at DESC LIMIT 1', [conversation.id],
+  )).rows[0]?.id;
   return enqueue(q, link, {
     key: `message:${message.id}`,
     type: 'message',
@@ -57,7 +61,7 @@ export async function queueIntegrationMessage(
         id: message.id, author: message.author, authorName: author ?? null, text: message.text,
         createdAt: message.createdAt,
       },
-      ticket: about.ticketId ? { id: about.ticketId, category: about.category ?? null } : null,
+      ticket: ticketId ? { id: ticketId } : null,
     },
   });
 }

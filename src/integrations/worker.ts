@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { signedHeaders } from '../channels/sms/signature.ts';
+import { signedHeaders } from '../webhooks/signature.ts';
 import { integrationOutboxSignal } from './outbox.ts';
 import { claimDue, markFailed, markRetry, markSent, recoverExpired, type DueEvent } from './outbox-store.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import integration from '../../integrations/botpress/src/index.ts';
-import { signedHeaders } from '../../src/channels/sms/signature.ts';
+import { signedHeaders } from '../../src/webhooks/signature.ts';
 import { DEFAULT_DELIVERY_OPTIONS, IntegrationDeliveryWorker } from '../../src/integrations/worker.ts';
 import { createTestApp, DEMO_NOW, type TestContext } from '../helpers/app.ts';
 import { ALWAYS, eventKinds, person, type Person } from '../escalation/people.ts';

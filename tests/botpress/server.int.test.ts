@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature } from '../../src/channels/sms/signature.ts';
+import { verifySignature } from '../../src/webhooks/signature.ts';
 import { insertMessage } from '../../src/conversations/store.ts';
 import { withTransaction } from '../../src/db/pool.ts';
 import { queueIntegrationMessage } from '../../src/integrations/outbox.ts';

@@ -1,5 +1,5 @@
 import type { IntegrationProps } from '@botpress/sdk';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../src/channels/sms/signature.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../src/webhooks/signature.ts';
 import { expertUser } from './hitl.ts';
 import { deliveryOf, readState, writeState, type Client } from './state.ts';
 import type { Yinong } from './types.ts';
