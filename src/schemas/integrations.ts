@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../conversations/limits.ts';
 
-/** A farmer's text as it may arrive from another platform: NUL bytes dropped, broken characters marked. */
+/** A farmer's text (NUL bytes and broken characters were cleaned at the edge, src/http/input.ts). */
 const farmerText = (what: string) =>
   z
     .string({ error: `请提供 ${what}` })
-    .transform((s) => s.replaceAll('\u0000', '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?'))
-    .pipe(z.string().trim().min(1, `${what} 是空的`).max(MAX_MESSAGE_CHARS, `${what} 最多 ${MAX_MESSAGE_CHARS} 个字`));
+    .trim()
+    .min(1, `${what} 是空的`)
+    .max(MAX_MESSAGE_CHARS, `${what} 最多 ${MAX_MESSAGE_CHARS} 个字`);
 
 const uuid = (what: string) => z.string().uuid(`${what} 应为 UUID`);
 const externalId = z.string().trim().min(1, '请提供 externalId（对方平台的会话编号）').max(200, 'externalId 太长');
