@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       ...smsAgentHooks(db.pool, (msg, err) => log.warn({ err }, msg)),
     },
   });
-  if (!config.ADMIN_TOKEN) log.warn('ADMIN_TOKEN is not set: the admin API answers 401 to everyone');
+  if (!config.ADMIN_TOKEN) log.info('ADMIN_TOKEN is not set: administrators log in at /admin (automation needs ADMIN_TOKEN)');
 
   const app = await buildApp({ config, db, knowledge, agent, events, escalation }, { loggerInstance: log });
   const jobLog: JobLog = (level, fields, msg) => log[level](fields, msg);
