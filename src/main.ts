@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     console.log(initialAdminBanner(initial, config.PORT));
   }
   await startup.release();
-  if (!config.ADMIN_TOKEN) log.warn('ADMIN_TOKEN is not set: the admin API answers 401 to everyone');
+  if (!config.ADMIN_TOKEN) log.info('ADMIN_TOKEN is not set: administrators log in at /admin (automation needs ADMIN_TOKEN)');
 
   const app = await buildApp(services, { loggerInstance: log });
   const jobLog: JobLog = (level, fields, msg) => log[level](fields, msg);

@@ -170,7 +170,7 @@
     const t = progress.total;
     const kpis = clear($('kpis'));
     const kpi = (label, value, note) => kpis.append(el('div', { class: 'kpi' }, el('span', {}, label), el('b', {}, value), note ? el('small', {}, note) : null));
-    kpi('已建益农信息社', fmt(t.stationsBuilt), `应完成 ${fmt(t.stationsDue)}，完成率 ${t.percentOfTarget === null ? '—' : t.percentOfTarget + '%'}`);
+    kpi('已建益农信息社', fmt(t.stationsBuilt), `已填报县市区完成率 ${t.percentOfTarget === null ? '—' : t.percentOfTarget + '%'}；全市应完成 ${fmt(t.stationsDue)}`);
     kpi('已填报县市区', `${t.countiesReported}/${t.counties}`);
     kpi('对话轮数', fmt(stats.turns), `${stats.from} 至 ${stats.to}`);
     kpi('助手回答 / 转专家', `${fmt(stats.answered)} / ${fmt(stats.escalated)}`);
