@@ -6,6 +6,7 @@ import { Agent } from './agent.ts';
 import { loadSlotLexicon } from './lexicon.ts';
 import { LlmPhraser } from './llm.ts';
 import { loadTemplates } from './templates.ts';
+import { loadMachineWords } from '../data/machine-words.ts';
 import type { AgentHooks } from './skill.ts';
 
 export type { AgentHooks } from './skill.ts';
@@ -25,7 +26,9 @@ export async function createAgent(
     log?: (msg: string, err?: unknown) => void;
   },
 ): Promise<Agent> {
-  const [lexicon, templates] = await Promise.all([loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR)]);
+  const [lexicon, templates, machines] = await Promise.all([
+    loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR), loadMachineWords(config.SEEDS_DIR),
+  ]);
   const phraser =
     config.LLM_BASE_URL && config.LLM_MODEL
       ? await LlmPhraser.create(
@@ -39,6 +42,7 @@ export async function createAgent(
     events: deps.events,
     lexicon,
     templates,
+    machines,
     answerThreshold: config.ANSWER_THRESHOLD,
     phraser,
     hooks: deps.hooks,

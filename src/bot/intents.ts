@@ -1,7 +1,9 @@
 import type { Slots } from './slots.ts';
+import { classifyService, SERVICE_INTENTS } from './skills/services/intents.ts';
 
 export const INTENTS = [
   'policy', 'agronomy', 'price', 'labor', 'supply', 'service', 'programme', 'smalltalk', 'handoff', 'unknown',
+  ...SERVICE_INTENTS,
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -46,6 +48,10 @@ export function soundsAgricultural(text: string, slots: Slots): boolean {
  */
 export function classify(text: string, slots: Slots): IntentGuess {
   if (isGreeting(text)) return { intent: 'smalltalk', certainty: 0.95 };
+  // --- station services (src/bot/skills/services/intents.ts): asking the station to do something ---
+  const service = classifyService(text);
+  if (service) return service;
+  // --- end station services ---
   if (/补贴|补助|政策依据/.test(text)) return { intent: 'policy', certainty: 0.8, categories: ['policy', 'programme', 'service', 'faq'] };
   if (PROGRAMME_FACT.test(text) && !SERVICE.test(text)) return { intent: 'programme', certainty: 0.85 };
   if (HOW_TO.test(text)) return { intent: 'service', certainty: 0.8, categories: ['service', 'programme', 'faq'] };

@@ -8,6 +8,7 @@ import type { SlotLexicon } from './lexicon.ts';
 import type { Slots } from './slots.ts';
 import type { Templates } from './templates.ts';
 import type { AnswerPhraser } from './llm.ts';
+import type { MachineWords } from '../data/machinery.ts';
 
 export interface AgentDeps {
   pool: pg.Pool;
@@ -20,6 +21,10 @@ export interface AgentDeps {
   phraser?: AnswerPhraser;
   clock?: () => Date;
   hooks?: AgentHooks;
+  /** machine types by the words people use (seeds/lexicon/machines.tsv), for machinery sharing */
+  machines?: MachineWords;
+  /** publishes messages a skill stores outside its reply (a 代购 change told to the farmer) */
+  events?: { publish(m: Message): void };
 }
 
 /**
