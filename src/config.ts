@@ -39,6 +39,8 @@ export const configSchema = z
       .pipe(z.array(z.string().min(16, 'each integration token must be at least 16 characters'))),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_ON_START: bool.default(true),
+    // demo accounts (experts, an officer and a county administrator per county) with their passwords printed
+    DEMO: bool.default(false),
     SEEDS_DIR: z.string().min(1).default('./seeds'),
     EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
     EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(512),

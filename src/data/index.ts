@@ -26,8 +26,7 @@ export {
   type ServicePoint, type ServicePointSearch,
 } from './service-points.ts';
 export {
-  countyProgress, countyTargets, periodEnd, recordStationProgress, upsertCountyTargets, validateCountyTargetRow,
-  type CountyProgress, type CountyTargetRow, type CountyTargets, type PeriodTarget,
+  countyTargets, periodEnd, upsertCountyTargets, validateCountyTargetRow, type CountyTargetRow, type CountyTargets, type PeriodTarget,
 } from './county-targets.ts';
 
 export { seedStructuredData, type TableSeedResult } from './seed.ts';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withTransaction, type Database, type Queryable } from '../db/pool.ts';
-import { recordStationProgress, upsertCountyTargets, validateCountyTargetRow } from './county-targets.ts';
+import { upsertCountyTargets, validateCountyTargetRow } from './county-targets.ts';
 import { readCsvTable, type CsvRecord } from './csv.ts';
-import { DataError, type RejectedRow, type RowResult } from './errors.ts';
+import { type RejectedRow, type RowResult } from './errors.ts';
 import { chinaToday } from './fields.ts';
 import { insertLaborPosts, validateLaborRow } from './labor.ts';
 import { validatePriceRow } from './price-row.ts';
@@ -105,31 +105,6 @@ const TABLES: TableSeed[] = [
     async load(q, records, label) {
       const { rows, rejected } = checkRows(records, label, validateCountyTargetRow);
       return { loaded: await upsertCountyTargets(q, rows), rejected };
-    },
-  },
-  {
-    // Optional: no such file ships today; an administrator's reports can be dropped in here.
-    table: 'station_progress',
-    file: 'station-progress.csv',
-    columns: [['county'], ['as_of'], ['stations_built']],
-    async load(q, records, label, now) {
-      const rejected: RejectedRow[] = [];
-      let loaded = 0;
-      for (const r of records) {
-        const built = r.values.stations_built?.trim() ?? '';
-        try {
-          await recordStationProgress(
-            q,
-            { county: r.values.county ?? '', asOf: r.values.as_of ?? '', stationsBuilt: /^\d+$/.test(built) ? Number(built) : NaN },
-            { today: chinaToday(now) },
-          );
-          loaded++;
-        } catch (err) {
-          if (!(err instanceof DataError)) throw err;
-          rejected.push({ where: `${label}:${r.line}`, reason: err.message });
-        }
-      }
-      return { loaded, rejected };
     },
   },
 ];

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.ts';
-import { countyProgress } from '../../data/county-targets.ts';
+import { progressAsOf } from '../../programme/index.ts';
 
 // The provincial exchange feed, version 1 (docs/exchange.md). Service records say what kind of question was
 // asked, on which channel, whether the assistant answered it or an expert was called, and when: never a
@@ -82,7 +82,7 @@ export interface CountyRollout {
 
 /** Roll-out progress per county: stations against targets, and what the stations did (trainings, orders, machinery). */
 export async function rolloutProgress(q: Queryable): Promise<CountyRollout[]> {
-  const progress = await countyProgress(q);
+  const { counties: progress } = await progressAsOf(q, {});
   const { rows } = await q.query<{ county: string; trainings: number; attendance: number; orders: number; machinery: number }>(
     `SELECT county,
             sum(trainings)::int AS trainings, sum(attendance)::int AS attendance, sum(orders)::int AS orders, sum(machinery)::int AS machinery
@@ -98,7 +98,7 @@ export async function rolloutProgress(q: Queryable): Promise<CountyRollout[]> {
     const s = by.get(p.county);
     return {
       county: p.county, villages: p.villages, stationsTarget: p.stationsTarget, stationsBuilt: p.stationsBuilt, asOf: p.asOf,
-      percent: p.percent, trainings: s?.trainings ?? 0, trainingAttendance: s?.attendance ?? 0, orders: s?.orders ?? 0,
+      percent: p.percentOfTarget, trainings: s?.trainings ?? 0, trainingAttendance: s?.attendance ?? 0, orders: s?.orders ?? 0,
       machineryPosts: s?.machinery ?? 0,
     };
   });
