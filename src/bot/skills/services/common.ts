@@ -1,4 +1,4 @@
-import { parseSmsPhone } from '../../../channels/sms/phone.ts';
+import { parseSmsPhone } from '../../../privacy/phone.ts';
 import type { SkillInput, SkillResult } from '../../skill.ts';
 import { chinaDay, shiftDay } from '../../dates.ts';
 import type { ServiceIntent } from './intents.ts';
