@@ -13,7 +13,7 @@ const pull = { authorization: `Bearer ${TOKEN}` };
 
 // The provincial platform, played by a real HTTP server: it refuses the first push, then takes the rest.
 let province: Server;
-let received: { body: string; verified: boolean }[] = [];
+const received: { body: string; verified: boolean }[] = [];
 let refuseNext = 1;
 let t: TestContext;
 beforeAll(async () => {

@@ -18,7 +18,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('reminder jobs on a real node-cron tick', () => {
   it('reminds a quiet order and tomorrow’s trainees once, however many ticks run', async () => {

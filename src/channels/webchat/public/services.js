@@ -6,7 +6,7 @@
   var TOKEN_KEY = 'yinong.token';
   var STATUS = { requested: '等确认', confirmed: '已确认', arrived: '已到货', collected: '已取走', cancelled: '已取消' };
   function $(id) { return document.getElementById(id); }
-  function token() { try { return JSON.parse(sessionStorage.getItem(TOKEN_KEY)); } catch (e) { return null; } }
+  function token() { try { return JSON.parse(window.sessionStorage.getItem(TOKEN_KEY)); } catch { return null; } }
   function el(tag, cls, text) {
     var n = document.createElement(tag);
     if (cls) n.className = cls;
@@ -23,7 +23,7 @@
   function api(method, url, body) {
     var headers = { authorization: 'Bearer ' + token() };
     if (body) headers['content-type'] = 'application/json';
-    return fetch(url, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
+    return window.fetch(url, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
       .then(function (res) {
         return res.json().catch(function () { return {}; }).then(function (data) {
           if (!res.ok) throw new Error((data.error && data.error.message) || '操作没有成功，请稍后再试');
