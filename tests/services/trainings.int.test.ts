@@ -53,6 +53,15 @@ describe('trainings', () => {
     expect((await events(t, id)).map((e) => e.action)).toEqual(['created', 'attendance']);
   });
 
+  it('never gives one seat twice when farmers sign up at the same moment', async () => {
+    const res = await create(adminAuth, { topic: '植保无人机操作', county: '汶上县', place: '汶上县农机站', startsAt: inDays(6), capacity: 3 });
+    const id = res.json().id;
+    const results = await Promise.all([0, 1, 2, 3, 4].map((i) => signup(id, `1390537031${i}`)));
+    const places = results.map((r) => r.json());
+    expect(places.filter((p) => p.status === 'seated').map((p) => p.seat).sort()).toEqual([1, 2, 3]);
+    expect(places.filter((p) => p.status === 'waitlisted').map((p) => p.position).sort()).toEqual([1, 2]);
+  });
+
   it('lists the asker’s town first, then the county, soonest first', async () => {
     await create(adminAuth, { topic: '电商入门', county: '汶上县', place: '汶上县农业农村局', startsAt: inDays(2), capacity: 50 });
     await create(adminAuth, { topic: '病虫害防治', county: '梁山县', place: '梁山县农技站', startsAt: inDays(1), capacity: 50 });
