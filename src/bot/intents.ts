@@ -1,11 +1,9 @@
 import type { Slots } from './slots.ts';
-import { classifyService, SERVICE_INTENTS } from './skills/services/intents.ts';
+import { classifyService } from './skills/services/intents.ts';
 
-export const INTENTS = [
-  'policy', 'agronomy', 'price', 'labor', 'supply', 'service', 'programme', 'smalltalk', 'handoff', 'unknown',
-  ...SERVICE_INTENTS,
-] as const;
-export type Intent = (typeof INTENTS)[number];
+import type { Intent } from '../conversations/intents.ts';
+
+export { INTENTS, type Intent } from '../conversations/intents.ts';
 
 export interface IntentGuess {
   intent: Intent;

@@ -9,6 +9,7 @@ import { chineseNumber } from '../data/quoted-price.ts';
 import { parseQuotedPrice } from '../data/quoted-price.ts';
 import { recordEvent, requireCounty, type Actor } from './actor.ts';
 import { tellFarmer, type Told } from './notify.ts';
+import type { Outbox } from '../turns/outbox.ts';
 
 // 代购 orders: a farmer asks the station to buy inputs; the officer confirms with a price, marks it arrived,
 // the farmer collects it. Items stay as the farmer said them; the price is the officer's alone.
@@ -217,6 +218,7 @@ export function orderNotice(o: Order): string {
  */
 export async function changeOrderStatus(
   q: Queryable,
+  outbox: Outbox,
   id: string,
   change: { status: string; price?: string; note?: string },
   actor: Actor,
@@ -250,7 +252,7 @@ export async function changeOrderStatus(
   );
   await recordEvent(q, { entity: 'order', entityId: id, action: status, actor, detail: { from: order.status, price, note }, at: now });
   const updated = (await getOrder(q, id))!;
-  const told = await tellFarmer(q, { conversationId: updated.conversationId, phone: updated.phone, text: orderNotice(updated) });
+  const told = await tellFarmer(q, outbox, { conversationId: updated.conversationId, phone: updated.phone, text: orderNotice(updated) });
   return { order: updated, told };
 }
 
@@ -275,4 +277,16 @@ export async function markReminded(q: Queryable, id: string, now: Date, days: nu
     [id, now, days],
   );
   return (rowCount ?? 0) > 0;
+}
+
+/** The farmer cancels their own order before the officer confirmed it (by chat): the reply tells them. */
+export async function cancelByFarmer(q: Queryable, id: string, phone: string, now: Date = new Date()): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE orders SET status = 'cancelled', note = '农户自己取消', status_changed_at = $3, reminded_at = NULL
+     WHERE id = $1 AND phone = $2 AND status = 'requested'`,
+    [id, phone, now],
+  );
+  if (!rowCount) return false;
+  await recordEvent(q, { entity: 'order', entityId: id, action: 'cancelled', actor: { role: 'farmer', name: `农户${phone.slice(-4)}` }, detail: { by: 'farmer' }, at: now });
+  return true;
 }

@@ -30,7 +30,7 @@ describe('an officer in officer mode', () => {
   it('confirms a farmer’s 代购 with a price, marks it arrived, and arranges a training and records who came', async () => {
     // a farmer asks by SMS
     const sms = await findOrCreateConversation(s.db.pool, { channel: 'sms', phone: '13905370501' });
-    const asked = await s.agent.handle({ conversationId: sms.id, text: '帮俺代购两袋复合肥，邹城市峄山镇前岭村' });
+    const asked = await s.say({ conversationId: sms.id, text: '帮俺代购两袋复合肥，邹城市峄山镇前岭村' });
     expect(asked.replies[0].text).toContain('已登记代购');
 
     context = await browser.newContext(PHONE);
@@ -60,7 +60,7 @@ describe('an officer in officer mode', () => {
 
     const { rows } = await s.db.pool.query<{ text: string }>(`SELECT text FROM sms_outbox WHERE phone = '13905370501' ORDER BY created_at, seq`);
     expect(rows.map((r) => r.text).join('\n')).toMatch(/价格130元\/袋[\s\S]*已到峄山镇前岭村益农信息社/);
-    const order = await s.agent.handle({ conversationId: sms.id, text: '俺的复合肥到了没' });
+    const order = await s.say({ conversationId: sms.id, text: '俺的复合肥到了没' });
     expect(order.replies[0].text).toContain('已到货');
 
     // a training: arranged on the page, a farmer signs up by SMS, the officer records attendance
@@ -77,10 +77,10 @@ describe('an officer in officer mode', () => {
     expect(await training.textContent()).toContain('09:00');
 
     const farmer = await findOrCreateConversation(s.db.pool, { channel: 'sms', phone: '13905370502' });
-    const list = await s.agent.handle({ conversationId: farmer.id, text: '邹城峄山镇最近有啥培训' });
+    const list = await s.say({ conversationId: farmer.id, text: '邹城峄山镇最近有啥培训' });
     expect(list.replies[0].text).toContain('智能手机入门');
-    const n = list.replies[0].text.split('\n').findIndex((l) => l.includes('智能手机入门'));
-    const seat = await s.agent.handle({ conversationId: farmer.id, text: `报名${n}` });
+    const n = list.replies[0].text.split('\n').findIndex((l: string) => l.includes('智能手机入门'));
+    const seat = await s.say({ conversationId: farmer.id, text: `报名${n}` });
     expect(seat.replies[0].text).toContain('智能手机入门');
     expect(seat.replies[0].text).toContain('座位号是 1 号');
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrCreateConversation } from '../../src/conversations/store.ts';
-import { signedHeaders, verifySignature } from '../../src/channels/sms/signature.ts';
+import { signedHeaders, verifySignature } from '../../src/webhooks/signature.ts';
 import { createScheduler } from '../../src/jobs/index.ts';
 import type { TestContext } from '../helpers/app.ts';
 import { servicesApp } from './helpers.ts';
@@ -38,11 +38,11 @@ beforeAll(async () => {
   t = await servicesApp({ EXCHANGE_TOKEN: TOKEN, EXCHANGE_SECRET: SECRET, EXCHANGE_PUSH_URL: url, JOBS_EXCHANGE_PUSH_SCHEDULE: '0 0 1 1 *' });
   // some service: a price answered, a question escalated, by SMS and by web
   const sms = await findOrCreateConversation(t.db.pool, { channel: 'sms', phone: '13905370401' });
-  await t.agent.handle({ conversationId: sms.id, text: '金乡大蒜今天啥价' });
-  await t.agent.handle({ conversationId: sms.id, text: '转人工' });
-  await t.agent.handle({ conversationId: sms.id, text: '俺家羊咳嗽流鼻涕咋治，叫王大明，电话13905370401' });
+  await t.say({ conversationId: sms.id, text: '金乡大蒜今天啥价' });
+  await t.say({ conversationId: sms.id, text: '转人工' });
+  await t.say({ conversationId: sms.id, text: '俺家羊咳嗽流鼻涕咋治，叫王大明，电话13905370401' });
   const web = await findOrCreateConversation(t.db.pool, { channel: 'web', webId: 'exchange-web-1' });
-  await t.agent.handle({ conversationId: web.id, text: '你好' });
+  await t.say({ conversationId: web.id, text: '你好' });
 });
 afterAll(async () => {
   await t?.close();
@@ -128,7 +128,7 @@ describe('inbound notices: POST /api/v1/exchange/v1/notices', () => {
 
 describe('push: signed, retried through the outbox', () => {
   it('queues new records once, retries a refused batch, and the province can verify every push', async () => {
-    const scheduler = createScheduler({ config: t.config, db: t.db, knowledge: t.knowledge });
+    const scheduler = createScheduler({ config: t.config, db: t.db, knowledge: t.knowledge, outbox: t.outbox });
     const first = await scheduler.runNow('exchange-push');
     expect(first).toMatchObject({ outcome: 'succeeded', counts: { queued: 1, sent: 0, failed: 1 } });
     const { rows: [row] } = await t.db.pool.query(`SELECT attempts, last_error, next_attempt_at, sent_at FROM exchange_outbox`);

@@ -73,7 +73,7 @@ describe('代购 through the API', () => {
 describe('代购 by chat: the farmer is told on their own channel', () => {
   it('web-chat: the change lands in the farmer’s conversation, live', async () => {
     const conversation = await findOrCreateConversation(t.db.pool, { channel: 'web', webId: 'web-orders-test-1' });
-    const ask = (text: string) => t.agent.handle({ conversationId: conversation.id, text });
+    const ask = (text: string) => t.say({ conversationId: conversation.id, text });
     expect((await ask('帮俺代购五袋尿素，邹城峄山镇前岭村')).replies[0].text).toContain('手机号');
     const saved = await ask('13905370103');
     expect(saved.replies[0].text).toContain('已登记代购');
@@ -96,9 +96,9 @@ describe('代购 by chat: the farmer is told on their own channel', () => {
 
   it('SMS: the change goes to the farmer’s phone in their SMS conversation', async () => {
     const conversation = await findOrCreateConversation(t.db.pool, { channel: 'sms', phone: '13905370104' });
-    const first = await t.agent.handle({ conversationId: conversation.id, text: '帮俺代购复合肥，嘉祥县纸坊镇东庄村' });
+    const first = await t.say({ conversationId: conversation.id, text: '帮俺代购复合肥，嘉祥县纸坊镇东庄村' });
     expect(first.replies[0].text).toContain('要多少');
-    expect((await t.agent.handle({ conversationId: conversation.id, text: '三袋' })).replies[0].text).toContain('已登记代购');
+    expect((await t.say({ conversationId: conversation.id, text: '三袋' })).replies[0].text).toContain('已登记代购');
     const [order] = (await t.app.inject({ method: 'GET', url: '/api/v1/orders', headers: jiaxiang })).json().orders;
     expect(order).toMatchObject({ channel: 'sms', phone: '13905370104', quantity: 3, stationName: '纸坊镇东庄村益农信息社' });
     await setStatus(order.id, jiaxiang, { status: 'cancelled', note: '缺货' });

@@ -44,13 +44,15 @@ describe('reminder jobs on a real node-cron tick', () => {
     await t.app.inject({ method: 'POST', url: `/api/v1/trainings/${id}/signups`, headers: adminAuth, payload: { phone: '13905370304' } });
 
     const published: Message[] = [];
-    const scheduler = createScheduler({ config: t.config, db: t.db, knowledge: t.knowledge, now: () => fixed, publish: (m) => published.push(m) });
+    const stop = t.events.subscribe(web.id, (m) => published.push(m));
+    const scheduler = createScheduler({ config: t.config, db: t.db, knowledge: t.knowledge, now: () => fixed, outbox: t.outbox });
     scheduler.start();
     try {
       await expect.poll(async () => (await recentRuns(t.db.pool, { job: 'training-reminders' })).filter((r) => r.outcome === 'succeeded').length, { timeout: 8000 }).toBeGreaterThanOrEqual(2);
       await expect.poll(async () => (await recentRuns(t.db.pool, { job: 'order-reminders' })).filter((r) => r.outcome === 'succeeded').length, { timeout: 8000 }).toBeGreaterThanOrEqual(2);
     } finally {
       await scheduler.stop(5000);
+      stop();
     }
     const officerTexts = await outbox(t, '13905370399');
     expect(officerTexts).toHaveLength(1);

@@ -2,9 +2,8 @@ import { withTransaction } from '../../../db/pool.ts';
 import { DataError } from '../../../data/index.ts';
 import { recordEvent } from '../../../services/actor.ts';
 import {
-  changeOrderStatus, createOrder, ordersOfFarmer, readQuantity, stationFor, STATUS_LABELS, TransitionError, type Order,
+  cancelByFarmer, createOrder, ordersOfFarmer, readQuantity, stationFor, STATUS_LABELS, type Order,
 } from '../../../services/orders.ts';
-import { ScopeError } from '../../../services/actor.ts';
 import { extractSlots } from '../../slots.ts';
 import type { SkillInput, SkillResult } from '../../skill.ts';
 import { dayLabel, farmerPhone, isStaff, memory, phoneIn, reply } from './common.ts';
@@ -79,14 +78,8 @@ async function cancel(input: SkillInput, phone: string | undefined): Promise<Ski
   const open = (await ordersOfFarmer(input.deps.pool, phone, 5)).filter((o) => o.status === 'requested');
   if (!open.length) return reply('order', '没有能取消的代购：信息员已确认的单子，请直接跟信息员说。');
   const order = open[0];
-  const actor = { role: 'farmer', name: `农户${phone.slice(-4)}`, counties: order.county ? [order.county] : [] };
-  try {
-    const result = await withTransaction(input.deps.pool, (client) => changeOrderStatus(client, order.id, { status: 'cancelled', note: '农户自己取消' }, actor, input.now));
-    if (result?.told.message) input.deps.events?.publish(result.told.message);
-  } catch (err) {
-    if (err instanceof TransitionError || err instanceof ScopeError) return reply('order', err.message);
-    throw err;
-  }
+  const done = await withTransaction(input.deps.pool, (client) => cancelByFarmer(client, order.id, phone, input.now));
+  if (!done) return reply('order', '这单信息员刚刚确认了，不能在这里取消，请直接跟信息员说。');
   return reply('order', `已取消代购：${order.items}。`);
 }
 
