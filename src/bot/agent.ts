@@ -14,7 +14,7 @@ import { laborSkill, supplySkill } from './skills/posts.ts';
 import { serviceSkill } from './skills/service.ts';
 import { programmeSkill } from './skills/programme.ts';
 import { canPublish, startPublish, stepPublish } from './skills/publish.ts';
-import { isServicePending, stationServiceSkill, stepService } from './skills/services/index.ts';
+import { isServicePending, stationServiceSkill, stepService } from './skills/stations/index.ts';
 
 /** SLA the farmer is told when a question goes to an expert, until escalation says the real wait. */
 const EXPECTED_WAIT = '一般4个工作小时内答复';

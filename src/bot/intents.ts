@@ -1,5 +1,5 @@
 import type { Slots } from './slots.ts';
-import { classifyService } from './skills/services/intents.ts';
+import { classifyService } from './skills/stations/intents.ts';
 
 import type { Intent } from '../conversations/intents.ts';
 
@@ -46,7 +46,7 @@ export function soundsAgricultural(text: string, slots: Slots): boolean {
  */
 export function classify(text: string, slots: Slots): IntentGuess {
   if (isGreeting(text)) return { intent: 'smalltalk', certainty: 0.95 };
-  // --- station services (src/bot/skills/services/intents.ts): asking the station to do something ---
+  // --- station services (src/bo./skills/stations/intents.ts): asking the station to do something ---
   const service = classifyService(text);
   if (service) return service;
   // --- end station services ---
