@@ -13,7 +13,14 @@ const layers = [
   { files: [`src/{${domain.join(',')}}/**/*.ts`, 'src/errors.ts'], patterns: edge('Domain code') },
   {
     files: ['src/bot/**/*.ts'],
+    ignores: ['src/bot/skills/stations/**'],
     patterns: [...edge('The agent'), { group: ['**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*'], message: 'The agent only decides: storing, sending and tickets belong to src/turns and escalation, wired through TurnHooks.' }],
+  },
+  {
+    // The station services' skills record what the farmer asked for in the turn (an order, a sign-up, a
+    // machine), as publish.ts records a post: they may call src/services' domain functions, nothing above.
+    files: ['src/bot/skills/stations/**/*.ts'],
+    patterns: [...edge('The agent'), { group: ['**/turns/*', '**/escalation/*', '**/jobs/*', '**/services/jobs.ts', '**/services/reminders.ts', '**/services/notify.ts'], message: 'Station skills record requests; telling farmers and reminders belong to src/services with the outbox.' }],
   },
   {
     files: ['src/turns/**/*.ts'],

@@ -14,6 +14,7 @@ import { laborSkill, supplySkill } from './skills/posts.ts';
 import { serviceSkill } from './skills/service.ts';
 import { programmeSkill } from './skills/programme.ts';
 import { canPublish, startPublish, stepPublish } from './skills/publish.ts';
+import { isServicePending, stationServiceSkill, stepService } from './skills/stations/index.ts';
 
 /** SLA the farmer is told when a question goes to an expert, until escalation says the real wait. */
 const EXPECTED_WAIT = '一般4个工作小时内答复';
@@ -117,7 +118,7 @@ export class Agent {
           return done([startPublish(input, command.what, command.rest)], slots);
       }
     }
-    if (context.pending) return done([await stepPublish(input)], slots);
+    if (context.pending) return done([isServicePending(context.pending) ? await stepService(input) : await stepPublish(input)], slots);
 
     if (context.clarify) {
       const clarify = context.clarify;
@@ -140,7 +141,7 @@ export class Agent {
     if (asksForMore(text) && context.lastQuestion) {
       return done([await knowledgeSkill(input, (context.lastIntent as Intent) ?? 'agronomy', { more: true })], slots);
     }
-    if (isFollowUp(text) && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service'].includes(context.lastIntent)) {
+    if (isFollowUp(text) && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service', 'machinery', 'training'].includes(context.lastIntent)) {
       // The last question, asked again with the new slot: "那汶上县呢？" after "梁山县的建设任务是多少".
       const asked = context.lastQuestion ?? text;
       const merged = { ...(context.lastSlots as Slots), ...definedOnly(slots) };
@@ -199,6 +200,7 @@ export class Agent {
       case 'supply': return supplySkill(input);
       case 'service': return serviceSkill(input);
       case 'programme': return programmeSkill(input);
+      case 'machinery': case 'order': case 'training': return stationServiceSkill(intent, input);
       case 'unknown':
         return Promise.resolve({ text: fill(this.deps.templates, 'out_of_scope'), intent: 'unknown', confidence: 0.9 });
       default: return knowledgeSkill(input, intent === 'policy' ? 'policy' : 'agronomy');

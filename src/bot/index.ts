@@ -5,6 +5,7 @@ import { Agent } from './agent.ts';
 import { loadSlotLexicon } from './lexicon.ts';
 import { LlmPhraser } from './llm.ts';
 import { loadTemplates } from './templates.ts';
+import { loadMachineWords } from '../data/machine-words.ts';
 
 export { Agent, read, type Decision, type Said } from './agent.ts';
 export type { SkillResult } from './skill.ts';
@@ -20,7 +21,9 @@ export async function createAgent(
     log?: (msg: string, err?: unknown) => void;
   },
 ): Promise<Agent> {
-  const [lexicon, templates] = await Promise.all([loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR)]);
+  const [lexicon, templates, machines] = await Promise.all([
+    loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR), loadMachineWords(config.SEEDS_DIR),
+  ]);
   const phraser =
     config.LLM_BASE_URL && config.LLM_MODEL
       ? await LlmPhraser.create(
@@ -33,6 +36,7 @@ export async function createAgent(
     knowledge: deps.knowledge,
     lexicon,
     templates,
+    machines,
     answerThreshold: config.ANSWER_THRESHOLD,
     phraser,
     clock: deps.clock,

@@ -1,4 +1,5 @@
 import type { Slots } from './slots.ts';
+import { classifyService } from './skills/stations/intents.ts';
 
 import type { Intent } from '../conversations/intents.ts';
 
@@ -45,6 +46,10 @@ export function soundsAgricultural(text: string, slots: Slots): boolean {
  */
 export function classify(text: string, slots: Slots): IntentGuess {
   if (isGreeting(text)) return { intent: 'smalltalk', certainty: 0.95 };
+  // --- station services (src/bo./skills/stations/intents.ts): asking the station to do something ---
+  const service = classifyService(text);
+  if (service) return service;
+  // --- end station services ---
   if (/补贴|补助|政策依据/.test(text)) return { intent: 'policy', certainty: 0.8, categories: ['policy', 'programme', 'service', 'faq'] };
   if (PROGRAMME_FACT.test(text) && !SERVICE.test(text)) return { intent: 'programme', certainty: 0.85 };
   if (HOW_TO.test(text)) return { intent: 'service', certainty: 0.8, categories: ['service', 'programme', 'faq'] };

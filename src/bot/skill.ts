@@ -7,6 +7,7 @@ import type { SlotLexicon } from './lexicon.ts';
 import type { Slots } from './slots.ts';
 import type { Templates } from './templates.ts';
 import type { AnswerPhraser } from './llm.ts';
+import type { MachineWords } from '../data/machinery.ts';
 
 export interface AgentDeps {
   pool: pg.Pool;
@@ -18,6 +19,8 @@ export interface AgentDeps {
   /** Optional LLM that phrases answers from passages (LLM_* settings). */
   phraser?: AnswerPhraser;
   clock?: () => Date;
+  /** machine types by the words people use (seeds/lexicon/machines.tsv), for machinery sharing */
+  machines?: MachineWords;
 }
 
 export interface SkillInput {

@@ -18,7 +18,7 @@ function view(o: Order) {
 }
 
 /**
- * 代购 orders. An officer records one for a farmer (or the farmer asks by chat or SMS, src/bot/skills/services),
+ * 代购 orders. An officer records one for a farmer (or the farmer asks by chat or SMS, src/bot/skills/stations),
  * works the queue of their county, confirms with their price and marks arrival; the farmer is told on their
  * own channel at each change, in the same transaction as the change.
  */

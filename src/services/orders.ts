@@ -75,6 +75,8 @@ export interface NewOrderInput {
   conversationId?: string | null;
   channel?: 'web' | 'sms' | 'api';
   createdBy?: string | null;
+  /** chat only: the farmer was asked once for an amount and did not give one; the officer will call */
+  allowUnstated?: boolean;
 }
 
 /** The station an order goes to: the one named, else the nearest offering 代购 (village, town, county). */
@@ -100,6 +102,11 @@ export async function stationFor(
     const [point] = await findServicePoints(q, { ...search, service: '代购', limit: 1 });
     if (point) return point;
   }
+  // No 代购 in the farmer's village or town: the county's first station that does it.
+  if (county && (where.village || where.town)) {
+    const [point] = await findServicePoints(q, { county, service: '代购', limit: 1 });
+    if (point) return point;
+  }
   return null;
 }
 
@@ -114,7 +121,9 @@ export async function createOrder(q: Queryable, input: NewOrderInput, now: Date 
   const said = items ? readQuantity(items) : undefined;
   const quantity = input.quantity ?? said?.quantity;
   const unit = clean(input.unit) ?? said?.unit;
-  if (quantity === undefined) issues.push('请写明要多少（如：两袋、50斤）');
+  if (quantity === undefined) {
+    if (!input.allowUnstated) issues.push('请写明要多少（如：两袋、50斤）');
+  }
   else if (!(quantity > 0) || quantity > 100_000) issues.push('数量应为 1 到 100000');
   let county: string | null = null;
   if (clean(input.county)) {
@@ -268,4 +277,16 @@ export async function markReminded(q: Queryable, id: string, now: Date, days: nu
     [id, now, days],
   );
   return (rowCount ?? 0) > 0;
+}
+
+/** The farmer cancels their own order before the officer confirmed it (by chat): the reply tells them. */
+export async function cancelByFarmer(q: Queryable, id: string, phone: string, now: Date = new Date()): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE orders SET status = 'cancelled', note = '农户自己取消', status_changed_at = $3, reminded_at = NULL
+     WHERE id = $1 AND phone = $2 AND status = 'requested'`,
+    [id, phone, now],
+  );
+  if (!rowCount) return false;
+  await recordEvent(q, { entity: 'order', entityId: id, action: 'cancelled', actor: { role: 'farmer', name: `农户${phone.slice(-4)}` }, detail: { by: 'farmer' }, at: now });
+  return true;
 }
