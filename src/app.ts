@@ -1,19 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/pool.ts';
 import type { Knowledge } from './knowledge/index.ts';
 import type { Agent } from './bot/index.ts';
 import type { ConversationEvents } from './conversations/events.ts';
 import { combinedTokenResolver, sessionTokenResolver, staticTokenResolver, type TokenResolver } from './http/auth.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
+import { registerInputCleaning } from './http/input.ts';
+import { loggerOptions } from './http/logging.ts';
+import { zhValidatorCompiler } from './http/validation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsPlugin } from './metrics/index.ts';
 import { kbRoutes } from './routes/kb.ts';
@@ -25,6 +23,7 @@ import { createEscalation, type Escalation } from './escalation/index.ts';
 import { expertConsole } from './escalation/console/routes.ts';
 import { smsRoutes } from './channels/sms/index.ts';
 import { webchat } from './channels/webchat/index.ts';
+import { serviceRoutes } from './routes/services.ts';
 
 export interface AppDeps {
   config: Config;
@@ -57,10 +56,12 @@ function bodyLimit(config: Config): number {
 export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: bodyLimit(deps.config),
-    ...(opts.loggerInstance ? {} : { logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization'] } }),
+    ...(opts.loggerInstance ? {} : { logger: loggerOptions(deps.config.LOG_LEVEL) }),
+    // bad URLs and over-long path parameters never reach the error handler: same shape and language here
+    frameworkErrors,
     ...opts,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zhValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   app.decorate('config', deps.config);
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   app.decorate('resolveToken', combinedTokenResolver(staticTokenResolver(deps.config), sessionTokenResolver(deps.db.pool)));
   app.decorate('escalation', deps.escalation ?? createEscalation(deps.config, { pool: deps.db.pool, events: deps.events, knowledge: deps.knowledge }));
   registerErrorHandling(app);
+  registerInputCleaning(app);
 
   await app.register(swagger, {
     openapi: {
@@ -93,5 +95,6 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(expertConsole);
   await app.register(smsRoutes);
   await app.register(webchat);
+  await app.register(serviceRoutes);
   return app;
 }

@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
 import pino from 'pino';
+import { loggerOptions } from './http/logging.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase, redactUrl } from './db/pool.ts';
 import { migrate } from './db/migrate.ts';
@@ -13,13 +14,15 @@ import { createAgent } from './bot/index.ts';
 import { smsAgentHooks, startSms } from './channels/sms/index.ts';
 import { createEscalation } from './escalation/index.ts';
 import { seedDemoTeam } from './escalation/demo-team.ts';
+import { ensureInitialAdmin } from './admin/first-run.ts';
+import { demoTeamBanner, initialAdminBanner } from './admin/banners.ts';
 import { createScheduler, reembedBeforeStart, smsOutboxSource, startMessageBridge, startupLock, type JobLog } from './jobs/index.ts';
 
 dotenv.config({ quiet: true });
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  const log = pino(loggerOptions(config.LOG_LEVEL));
   const started = performance.now();
   const db = await openDatabase({
     url: config.DATABASE_URL,
@@ -52,15 +55,19 @@ async function main(): Promise<void> {
       for (const r of table.rejected) log.warn(r, 'seed row rejected');
     }
   }
-  if (config.SEED_ON_START && db.engine === 'pglite') {
-    // The embedded default ships a demo expert team; their passwords are shown only in development mode.
-    const demo = await seedDemoTeam(db.pool, { reveal: config.NODE_ENV === 'development' });
-    if (demo.created) log.info({ experts: demo.created }, 'demo expert team created');
-    if (demo.accounts.length) {
-      console.log('\n演示专家账号（仅开发模式显示，每次启动重新生成密码）  专家台: /expert');
-      for (const a of demo.accounts) console.log(`  ${a.category.padEnd(4, '　')}  ${a.name}  ${a.username.padEnd(12)}  ${a.password}`);
-      console.log('');
-    }
+  // Demo mode (NODE_ENV=development or DEMO=1): experts, an officer and a county administrator per county,
+  // passwords printed. The embedded default without it still has the expert team (passwords never shown).
+  const demoMode = config.NODE_ENV === 'development' || config.DEMO;
+  if (demoMode || (config.SEED_ON_START && db.engine === 'pglite')) {
+    const demo = await seedDemoTeam(db.pool, { reveal: demoMode, officers: demoMode });
+    if (demo.created) log.info({ accounts: demo.created }, 'demo team created');
+    if (demo.accounts.length) console.log(demoTeamBanner(demo.accounts));
+  }
+  // The way in on a first start: the administrator `admin` with a password printed once (and kept in a file).
+  const initial = await ensureInitialAdmin(db.pool, config.DATA_DIR);
+  if (initial) {
+    log.warn({ username: initial.username, file: initial.file }, 'first administrator created: change the password at first login');
+    console.log(initialAdminBanner(initial, config.PORT));
   }
   await startup.release();
   const events = new ConversationEvents();
@@ -90,7 +97,7 @@ async function main(): Promise<void> {
   // Scheduled jobs, once across instances (advisory locks); started after listen so /ready answers meanwhile.
   const scheduler = createScheduler({
     config, db, knowledge, escalation, smsOutbox: smsOutboxSource(db.pool, sms, config),
-    digest: { send: () => escalation.digest() }, log: jobLog, observer: app.metrics.jobs,
+    digest: { send: () => escalation.digest() }, publish: (m) => events.publish(m), log: jobLog, observer: app.metrics.jobs,
   });
   scheduler.start();
   log.info({ jobs: scheduler.jobs().filter((j) => j.enabled).map((j) => `${j.name} ${j.schedule}`) }, 'jobs scheduled');

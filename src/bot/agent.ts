@@ -1,6 +1,6 @@
 import { knownCommodities } from '../data/index.ts';
 import { withTransaction } from '../db/pool.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../accounts/principal.ts';
 import type { ConversationEvents } from '../conversations/events.ts';
 import {
   getConversation, insertEscalation, insertMessage, insertReplyWithContext, repliesTo, saveContext, setConversationFlags,
@@ -26,8 +26,6 @@ import { serviceSkill } from './skills/service.ts';
 import { programmeSkill } from './skills/programme.ts';
 import { canPublish, startPublish, stepPublish } from './skills/publish.ts';
 
-/** Longest message the agent reads; longer input is refused at the channel with this limit in the message. */
-export const MAX_MESSAGE_CHARS = 2000;
 /** SLA the farmer is told when a question goes to an expert (the escalation service refines it). */
 const EXPECTED_WAIT = '一般4个工作小时内答复';
 

@@ -10,7 +10,7 @@ import type { AgentHooks } from './skill.ts';
 
 export type { AgentHooks } from './skill.ts';
 
-export { Agent, MAX_MESSAGE_CHARS, type InboundTurn, type TurnOutcome } from './agent.ts';
+export { Agent, type InboundTurn, type TurnOutcome } from './agent.ts';
 
 /** The agent with its lexicon, templates and (when configured) the LLM phraser, all loaded once at start. */
 export async function createAgent(

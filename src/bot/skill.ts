@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Knowledge } from '../knowledge/index.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../accounts/principal.ts';
 import type { Citation, Conversation, ConversationContext, Message } from '../conversations/types.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { Intent } from './intents.ts';

@@ -1,15 +1,15 @@
+import { AppError } from '../errors.ts';
+
 /**
  * A caller's mistake in structured data (a post, a price row): the message is plain Chinese a farmer or an
  * officer can act on, so the HTTP layer can answer it as a 4xx. `issues` lists every problem found.
  */
-export class DataError extends Error {
-  readonly code = 'invalid_data';
-
+export class DataError extends AppError {
   constructor(
     readonly issues: string[],
     options?: ErrorOptions,
   ) {
-    super(issues.join('；'), options);
+    super(400, 'invalid_data', issues.join('；'), options);
   }
 }
 

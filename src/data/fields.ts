@@ -70,30 +70,8 @@ export function clean(value: unknown): string | undefined {
   return s ? s : undefined;
 }
 
-const MOBILE = /^1[3-9]\d{9}$/;
-// Area code (010, 02x, or 0 + three digits) and a 7–8 digit local number that doesn't start with 0 or 1.
-const LANDLINE = /^(010|02\d|0[3-9]\d{2})([2-9]\d{6,7})$/;
-
-export type PhoneResult = { ok: true; phone: string } | { ok: false; reason: string };
-
-/**
- * A contact number: an 11-digit mainland mobile (kept as 11 digits) or a landline with its area code
- * (kept as 0537-1234567). Spaces, dashes, brackets and a +86 prefix are accepted on the way in.
- */
-export function normalizePhone(text: string | undefined): PhoneResult {
-  const raw = clean(text);
-  if (!raw) return { ok: false, reason: '缺少联系电话' };
-  let digits = raw.replace(/[\s\-()（）－—]/g, '');
-  digits = digits.replace(/^(\+86|0086)/, '');
-  if (!/^\d+$/.test(digits)) return { ok: false, reason: `联系电话“${raw}”里有数字以外的字符` };
-  if (MOBILE.test(digits)) return { ok: true, phone: digits };
-  const landline = LANDLINE.exec(digits);
-  if (landline) return { ok: true, phone: `${landline[1]}-${landline[2]}` };
-  if (/^[2-9]\d{6,7}$/.test(digits)) {
-    return { ok: false, reason: `座机号码“${raw}”请带上区号，例如 0537-1234567` };
-  }
-  return { ok: false, reason: `联系电话“${raw}”不对：手机号应为 1 开头的 11 位数字，座机请写区号加号码，如 0537-1234567` };
-}
+// Contact numbers are read by the one phone module (src/privacy/phone.ts); re-exported for data's callers.
+export { normalizePhone, type PhoneResult } from '../privacy/phone.ts';
 
 /** The leading whole number of a quantity as written ("20人" → 20, "1台机器" → 1); null if there is none. */
 export function leadingCount(text: string | undefined): number | null {

@@ -1,7 +1,7 @@
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { lockConversation, setConversationFlags } from '../conversations/store.ts';
 import type { Message } from '../conversations/types.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../accounts/principal.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { conflict, invalid, missing, refused } from './errors.ts';
 import { findByUsername, getUser, type User } from '../accounts/users.ts';

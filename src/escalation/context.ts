@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ConversationEvents } from '../conversations/events.ts';
 import type { Knowledge } from '../knowledge/index.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../accounts/principal.ts';
 import type { TicketStream } from './stream.ts';
 import type { Actor } from './tickets.ts';
 import type { WorkSchedule } from './working-time.ts';

@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { ConversationEvents } from '../conversations/events.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
 import type { Queryable } from '../db/pool.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../accounts/principal.ts';
 import type { Knowledge } from '../knowledge/index.ts';
 import { claimTicket, closeTicket, replyToTicket, transferTicket, type ReplyResult } from './actions.ts';
 import { latestExpertReply, saveExpertAnswer, type ExpertAnswer } from './answers.ts';

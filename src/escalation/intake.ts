@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/pool.ts';
+import { afterCommit, type Queryable } from '../db/pool.ts';
 import { setConversationFlags } from '../conversations/store.ts';
 import { priorityOf, ticketCategory } from './categories.ts';
 import type { EscalationContext } from './context.ts';
@@ -61,7 +61,9 @@ export async function openTicket(ctx: EscalationContext, q: Queryable, e: Escala
     await addEvent(q, { ticketId: ticket.id, kind: 'queued', actor: SYSTEM, detail: { ahead }, at: now });
     wait = ahead > 0 ? `前面还有${ahead}个问题在排队，预计${due}前答复` : `预计${due}前答复`;
   }
-  ctx.stream.publishWhenVisible(ctx.pool, noticeOf({ ...ticket, status, assigneeId: expert?.id ?? null }, 'created', now));
+  // A console refreshing on the notice must find the ticket: announce it once the turn has committed.
+  const notice = noticeOf({ ...ticket, status, assigneeId: expert?.id ?? null }, 'created', now);
+  afterCommit(q, () => ctx.stream.publish(notice));
   // The farmer's reply says this instead of the agent's default promise.
   return { wait };
 }

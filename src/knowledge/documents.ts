@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AppError } from '../errors.ts';
 import matter from 'gray-matter';
 import { parse } from 'csv-parse/sync';
 import { CATEGORIES, isCategory, type Category } from './categories.ts';
@@ -22,8 +23,10 @@ export interface DocumentInput {
 }
 
 /** A caller's mistake in a document: becomes a 4xx with this message. */
-export class DocumentError extends Error {
-  readonly code = 'invalid_document';
+export class DocumentError extends AppError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(400, 'invalid_document', message, options);
+  }
 }
 
 export function contentHash(doc: DocumentInput): string {

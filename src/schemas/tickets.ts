@@ -5,6 +5,16 @@ import { CATEGORIES } from '../knowledge/categories.ts';
 
 export const REPLY_MAX = 2000;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A paging cursor exactly as the list wrote it: an ISO instant (that PostgreSQL will read) | a ticket id. */
+function isCursor(value: string): boolean {
+  const [at, id, ...rest] = value.split('|');
+  if (rest.length || !id || !UUID.test(id) || !/^\d{4}-\d{2}-\d{2}T/.test(at)) return false;
+  const ms = Date.parse(at);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === at;
+}
+
 export const ticketParams = z.object({ id: z.string().uuid('问题编号应为 UUID') });
 
 export const ticketsQuery = z.object({
@@ -17,7 +27,10 @@ export const ticketsQuery = z.object({
   category: z.enum(EXPERT_CATEGORIES, { error: `分类应为 ${EXPERT_CATEGORIES.join('、')} 之一` }).optional(),
   county: z.string().trim().min(1).max(50).optional(),
   limit: z.coerce.number().int().min(1, 'limit 至少为 1').max(200, 'limit 最多 200').default(50),
-  before: z.string().regex(/^[^|]+\|[0-9a-f-]{36}$/i, 'before 应为上一页最后一条的 cursor').optional(),
+  before: z
+    .string()
+    .refine(isCursor, 'before 应为上一页最后一条的 cursor（原样照抄，如 2026-11-28T04:00:00.000Z|0b7c…）')
+    .optional(),
 });
 
 const assignee = z.object({ id: z.string(), name: z.string(), username: z.string() });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, createTestApp, type TestContext } from '../helpers/app.ts';
 import { bearer, person } from '../escalation/people.ts';
-import { runAccountsCommand, UsageError } from '../../src/accounts/commands.ts';
+import { runAccountsCommand, UsageError } from '../../src/cli/accounts-commands.ts';
 import { seedDemoTeam, DEMO_TEAM } from '../../src/escalation/demo-team.ts';
 import { tokenDigest } from '../../src/accounts/sessions.ts';
 
@@ -99,6 +99,23 @@ describe('brute force', () => {
     expect((await loginReq('target', 'pw-target-2024')).statusCode).toBe(200);
   });
 
+  it('sixty guesses sent at once: at most LOGIN_MAX_FAILURES of them are checked, the rest are refused unchecked', async () => {
+    const p = await person(t, { username: 'raced', role: 'officer', name: '信息员' });
+    // From an address of their own: sixty attempts also lock that address, which must not hold up the tests below.
+    const raced = (password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.9.9.9', payload: { username: 'raced', password } });
+    const guesses = await Promise.all(Array.from({ length: 60 }, (_, i) => raced(i === 59 ? p.password : `wrong-${i}-password`)));
+    const codes = guesses.map((r) => r.statusCode);
+    const checked = codes.filter((c) => c === 401 || c === 200).length;
+    expect(checked, codes.join(',')).toBeLessThanOrEqual(t.config.LOGIN_MAX_FAILURES);
+    expect(codes.filter((c) => c === 429).length).toBe(60 - checked);
+    expect(codes.every((c) => [200, 401, 429].includes(c))).toBe(true);
+    // The lock holds afterwards too, even for the right password.
+    expect((await loginReq('raced', p.password)).statusCode).toBe(429);
+    // …and so does the address's: more than LOGIN_MAX_FAILURES_PER_IP attempts were counted from it.
+    expect((await raced('anything-else')).statusCode).toBe(429);
+  });
+
   it('bad login bodies are 400s', async () => {
     for (const payload of [{}, { username: 'x' }, { username: '', password: 'x' }, { username: 'x', password: 'y'.repeat(129) }]) {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
@@ -147,7 +164,7 @@ describe('the demo team', () => {
       const shown = await seedDemoTeam(fresh.db.pool, { reveal: true });
       expect(shown.created).toBe(0);
       expect(shown.accounts).toHaveLength(12);
-      const zhibao = shown.accounts.find((a) => a.category === '植保')!;
+      const zhibao = shown.accounts.find((a) => a.label === '植保')!;
       const res = await fresh.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: zhibao.username, password: zhibao.password } });
       expect(res.statusCode).toBe(200);
     } finally {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrCreateConversation } from '../../src/conversations/store.ts';
-import type { Principal } from '../../src/http/auth.ts';
+import type { Principal } from '../../src/accounts/principal.ts';
 import { createTestApp, DEMO_NOW, type TestContext } from '../helpers/app.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { countyProgress, countyTargets } from '../../data/index.ts';
+import { countyTargets } from '../../data/index.ts';
+import { latestCountyProgress } from '../../programme/index.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 
@@ -24,10 +25,10 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
   const citation = { documentId: 'table:county_targets', title: '济宁市信息进村入户工程县（市、区）建设任务表', source: '济农字〔2019〕36号', snippet: '' };
   let progressNote = '';
   if (/进度|完成|建了多少|建成/.test(text)) {
-    const progress = await countyProgress(deps.pool, slots.county);
-    const known = progress.filter((p) => p.asOf);
+    // the latest report of each county (附件2), compared with what was due by its date
+    const known = await latestCountyProgress(deps.pool, slots.county);
     if (known.length) {
-      const lines = known.map((p) => `${p.county}：截至${p.asOf}已建${p.stationsBuilt}个，占目标${p.stationsTarget}个的${p.percent}%`);
+      const lines = known.map((p) => p.sentence);
       return { text: lines.join('\n'), intent: 'programme', confidence: 0.9, citations: [{ ...citation, snippet: lines[0] }] };
     }
     progressNote = '暂时还没有录入建设进度数据，下面是方案定的计划目标。';

@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { AppError } from '../../errors.ts';
+import { isUnsafeText } from '../../privacy/clean-text.ts';
 import { withTransaction, type Queryable } from '../../db/pool.ts';
 import type { Agent } from '../../bot/index.ts';
 import { parseCommand } from '../../bot/commands.ts';
@@ -20,12 +22,12 @@ export interface InboundSms {
 }
 
 /** A message refused for what it is (not for our trouble): the gateway gets a 4xx, SMPP a permanent error. */
-export class InboundRejected extends Error {
+export class InboundRejected extends AppError {
   constructor(
-    readonly code: 'invalid_phone' | 'empty_text' | 'text_too_long' | 'invalid_encoding' | 'invalid_id',
+    override readonly code: 'invalid_phone' | 'empty_text' | 'text_too_long' | 'invalid_encoding' | 'invalid_id',
     message: string,
   ) {
-    super(message);
+    super(code === 'text_too_long' ? 413 : 400, code, message);
   }
 }
 
@@ -65,6 +67,10 @@ export interface InboundResult {
 export function validateInbound(m: InboundSms, maxChars: number): { phone: { key: string; e164: string }; text: string; to: string | null } {
   if (typeof m.gatewayMessageId !== 'string' || !m.gatewayMessageId.trim() || m.gatewayMessageId.length > 200) {
     throw new InboundRejected('invalid_id', '短信编号 id 缺失或太长（最多 200 个字符）');
+  }
+  // An id is stored and matched as it is: one PostgreSQL cannot hold is refused, never half-stored.
+  if (isUnsafeText(m.gatewayMessageId) || /[\p{Cc}]/u.test(m.gatewayMessageId)) {
+    throw new InboundRejected('invalid_id', '短信编号 id 含有控制字符或无法识别的字符，请检查网关');
   }
   const phone = parseSmsPhone(m.from);
   if (!phone.ok) throw new InboundRejected('invalid_phone', `发信号码 from 有误：${phone.reason}`);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Queryable } from '../../db/pool.ts';
+import { afterCommit, type Queryable } from '../../db/pool.ts';
 import { hasLoneSurrogate, smsShape } from './encoding.ts';
 import { DEFAULT_BUDGET_SEGMENTS, MORE_HINT, smsBudgetText, smsPages } from './pager.ts';
 import { parseSmsPhone } from './phone.ts';
@@ -73,8 +73,8 @@ export async function enqueueOutgoing(q: Queryable, msg: OutgoingSms, opts: { by
     ids.push(rows[0].id);
   }
   if (paged.more !== undefined) await keepRest(q, msg.conversationId!, paged.more, paged.agentPaged);
-  // After the caller's commit, most likely; the worker's poll catches the rare early wake-up.
-  setTimeout(() => outboxSignal.emit('queued'), 5).unref();
+  // The worker must find the rows when it wakes: after the caller's transaction commits.
+  afterCommit(q, () => outboxSignal.emit('queued'));
   return ids;
 }
 

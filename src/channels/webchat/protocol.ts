@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS } from '../../bot/agent.ts';
+import { MAX_MESSAGE_CHARS } from '../../conversations/limits.ts';
 import type { Author, Citation, Message } from '../../conversations/types.ts';
+import { issuesMessage, zhIssue } from '../../http/validation.ts';
+import { cleanDeep } from '../../privacy/clean-text.ts';
 
 // The JSON frames of /ws/chat, described for people in docs/webchat-protocol.md. Client frames are checked
 // here; anything else gets an error frame that names what is wrong, never a crash.
@@ -92,7 +94,8 @@ export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; code: 
 export function parseFrame(raw: string): ParsedFrame {
   let data: unknown;
   try {
-    data = JSON.parse(raw);
+    // The same cleaning as every HTTP request gets (src/http/input.ts): no NUL or half a character below.
+    data = cleanDeep(JSON.parse(raw));
   } catch {
     return { ok: false, code: 'invalid_json', message: '消息格式不对：不是有效的 JSON' };
   }
@@ -100,9 +103,9 @@ export function parseFrame(raw: string): ParsedFrame {
   if (typeof type !== 'string' || !(FRAME_TYPES as readonly string[]).includes(type)) {
     return { ok: false, code: 'unknown_type', message: `不认识的消息类型：${String(type ?? '（缺少 type）').slice(0, 40)}` };
   }
-  const parsed = clientFrame.safeParse(data);
+  const parsed = clientFrame.safeParse(data, { error: zhIssue });
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => i.message).join('；');
+    const details = issuesMessage(parsed.error.issues);
     return { ok: false, code: 'invalid_frame', message: `消息内容有误：${details}` };
   }
   return { ok: true, frame: parsed.data };

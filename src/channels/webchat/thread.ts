@@ -5,7 +5,7 @@ import { normalizePhone } from '../../data/index.ts';
 import { findOrCreateConversation } from '../../conversations/store.ts';
 import type { Conversation } from '../../conversations/types.ts';
 import type { TurnOutcome } from '../../bot/index.ts';
-import type { Principal } from '../../http/auth.ts';
+import type { Principal } from '../../accounts/principal.ts';
 import type { ErrorCode } from './protocol.ts';
 
 /** A refusal the page shows as it is: a code for programs and a Chinese message for people. */
@@ -41,6 +41,7 @@ export async function identify(app: FastifyInstance, token: string | undefined):
   if (principal.role !== 'officer' && principal.role !== 'admin') {
     throw new ChatError('forbidden', '这个账号不能在聊天页使用，请用信息员账号登录');
   }
+  if (principal.mustChangePassword) throw new ChatError('forbidden', '请先在管理台修改初始密码，再来使用');
   return principal;
 }
 
@@ -89,7 +90,4 @@ export function runTurn(
   });
 }
 
-/** 138****1234, for logs. */
-export function maskPhone(phone: string): string {
-  return phone.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2');
-}
+export { maskPhone } from '../../privacy/phone.ts';

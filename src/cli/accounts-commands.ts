@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { Queryable } from '../db/pool.ts';
 import { createUserBody } from '../schemas/users.ts';
-import { generatePassword, hashPassword, PASSWORD_MIN } from './passwords.ts';
-import { revokeUserSessions } from './sessions.ts';
-import { clearFailures } from './throttle.ts';
-import { createUser, findByUsername, listUsers, setPasswordHash, updateUser, PERSON_ROLES, type PersonRole } from './users.ts';
+import { generatePassword, hashPassword, PASSWORD_MIN } from '../accounts/passwords.ts';
+import { revokeUserSessions } from '../accounts/sessions.ts';
+import { clearFailures } from '../accounts/throttle.ts';
+import { createUser, findByUsername, listUsers, setPasswordHash, updateUser, PERSON_ROLES, type PersonRole } from '../accounts/users.ts';
 
 export const ACCOUNTS_USAGE = `用法:
   npm run accounts -- create --username <名> --role expert|officer|admin [--name 张三] [--phone 139…]
