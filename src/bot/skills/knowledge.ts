@@ -76,7 +76,7 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
     }
   } else if (!best || confidence < deps.answerThreshold) {
     // Only what is clearly neither farming nor rural life is turned away; the rest goes to an expert.
-    if (intent === 'agronomy' && isClearlyOffTopic(input.text, input.slots)) {
+    if (intent === 'agronomy' && isClearlyOffTopic(input.text, input.slots, confidence)) {
       return { text: fill(deps.templates, 'out_of_scope'), intent: 'unknown', confidence: 1 - confidence, quickReplies: ['帮助'] };
     }
     context.lastQuestion = input.text;
