@@ -42,7 +42,7 @@ export function countyCells(c: CountyTargets, text: string): string {
   const rows = asked.length ? c.periods.filter((p) => asked.includes(p.period)) : c.periods;
   const lines = rows.map((p) => {
     const parts: string[] = [];
-    if (measures.includes('stations')) parts.push(`建益农信息社${p.stationsTarget}个`);
+    if (measures.includes('stations')) parts.push(`${p.stationsTarget}个益农信息社`);
     if (measures.includes('downloads')) {
       const first = p.period === c.periods[0]?.period;
       parts.push(`${first ? '建议APP下载量' : '建议新增APP下载量'}${downloadsWan(p.appDownloadsTarget)}`);
@@ -50,7 +50,7 @@ export function countyCells(c: CountyTargets, text: string): string {
     if (measures.includes('coverage')) {
       parts.push(`累计建${p.stationsCumulative}个，覆盖全部行政村的${+((100 * p.stationsCumulative) / c.villages).toFixed(2)}%`);
     }
-    return `${periodLabel(p.period)}：${parts.join('，')}`;
+    return `${periodLabel(p.period)}${parts.join('，')}`;
   });
   const totals: string[] = [];
   if (/加起来|一共|总共|合计|总数|全部/.test(text) || !asked.length) {
