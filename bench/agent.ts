@@ -7,14 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../src/app.ts';
+import { createServices } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/pool.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { createKnowledge } from '../src/knowledge/index.ts';
 import { seedKnowledgeBase } from '../src/knowledge/seed.ts';
 import { seedStructuredData } from '../src/data/index.ts';
-import { ConversationEvents } from '../src/conversations/events.ts';
-import { createAgent } from '../src/bot/index.ts';
 import { Worker } from 'node:worker_threads';
 import type { LoadResult } from './load.ts';
 
@@ -44,12 +42,10 @@ const config = loadConfig({ ...process.env, DATABASE_URL: url ?? '', ADMIN_TOKEN
 const db = await openDatabase({ url, dataDir: path.join(dataDir, 'db'), schema: url ? schema : undefined, poolSize: 20 });
 try {
   await migrate(db);
-  const knowledge = await createKnowledge(config, db);
-  await seedKnowledgeBase(db, knowledge, config.SEEDS_DIR);
+  const services = await createServices(config, db);
+  await seedKnowledgeBase(db, services.knowledge, config.SEEDS_DIR);
   await seedStructuredData(db, config.SEEDS_DIR);
-  const events = new ConversationEvents();
-  const agent = await createAgent(config, { pool: db.pool, knowledge, events });
-  const app = await buildApp({ config, db, knowledge, agent, events }, { logger: false });
+  const app = await buildApp(services, { logger: false });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const common = { url: address, concurrency, token, questions: QUESTIONS };
   const health = await loadInWorker({ ...common, seconds: Math.min(5, seconds), kind: 'health' });

@@ -15,8 +15,8 @@ import { migrate } from '../db/migrate.ts';
 import { createKnowledge } from '../knowledge/index.ts';
 import { seedKnowledgeBase } from '../knowledge/seed.ts';
 import { seedStructuredData } from '../data/index.ts';
-import { ConversationEvents } from '../conversations/events.ts';
 import { createAgent } from '../bot/index.ts';
+import { read } from '../bot/agent.ts';
 import type { Conversation } from '../conversations/types.ts';
 import type { SkillResult } from '../bot/skill.ts';
 
@@ -60,11 +60,11 @@ try {
   await seedStructuredData(db, config.SEEDS_DIR, { now: NOW });
   const { rows } = await db.pool.query<{ id: string; source_key: string }>('SELECT id, source_key FROM kb_documents');
   const sourceOf = new Map(rows.map((r) => [String(r.id), r.source_key]));
-  const agent = await createAgent(config, { pool: db.pool, knowledge: kb, events: new ConversationEvents(), clock: () => NOW });
+  const agent = await createAgent(config, { pool: db.pool, knowledge: kb, clock: () => NOW });
   let n = 0;
   const ask = async (q: string): Promise<SkillResult> => {
     const conversation: Conversation = { id: `heldout-${n++}`, channel: 'api', farmerPhone: null, webId: null, county: null, context: {}, mode: 'bot', optedOut: false };
-    return (await agent.decide(q, conversation)).results[0];
+    return (await agent.decide(read(q), conversation)).results[0];
   };
   const outOfScope = (r: SkillResult) => r.intent === 'unknown' && !r.escalate && r.text.includes('不在我能帮忙的范围');
   const answered = (r: SkillResult) => !r.escalate && r.intent !== 'unknown';
