@@ -7,6 +7,10 @@ import { isContentless, normalizeText } from './normalize.ts';
 import type { AgentDeps, SkillInput, SkillResult } from './skill.ts';
 import { extractSlots, type Slots } from './slots.ts';
 import { fill } from './templates.ts';
+import { handoverText } from './handover.ts';
+import { asksForecast } from './scope.ts';
+import { ownCounty } from './place.ts';
+import { detectEmergency, emergencyReply } from './emergency.ts';
 import { definedOnly, INJECTION, isJustSlots } from './text-checks.ts';
 import { expertCategory, knowledgeSkill } from './skills/knowledge.ts';
 import { priceSkill } from './skills/price.ts';
@@ -70,7 +74,8 @@ export class Agent {
     const done = (results: SkillResult[], slots: Slots = {}, extra: Partial<Decision> = {}): Decision => {
       const last = results[results.length - 1];
       if (last && !['smalltalk', 'unknown', 'handoff'].includes(last.intent)) context.lastIntent = last.intent;
-      return { results, context, slots, county: slots.county, ...extra };
+      // Only the farmer's own place is remembered: a county a question names is that question's alone.
+      return { results, context, slots, county: ownCounty(text, slots), ...extra };
     };
 
     if (!raw.trim()) return done([{ text: fill(templates, 'empty'), intent: 'unknown', confidence: 1 }]);
@@ -117,6 +122,14 @@ export class Agent {
           }
           return done([startPublish(input, command.what, command.rest)], slots);
       }
+    }
+    const emergency = detectEmergency(text);
+    const urgent = emergency && (await emergencyReply(this.deps.pool, templates, emergency, text, EXPECTED_WAIT));
+    if (urgent) {
+      // Fish suffocating, a poisoning, animals dying: the safety steps now, and an urgent ticket at once.
+      context.lastQuestion = text;
+      context.clarify = undefined;
+      return done([urgent], slots);
     }
     if (context.pending) return done([isServicePending(context.pending) ? await stepService(input) : await stepPublish(input)], slots);
 
@@ -170,6 +183,7 @@ export class Agent {
     if (greeting) {
       return done([{ text: fill(templates, greeting), intent: 'smalltalk', confidence: 1, quickReplies: greeting === 'greeting' ? ['帮助'] : [] }]);
     }
+    if (asksForecast(text)) return done([{ text: fill(templates, 'weather'), intent: 'unknown', confidence: 1 }]);
     let guess = classify(text, slots);
     if (guess.certainty < 0.6 && this.deps.phraser) {
       const llmIntent = await this.deps.phraser.classify(text);
@@ -186,11 +200,7 @@ export class Agent {
   private async run(intent: Intent, input: SkillInput): Promise<SkillResult> {
     const result = await this.dispatch(intent, input);
     if (!result.escalate) return result;
-    return {
-      ...result,
-      text: fill(this.deps.templates, 'escalated', { team: result.escalate.category, wait: EXPECTED_WAIT }),
-      quickReplies: [],
-    };
+    return { ...result, text: handoverText(this.deps.templates, result.escalate, EXPECTED_WAIT), quickReplies: [] };
   }
 
   private dispatch(intent: Intent, input: SkillInput): Promise<SkillResult> {

@@ -25,7 +25,6 @@ const POLICY = /补贴|政策|保险|贷款|确权|惠农|扶持|申报|申请|�
 const GREETING = /^(你好|您好|嗨|哈喽|hello|hi|在吗|在不在|有人吗|早上好|晚上好|中午好|喂)[啊呀吗么!！。.]*$/i;
 const THANKS = /^(谢谢|多谢|谢了|感谢|谢谢你|谢谢您|辛苦了|好的谢谢|好的|知道了|明白了|中|行|ok|okay|嗯|哦)[啊呀了!！。.]*$/i;
 const BYE = /^(再见|拜拜|bye|回头见)[!！。.]*$/i;
-const AGRI = /病|虫|药|肥|种|苗|叶|根|茎|果|花|收|播|浇|灌|产|养|喂|猪|牛|羊|鸡|鸭|鱼|虾|蟹|棚|地|田|草|土|芽|穗|粒|蒜|麦|玉米|豆|菜|瓜|藕|苹果|梨|桃|葡萄/;
 
 export function isGreeting(text: string): 'greeting' | 'thanks' | 'bye' | undefined {
   const t = text.replace(/\s/g, '');
@@ -33,11 +32,6 @@ export function isGreeting(text: string): 'greeting' | 'thanks' | 'bye' | undefi
   if (THANKS.test(t)) return 'thanks';
   if (BYE.test(t)) return 'bye';
   return undefined;
-}
-
-/** True when the text talks about farming at all (a word of the trade, a crop, a pest). */
-export function soundsAgricultural(text: string, slots: Slots): boolean {
-  return Boolean(slots.commodity) || AGRI.test(text);
 }
 
 /**

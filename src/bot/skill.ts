@@ -35,7 +35,8 @@ export interface SkillInput {
 }
 
 export interface Escalation {
-  reason: 'low_confidence' | 'farmer_asked' | 'no_data';
+  /** emergency: safety steps were given and the ticket is urgent */
+  reason: 'low_confidence' | 'farmer_asked' | 'no_data' | 'emergency';
   category: string;
   passages: { documentId: string; title: string; score: number; snippet: string }[];
 }

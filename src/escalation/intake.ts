@@ -25,7 +25,8 @@ export async function openTicket(ctx: EscalationContext, q: Queryable, e: Escala
   const esc = rows[0];
   if (!esc) throw new Error(`escalation ${e.escalationId} is not in this transaction`);
   const category = ticketCategory(esc.category);
-  const priority = priorityOf(e.question, category);
+  // An emergency (safety steps already sent) is urgent whatever its words.
+  const priority = esc.reason === 'emergency' ? 1 : priorityOf(e.question, category);
   const county: string | null = esc.county ?? e.conversation.county ?? null;
   const sla = priority === 1 ? ctx.settings.urgentSlaHours : ctx.settings.slaHours;
   const dueAt = addWorkingHours(now, sla, ctx.settings.team);
