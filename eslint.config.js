@@ -37,7 +37,7 @@ const layers = [
 ].map(({ files, ignores, patterns }) => ({ files, ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { patterns }] } }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'scratch/', 'test-results/', 'src/channels/webchat/public/vendor/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'scratch/', 'test-results/', 'src/channels/webchat/public/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,6 +25,12 @@ import type { Escalation } from './escalation/index.ts';
 import { expertConsole } from './routes/expert-console.ts';
 import { smsRoutes } from './channels/sms/index.ts';
 import { webchat } from './channels/webchat/index.ts';
+import { integrationRoutes } from './routes/integrations.ts';
+import { programmeRoutes } from './routes/programme.ts';
+import { statsRoutes } from './routes/stats.ts';
+import { kbAdminRoutes } from './routes/kb-admin.ts';
+import { adminDataRoutes } from './routes/admin-data.ts';
+import { adminConsole } from './admin/console/routes.ts';
 import { serviceRoutes } from './routes/services.ts';
 
 declare module 'fastify' {
@@ -91,6 +97,12 @@ export async function buildApp(deps: Services, opts: FastifyServerOptions = {}):
   await app.register(expertConsole);
   await app.register(smsRoutes);
   await app.register(webchat);
+  await app.register(integrationRoutes);
+  await app.register(programmeRoutes);
+  await app.register(statsRoutes);
+  await app.register(kbAdminRoutes);
+  await app.register(adminDataRoutes);
+  await app.register(adminConsole);
   await app.register(serviceRoutes);
   return app;
 }

@@ -9,6 +9,7 @@ import { apiDelivery } from './channels/api/delivery.ts';
 import { smsDelivery } from './channels/sms/delivery.ts';
 import { configureOutbox } from './channels/sms/outbox.ts';
 import { webchatDelivery } from './channels/webchat/delivery.ts';
+import { integrationDelivery } from './integrations/delivery.ts';
 
 /** Everything the application runs on, made once per process (or per test) and handed to buildApp. */
 export interface Services {
@@ -46,7 +47,9 @@ export async function createServices(config: Config, db: Database, overrides: Se
   const outbox = new Outbox(events)
     .register(webchatDelivery(events))
     .register(smsDelivery(events, config.SMS_BUDGET_SEGMENTS))
-    .register(apiDelivery(events));
+    .register(apiDelivery(events))
+    // an integration (a Botpress bot) that speaks for an API conversation gets its later messages on its webhook
+    .register(integrationDelivery());
   for (const delivery of overrides.deliveries ?? []) outbox.register(delivery);
   const escalation = createEscalation(config, { pool: db.pool, events, knowledge, outbox, clock: overrides.clock, log });
   const agent = await createAgent(config, { pool: db.pool, knowledge, clock: overrides.clock, log });

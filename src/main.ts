@@ -11,6 +11,7 @@ import { seedStructuredData } from './data/index.ts';
 import { startSms } from './channels/sms/index.ts';
 import { createServices } from './compose.ts';
 import { seedDemoTeam } from './escalation/demo-team.ts';
+import { deliveryOptions, IntegrationDeliveryWorker } from './integrations/worker.ts';
 import { ensureInitialAdmin } from './admin/first-run.ts';
 import { demoTeamBanner, initialAdminBanner } from './admin/banners.ts';
 import { createScheduler, reembedBeforeStart, smsOutboxSource, startMessageBridge, startupLock, type JobLog } from './jobs/index.ts';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     console.log(initialAdminBanner(initial, config.PORT));
   }
   await startup.release();
-  if (!config.ADMIN_TOKEN) log.warn('ADMIN_TOKEN is not set: the admin API answers 401 to everyone');
+  if (!config.ADMIN_TOKEN) log.info('ADMIN_TOKEN is not set: administrators log in at /admin (automation needs ADMIN_TOKEN)');
 
   const app = await buildApp(services, { loggerInstance: log });
   const jobLog: JobLog = (level, fields, msg) => log[level](fields, msg);
@@ -80,6 +81,9 @@ async function main(): Promise<void> {
   // SMS: the gateway (SMPP binds in the background), the outbox worker and the inbox sweeper.
   const sms = await startSms(config, db.pool, turns, (level, fields, msg) => log[level](fields, msg));
   log.info({ gateway: config.SMS_GATEWAY }, 'SMS channel started');
+  // Later replies to integrations' webhooks (a Botpress bot): signed, retried, once per event.
+  const integrationDelivery = new IntegrationDeliveryWorker(db.pool, deliveryOptions(config), (level, fields, msg) => log[level](fields, msg));
+  integrationDelivery.start();
   // Scheduled jobs, once across instances (advisory locks); started after listen so /ready answers meanwhile.
   const scheduler = createScheduler({
     config, db, knowledge, escalation, smsOutbox: smsOutboxSource(db.pool, sms, config),
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
       await bridge.stop();
       // Sends in flight finish and are recorded; the rest wait in the outbox for the next start.
       await sms.stop().catch((err: unknown) => log.warn({ err }, 'SMS stop'));
+      await integrationDelivery.stop();
       await db.close();
     } finally {
       clearTimeout(force);

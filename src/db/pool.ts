@@ -65,6 +65,9 @@ async function openEmbedded(dataDir: string, schema: string): Promise<Database> 
   if (!inMemory) await mkdir(path.resolve(dataDir), { recursive: true });
   const pglite = await PGlite.create(inMemory ? dataDir : path.resolve(dataDir, 'pglite'), {
     extensions: { vector },
+    // PostgreSQL's default 128 MB of shared buffers is touched memory inside PGlite's WASM heap (about 130 MB
+    // of resident memory); the knowledge base and tables fit in far less, and the OS page cache is below it.
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
   });
   // PGlite is one connection: the pool hands it out one query at a time.
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);

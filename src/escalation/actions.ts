@@ -10,6 +10,7 @@ import { expertTexts, textExpert } from './notify.ts';
 import { markAssigned } from './routing.ts';
 import { canSee, scopeOf } from './scope.ts';
 import { noticeOf } from './stream.ts';
+import { queueTicketClosed } from '../integrations/outbox.ts';
 import {
   addEvent, FINAL_STATUSES, getTicket, othersOwned, updateTicket, type Ticket, type TicketStatus,
 } from './tickets.ts';
@@ -162,6 +163,15 @@ export async function closeTicket(ctx: EscalationContext, p: Principal, id: stri
  */
 export async function handBack(
   ctx: EscalationContext, q: Queryable, t: Ticket, text: string | null = HANDBACK_TEXT,
+): Promise<Message | undefined> {
+  const message = await handBackToAssistant(ctx, q, t, text);
+  // An integration's session for this ticket (a Botpress handoff) ends, after the farmer's last line.
+  await queueTicketClosed(q, t);
+  return message;
+}
+
+async function handBackToAssistant(
+  ctx: EscalationContext, q: Queryable, t: Ticket, text: string | null,
 ): Promise<Message | undefined> {
   if (await othersOwned(q, t.conversationId, t.id)) return undefined;
   await setConversationFlags(q, t.conversationId, { mode: 'bot' });
