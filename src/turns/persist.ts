@@ -40,7 +40,7 @@ export async function persistDecision(
     d.context.more = shown.more;
     return shown.text;
   };
-  const drafts: NewMessage[] = d.results.map((r) => ({
+  const drafts: NewMessage[] = d.results.map((r, i) => ({
     conversationId: conversation.id,
     author: 'bot',
     text: render(r),
@@ -51,6 +51,8 @@ export async function persistDecision(
     quickReplies: r.quickReplies ?? [],
     escalated: Boolean(r.escalate),
     replyTo: inbound.id,
+    // The reply's key: a turn resumed after a crash, or decided twice at once, stores each reply once.
+    channelMessageId: `reply:${inbound.id}:${i}`,
   }));
   const whole = d.results.map((r) => r.text);
   const tickets: Record<string, string> = {};
@@ -65,8 +67,8 @@ export async function persistDecision(
   const replies = await withTransaction(deps.pool, async (client) => {
     const out: Message[] = [];
     for (const [i, r] of d.results.entries()) {
-      const { message } = await insertMessage(client, drafts[i]);
-      if (r.escalate) {
+      const { message, duplicate } = await insertMessage(client, drafts[i]);
+      if (r.escalate && !duplicate) {
         const question = d.context.lastQuestion ?? inbound.text;
         const escalationId = await insertEscalation(client, {
           conversationId: conversation.id, messageId: message.id, question, category: r.escalate.category,

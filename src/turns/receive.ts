@@ -1,13 +1,13 @@
 import type pg from 'pg';
-import { read, type Agent } from '../bot/index.ts';
+import { read, type Agent, type Said } from '../bot/index.ts';
 import { withTransaction } from '../db/pool.ts';
-import { findOrCreateConversation, insertMessage, repliesTo, setConversationFlags } from '../conversations/store.ts';
+import { findOrCreateConversation, getConversation, insertMessage, repliesTo, setConversationFlags } from '../conversations/store.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
 import { consentAfter } from './consent.ts';
 import type { TurnHooks } from './hooks.ts';
 import type { Outbox } from './outbox.ts';
 import { persistDecision } from './persist.ts';
-import type { ChannelAdapter, Inbound, TurnOutcome } from './types.ts';
+import type { ChannelAdapter, Inbound, Speaker, TurnOutcome } from './types.ts';
 
 export interface TurnsDeps {
   pool: pg.Pool;
@@ -43,7 +43,7 @@ export class Turns {
       channelMessageId: inbound.channelMessageId ?? null,
     });
     const message = stored.message;
-    if (stored.duplicate) return this.resume(conversation, message);
+    if (stored.duplicate) return this.resume({ conversation, message, said, speaker });
     outbox.announce(pool, message);
 
     const optedOut = consentAfter(conversation, said);
@@ -68,18 +68,31 @@ export class Turns {
   }
 
   /**
-   * A message seen before (a resend, a retried webhook, a turn taken over after a crash): its stored replies,
-   * handed to the outbox again (deliveries are idempotent per message), so a reply stored before a crash but
-   * not yet queued still goes out.
+   * A message seen before (a resend, a retried webhook, a turn taken over after a crash). Its stored replies
+   * are handed to the outbox again (deliveries are idempotent per message), so a reply stored but not yet
+   * queued still goes out. A message with no reply (the process died between storing it and answering) is
+   * answered now: replies are keyed by the message they answer, so however many attempts get here, each
+   * reply is stored once.
    */
-  private async resume(conversation: Conversation, inbound: Message): Promise<TurnOutcome> {
-    const replies = await repliesTo(this.deps.pool, inbound.id);
+  private async resume(
+    turn: { conversation: Conversation; message: Message; said: Said; speaker: Speaker },
+  ): Promise<TurnOutcome> {
+    const { message } = turn;
+    const conversation = (await getConversation(this.deps.pool, turn.conversation.id)) ?? turn.conversation;
+    const replies = await repliesTo(this.deps.pool, message.id);
+    if (!replies.length && conversation.mode !== 'expert' && message.author !== 'bot') {
+      const decision = await this.deps.agent.decide(turn.said, conversation, turn.speaker.principal);
+      const persisted = await persistDecision(this.deps, {
+        conversation, inbound: message, speaker: turn.speaker, decision, optedOut: consentAfter(conversation, turn.said),
+      });
+      return { conversation, inbound: message, replies: persisted.replies, duplicate: true, tickets: persisted.tickets };
+    }
     if (replies.length) {
       await withTransaction(this.deps.pool, async (q) => {
-        for (const message of replies) await this.deps.outbox.send(q, { conversation, message, kind: 'reply' });
+        for (const reply of replies) await this.deps.outbox.send(q, { conversation, message: reply, kind: 'reply' });
       });
     }
-    return { conversation, inbound, replies, duplicate: true, tickets: {} };
+    return { conversation, inbound: message, replies, duplicate: true, tickets: {} };
   }
 
   /**

@@ -203,15 +203,22 @@ async function noteInboxError(deps: InboundDeps, inboxId: string, err: unknown):
  * Turns a crash or an error interrupted: take over rows whose lease ran out and handle them. Returns how many
  * it handled. Never throws; each row's failure is noted on the row.
  */
-export async function sweepInbox(deps: InboundDeps, limit = 20, log?: (err: unknown, inboxId: string) => void): Promise<number> {
+export async function sweepInbox(
+  deps: InboundDeps,
+  limit = 20,
+  log?: (err: unknown, inboxId: string) => void,
+  gaveUp?: (row: { inboxId: string; lastError: string }) => void,
+): Promise<number> {
   let rows: { id: string }[];
   try {
     // A message no attempt could finish is kept as failed with its last error, for a person to see.
-    await deps.pool.query(
+    const failed = await deps.pool.query<{ id: string; last_error: string }>(
       `UPDATE sms_inbox SET status = 'failed', last_error = coalesce(last_error, 'gave up after repeated attempts')
-        WHERE status = 'received' AND lease_until < now() AND attempts >= $1`,
+        WHERE status = 'received' AND lease_until < now() AND attempts >= $1
+        RETURNING id, last_error`,
       [deps.maxAttempts ?? 5],
     );
+    for (const r of failed.rows) gaveUp?.({ inboxId: r.id, lastError: r.last_error });
     ({ rows } = await deps.pool.query<{ id: string }>(
       `WITH due AS (
          SELECT id FROM sms_inbox WHERE status = 'received' AND lease_until < now()

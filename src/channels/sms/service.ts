@@ -79,7 +79,12 @@ export async function startSms(config: SmsConfig, pool: pg.Pool, turns: Turns, l
     const recovered = await recoverExpired(pool, { idempotent: gateway.idempotent, resendUncertain: config.SMS_RESEND_UNCERTAIN });
     const flushed = await flushStaleParts(inbound, STALE_PARTS_SECONDS);
     for (const inboxId of flushed) handleLater(inboxId);
-    const inboxHandled = await sweepInbox(inbound, 20, (err, inboxId) => log('warn', { err, inboxId }, 'SMS turn retry failed'));
+    const inboxHandled = await sweepInbox(
+      inbound, 20,
+      (err, inboxId) => log('warn', { err, inboxId }, 'SMS turn retry failed'),
+      // A farmer's text nobody could answer: a person must look (also yinong_sms_inbox{status="failed"}).
+      (row) => log('error', row, 'SMS turn given up after repeated attempts: the farmer got no reply'),
+    );
     return { ...recovered, partsFlushed: flushed.length, inboxHandled };
   };
   let sweeping = false;
