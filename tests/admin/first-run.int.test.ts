@@ -97,7 +97,7 @@ describe('the first start', () => {
 });
 
 describe('demo mode', () => {
-  it('adds an officer and a county administrator per county, and shows their passwords', async () => {
+  it('adds an officer and a county administrator per county, and shows their passwords', { timeout: 120_000 }, async () => {
     const fresh = await createTestApp();
     try {
       const shown = await seedDemoTeam(fresh.db.pool, { reveal: true, officers: true });
