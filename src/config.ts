@@ -37,6 +37,9 @@ export const configSchema = z
       .default('')
       .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
       .pipe(z.array(z.string().min(16, 'each integration token must be at least 16 characters'))),
+    // Later replies (expert answers, ticket closes) to integrations' webhooks: attempts and per-request timeout.
+    INTEGRATION_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+    INTEGRATION_DELIVERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_ON_START: bool.default(true),
     // demo accounts (experts, an officer and a county administrator per county) with their passwords printed

@@ -4,16 +4,14 @@ import { loggerOptions } from './http/logging.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase, redactUrl } from './db/pool.ts';
 import { migrate } from './db/migrate.ts';
-import { createKnowledge } from './knowledge/index.ts';
 import { EmbedderMismatchError } from './knowledge/embedding-column.ts';
 import { seedKnowledgeBase } from './knowledge/seed.ts';
 import { buildApp } from './app.ts';
 import { seedStructuredData } from './data/index.ts';
-import { ConversationEvents } from './conversations/events.ts';
-import { createAgent } from './bot/index.ts';
-import { smsAgentHooks, startSms } from './channels/sms/index.ts';
-import { createEscalation } from './escalation/index.ts';
+import { startSms } from './channels/sms/index.ts';
+import { createServices } from './compose.ts';
 import { seedDemoTeam } from './escalation/demo-team.ts';
+import { deliveryOptions, IntegrationDeliveryWorker } from './integrations/worker.ts';
 import { ensureInitialAdmin } from './admin/first-run.ts';
 import { demoTeamBanner, initialAdminBanner } from './admin/banners.ts';
 import { createScheduler, reembedBeforeStart, smsOutboxSource, startMessageBridge, startupLock, type JobLog } from './jobs/index.ts';
@@ -40,7 +38,8 @@ async function main(): Promise<void> {
   // JOBS_REEMBED_AUTO: vectors from another embedder are recomputed here instead of stopping start-up.
   const reembedded = await reembedBeforeStart(config, db);
   if (reembedded) log.info({ chunks: reembedded }, 'knowledge re-embedded with the configured embedder');
-  const knowledge = await createKnowledge(config, db);
+  const services = await createServices(config, db, { log: (msg, err) => log.warn({ err }, msg) });
+  const { knowledge, escalation, turns } = services;
   if (config.SEED_ON_START) {
     const report = await seedKnowledgeBase(db, knowledge, config.SEEDS_DIR);
     if (report === 'unchanged') log.info('shipped knowledge already ingested');
@@ -70,34 +69,25 @@ async function main(): Promise<void> {
     console.log(initialAdminBanner(initial, config.PORT));
   }
   await startup.release();
-  const events = new ConversationEvents();
-  const escalation = createEscalation(config, {
-    pool: db.pool, knowledge, events, log: (msg, err) => log.warn({ err }, msg),
-  });
-  const agent = await createAgent(config, {
-    pool: db.pool, knowledge, events, log: (msg, err) => log.warn({ err }, msg),
-    hooks: {
-      onEscalated: escalation.hooks.onEscalated, onFollowUpToExpert: escalation.hooks.onFollowUpToExpert,
-      // 代问: the answer also reaches the farmer's phone by SMS
-      ...smsAgentHooks(db.pool, (msg, err) => log.warn({ err }, msg)),
-    },
-  });
-  if (!config.ADMIN_TOKEN) log.warn('ADMIN_TOKEN is not set: the admin API answers 401 to everyone');
+  if (!config.ADMIN_TOKEN) log.info('ADMIN_TOKEN is not set: administrators log in at /admin (automation needs ADMIN_TOKEN)');
 
-  const app = await buildApp({ config, db, knowledge, agent, events, escalation }, { loggerInstance: log });
+  const app = await buildApp(services, { loggerInstance: log });
   const jobLog: JobLog = (level, fields, msg) => log[level](fields, msg);
   // Several instances: what another instance publishes reaches the sockets held here (server only).
   const bridge = await startMessageBridge({
-    db, events, instanceId: config.INSTANCE_ID, enabled: config.INSTANCE_NOTIFY, log: jobLog, observer: app.metrics.bridge,
+    db, events: services.events, instanceId: config.INSTANCE_ID, enabled: config.INSTANCE_NOTIFY, log: jobLog, observer: app.metrics.bridge,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   // SMS: the gateway (SMPP binds in the background), the outbox worker and the inbox sweeper.
-  const sms = await startSms(config, db.pool, agent, (level, fields, msg) => log[level](fields, msg));
+  const sms = await startSms(config, db.pool, turns, (level, fields, msg) => log[level](fields, msg));
   log.info({ gateway: config.SMS_GATEWAY }, 'SMS channel started');
+  // Later replies to integrations' webhooks (a Botpress bot): signed, retried, once per event.
+  const integrationDelivery = new IntegrationDeliveryWorker(db.pool, deliveryOptions(config), (level, fields, msg) => log[level](fields, msg));
+  integrationDelivery.start();
   // Scheduled jobs, once across instances (advisory locks); started after listen so /ready answers meanwhile.
   const scheduler = createScheduler({
     config, db, knowledge, escalation, smsOutbox: smsOutboxSource(db.pool, sms, config),
-    digest: { send: () => escalation.digest() }, publish: (m) => events.publish(m), log: jobLog, observer: app.metrics.jobs,
+    digest: { send: () => escalation.digest() }, outbox: services.outbox, log: jobLog, observer: app.metrics.jobs,
   });
   scheduler.start();
   log.info({ jobs: scheduler.jobs().filter((j) => j.enabled).map((j) => `${j.name} ${j.schedule}`) }, 'jobs scheduled');
@@ -116,6 +106,7 @@ async function main(): Promise<void> {
       await bridge.stop();
       // Sends in flight finish and are recorded; the rest wait in the outbox for the next start.
       await sms.stop().catch((err: unknown) => log.warn({ err }, 'SMS stop'));
+      await integrationDelivery.stop();
       await db.close();
     } finally {
       clearTimeout(force);

@@ -1,16 +1,13 @@
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Knowledge } from '../knowledge/index.ts';
-import type { ConversationEvents } from '../conversations/events.ts';
 import { Agent } from './agent.ts';
 import { loadSlotLexicon } from './lexicon.ts';
 import { LlmPhraser } from './llm.ts';
 import { loadTemplates } from './templates.ts';
-import type { AgentHooks } from './skill.ts';
 
-export type { AgentHooks } from './skill.ts';
-
-export { Agent, type InboundTurn, type TurnOutcome } from './agent.ts';
+export { Agent, read, type Decision, type Said } from './agent.ts';
+export type { SkillResult } from './skill.ts';
 
 /** The agent with its lexicon, templates and (when configured) the LLM phraser, all loaded once at start. */
 export async function createAgent(
@@ -18,8 +15,6 @@ export async function createAgent(
   deps: {
     pool: pg.Pool;
     knowledge: Knowledge;
-    events: ConversationEvents;
-    hooks?: AgentHooks;
     /** fixed time for tests and evaluations; default the real clock */
     clock?: () => Date;
     log?: (msg: string, err?: unknown) => void;
@@ -36,12 +31,10 @@ export async function createAgent(
   return new Agent({
     pool: deps.pool,
     knowledge: deps.knowledge,
-    events: deps.events,
     lexicon,
     templates,
     answerThreshold: config.ANSWER_THRESHOLD,
     phraser,
-    hooks: deps.hooks,
     clock: deps.clock,
   });
 }

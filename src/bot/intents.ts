@@ -1,9 +1,8 @@
 import type { Slots } from './slots.ts';
 
-export const INTENTS = [
-  'policy', 'agronomy', 'price', 'labor', 'supply', 'service', 'programme', 'smalltalk', 'handoff', 'unknown',
-] as const;
-export type Intent = (typeof INTENTS)[number];
+import type { Intent } from '../conversations/intents.ts';
+
+export { INTENTS, type Intent } from '../conversations/intents.ts';
 
 export interface IntentGuess {
   intent: Intent;

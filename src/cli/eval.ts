@@ -11,9 +11,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
-import { createKnowledge, type Knowledge } from '../knowledge/index.ts';
-import { ConversationEvents } from '../conversations/events.ts';
-import { createAgent } from '../bot/index.ts';
+import type { Knowledge } from '../knowledge/index.ts';
+import { read, type Agent } from '../bot/index.ts';
+import { createServices } from '../compose.ts';
 import type { Conversation } from '../conversations/types.ts';
 
 interface Pair {
@@ -87,12 +87,11 @@ async function retrievalEval(kb: Knowledge) {
   };
 }
 
-async function agentEval(kb: Knowledge) {
+async function agentEval(kb: Knowledge, agent: Agent) {
   // Split by position parity: even pairs are ingested, odd ones are not.
   const known = pairs.filter((_, i) => i % 2 === 0);
   const unknown = pairs.filter((_, i) => i % 2 === 1);
   const docIds = await ingest(kb, known);
-  const agent = await createAgent(config, { pool: db.pool, knowledge: kb, events: new ConversationEvents() });
   const conversation: Conversation = { id: 'eval', channel: 'api', farmerPhone: '13800000000', webId: null, county: null, context: {}, mode: 'bot', optedOut: false };
   const times: number[] = [];
   let answeredRight = 0, escalatedKnown = 0, escalatedUnknown = 0;
@@ -100,7 +99,7 @@ async function agentEval(kb: Knowledge) {
   for (const p of [...known, ...unknown]) {
     const isKnown = docIds.has(p.id);
     const t = performance.now();
-    const d = await agent.decide(p.question, conversation);
+    const d = await agent.decide(read(p.question), conversation);
     times.push(performance.now() - t);
     const r = d.results[0];
     const escalated = Boolean(r.escalate) || r.intent === 'unknown';
@@ -131,8 +130,9 @@ async function agentEval(kb: Knowledge) {
 
 try {
   await migrate(db);
-  const kb = await createKnowledge(config, db);
-  console.log(JSON.stringify(values.agent ? await agentEval(kb) : await retrievalEval(kb), null, 2));
+  // The application as main.ts wires it: the agent decides with the same knowledge base the eval ingests into.
+  const { knowledge: kb, agent } = await createServices(config, db);
+  console.log(JSON.stringify(values.agent ? await agentEval(kb, agent) : await retrievalEval(kb), null, 2));
 } finally {
   await db.close();
 }

@@ -8,8 +8,8 @@ import { noticeOf } from './stream.ts';
 import { addEvent, ASSISTANT, insertTicket, queueAhead, SYSTEM, updateTicket } from './tickets.ts';
 import { addWorkingHours, formatChinaTime } from './working-time.ts';
 
-export type { EscalatedTurn as Escalated } from '../bot/skill.ts';
-import type { EscalatedTurn as Escalated } from '../bot/skill.ts';
+export type { EscalatedTurn as Escalated } from '../turns/hooks.ts';
+import type { EscalatedTurn as Escalated } from '../turns/hooks.ts';
 
 /**
  * The agent escalated a turn: make its ticket and route it, inside the turn's transaction (so a turn that

@@ -8,7 +8,7 @@ import { knowledgeCounts, maintainKnowledge } from './knowledge.ts';
 import { priceImportJob } from './price-import/index.ts';
 import { Scheduler, type JobLog, type JobObserver } from './scheduler.ts';
 import { registerServiceJobs } from '../services/jobs.ts';
-import type { Message } from '../conversations/types.ts';
+import type { Outbox } from '../turns/outbox.ts';
 
 export { Scheduler, JobFailure, describeError, type JobContext, type JobCounts, type JobDefinition, type JobLog, type JobObserver, type TickResult } from './scheduler.ts';
 export { MessageBridge, startMessageBridge, channelFor, type BridgeObserver } from './bridge.ts';
@@ -37,8 +37,8 @@ export interface JobsDeps extends JobSources {
   log?: JobLog;
   observer?: JobObserver;
   now?: () => Date;
-  /** publishes messages the jobs store in farmers' conversations (reminders), so open web-chats show them */
-  publish?: (m: Message) => void;
+  /** where the jobs' messages to farmers (reminders) leave, on each farmer's channel */
+  outbox: Outbox;
 }
 
 /** The scheduler with every built-in job registered from the configuration (not started). */
@@ -109,6 +109,6 @@ export function createScheduler(deps: JobsDeps): Scheduler {
     });
   }
   // Station services: 代购 and training reminders, the provincial push (src/services/jobs.ts)
-  registerServiceJobs(scheduler, { config, db, now, publish: deps.publish });
+  registerServiceJobs(scheduler, { config, db, now, outbox: deps.outbox });
   return scheduler;
 }

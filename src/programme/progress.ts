@@ -110,7 +110,8 @@ export async function progressAsOf(
     stationsTarget: sum((c) => c.stationsTarget),
     stationsDue: sum((c) => c.stationsDue),
     stationsBuilt: sum((c) => c.stationsBuilt),
-    percentOfTarget: percent(sum((c) => c.stationsBuilt), sum((c) => c.stationsDue)),
+    // Over the counties that reported: an unreported county's due figure would read as zero built.
+    percentOfTarget: percent(sum((c) => c.stationsBuilt), reported.reduce((n, c) => n + (c.stationsDue ?? 0), 0)),
     appDownloadsDue: sum((c) => c.appDownloadsDue),
     appDownloads: sum((c) => c.appDownloads),
     officersTrained: sum((c) => c.officersTrained),

@@ -4,7 +4,7 @@ import { badRequest, unauthorized } from '../http/errors.ts';
 import { bearerToken } from '../http/auth.ts';
 import { errorResponse } from '../schemas/common.ts';
 import { exchangePageQuery, noticeBody, noticeStored, progressFeed, serviceRecordsPage } from '../schemas/services.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../channels/sms/signature.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../webhooks/signature.ts';
 import { decodeCursor, encodeCursor, FEED_VERSION, rolloutProgress, serviceRecords } from '../services/exchange/feed.ts';
 import { noticeDocument } from '../services/exchange/notices.ts';
 import { recordEvent } from '../services/actor.ts';

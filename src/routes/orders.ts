@@ -44,7 +44,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       requireCounty(actor, order.county, '代购订单');
       await recordEvent(client, { entity: 'order', entityId: order.id, action: 'requested', actor, detail: { items: order.items, station: order.station } });
-      const told = await tellFarmer(client, { conversationId: null, phone: order.phone, text: orderNotice(order) });
+      const told = await tellFarmer(client, app.outbox, { conversationId: null, phone: order.phone, text: orderNotice(order) });
       return { order, told };
     }).catch(serviceHttpError);
     return reply.status(201).send({ id: result.order.id, status: 'requested' as const });
@@ -71,10 +71,9 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request) => {
     const result = await withTransaction(app.db.pool, (client) =>
-      changeOrderStatus(client, request.params.id, request.body, request.principal!),
+      changeOrderStatus(client, app.outbox, request.params.id, request.body, request.principal!),
     ).catch(serviceHttpError);
     if (!result) throw notFound(`没有编号为 ${request.params.id} 的代购订单`);
-    if (result.told.message) app.events.publish(result.told.message);
     return {
       ...view(result.order),
       told: { message: Boolean(result.told.message), sms: result.told.sms.length, ...(result.told.smsError ? { smsError: result.told.smsError } : {}) },

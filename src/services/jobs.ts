@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/pool.ts';
-import type { Message } from '../conversations/types.ts';
+import type { Outbox } from '../turns/outbox.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import { remindStaleOrders, remindTrainings } from './reminders.ts';
 import { deliverDue, queueServiceRecords } from './exchange/push.ts';
@@ -8,7 +8,7 @@ import { deliverDue, queueServiceRecords } from './exchange/push.ts';
 /** The services' scheduled work: order and training reminders, and the push to the provincial platform. */
 export function registerServiceJobs(
   scheduler: Scheduler,
-  deps: { config: Config; db: Database; now: () => Date; publish?: (m: Message) => void },
+  deps: { config: Config; db: Database; now: () => Date; outbox: Outbox },
 ): void {
   const { config, db, now } = deps;
   const on = (enabled: boolean) => config.JOBS_ENABLED && enabled;
@@ -16,13 +16,13 @@ export function registerServiceJobs(
     name: 'order-reminders',
     schedule: config.JOBS_ORDER_REMINDERS_SCHEDULE,
     enabled: on(config.JOBS_ORDER_REMINDERS_ENABLED),
-    run: async ({ signal }) => ({ ...(await remindStaleOrders({ pool: db.pool, now: now(), days: config.ORDER_REMINDER_DAYS, publish: deps.publish, signal })) }),
+    run: async ({ signal }) => ({ ...(await remindStaleOrders({ pool: db.pool, now: now(), days: config.ORDER_REMINDER_DAYS, outbox: deps.outbox, signal })) }),
   });
   scheduler.register({
     name: 'training-reminders',
     schedule: config.JOBS_TRAINING_REMINDERS_SCHEDULE,
     enabled: on(config.JOBS_TRAINING_REMINDERS_ENABLED),
-    run: async ({ signal }) => ({ ...(await remindTrainings({ pool: db.pool, now: now(), publish: deps.publish, signal })) }),
+    run: async ({ signal }) => ({ ...(await remindTrainings({ pool: db.pool, now: now(), outbox: deps.outbox, signal })) }),
   });
   const url = config.EXCHANGE_PUSH_URL;
   const secret = config.EXCHANGE_SECRET;

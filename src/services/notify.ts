@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/pool.ts';
-import { enqueueSms, SmsInputError } from '../channels/sms/outbox.ts';
 import { getConversation } from '../conversations/store.ts';
 import type { Message } from '../conversations/types.ts';
 import { deliverToFarmer } from '../escalation/delivery.ts';
+import type { Outbox } from '../turns/outbox.ts';
 
 export interface FarmerNotice {
   /** the conversation the farmer asked in: told there (web-chat live, SMS through the outbox) */
@@ -12,7 +12,7 @@ export interface FarmerNotice {
 }
 
 export interface Told {
-  /** stored in the farmer's conversation: publish after commit so an open web-chat shows it at once */
+  /** stored in the farmer's conversation (the outbox announces it once it commits) */
   message?: Message;
   sms: string[];
   /** why no SMS could be queued; the message, if any, is still in the conversation */
@@ -24,18 +24,14 @@ export interface Told {
  * conversation they asked in (the same path an expert's answer takes), or by SMS when they asked through an
  * officer or the API and have no conversation of their own.
  */
-export async function tellFarmer(q: Queryable, notice: FarmerNotice): Promise<Told> {
+export async function tellFarmer(q: Queryable, outbox: Outbox, notice: FarmerNotice): Promise<Told> {
   const conversation = notice.conversationId ? await getConversation(q, notice.conversationId) : undefined;
   if (conversation) {
-    const { message, delivery } = await deliverToFarmer(q, conversation, {
+    const { message, delivery } = await deliverToFarmer(q, outbox, conversation, {
       text: notice.text, authorId: null, category: '益农信息社', author: 'system', sms: true,
     });
     return { message, sms: delivery.sms, smsError: delivery.smsError };
   }
-  try {
-    return { sms: await enqueueSms(q, { to: notice.phone, text: notice.text, kind: 'notify' }) };
-  } catch (err) {
-    if (!(err instanceof SmsInputError)) throw err;
-    return { sms: [], smsError: err.message };
-  }
+  const receipt = await outbox.textPhone(q, notice.phone, notice.text);
+  return { sms: receipt.sms ?? [], ...(receipt.error ? { smsError: receipt.error } : {}) };
 }

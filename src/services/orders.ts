@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
-import { parseSmsPhone } from '../channels/sms/phone.ts';
+import { parseSmsPhone } from '../privacy/phone.ts';
 import { DataError } from '../data/errors.ts';
 import { clean } from '../data/fields.ts';
 import { countyFilter } from '../data/post-fields.ts';
@@ -9,6 +9,7 @@ import { chineseNumber } from '../data/quoted-price.ts';
 import { parseQuotedPrice } from '../data/quoted-price.ts';
 import { recordEvent, requireCounty, type Actor } from './actor.ts';
 import { tellFarmer, type Told } from './notify.ts';
+import type { Outbox } from '../turns/outbox.ts';
 
 // 代购 orders: a farmer asks the station to buy inputs; the officer confirms with a price, marks it arrived,
 // the farmer collects it. Items stay as the farmer said them; the price is the officer's alone.
@@ -208,6 +209,7 @@ export function orderNotice(o: Order): string {
  */
 export async function changeOrderStatus(
   q: Queryable,
+  outbox: Outbox,
   id: string,
   change: { status: string; price?: string; note?: string },
   actor: Actor,
@@ -241,7 +243,7 @@ export async function changeOrderStatus(
   );
   await recordEvent(q, { entity: 'order', entityId: id, action: status, actor, detail: { from: order.status, price, note }, at: now });
   const updated = (await getOrder(q, id))!;
-  const told = await tellFarmer(q, { conversationId: updated.conversationId, phone: updated.phone, text: orderNotice(updated) });
+  const told = await tellFarmer(q, outbox, { conversationId: updated.conversationId, phone: updated.phone, text: orderNotice(updated) });
   return { order: updated, told };
 }
 

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
-import type { Message } from '../conversations/types.ts';
-import { enqueueSms, SmsInputError } from '../channels/sms/outbox.ts';
+import type { Outbox } from '../turns/outbox.ts';
 import { markReminded, staleOrders, STATUS_LABELS, type Order } from './orders.ts';
 import { dueTrainingReminders, markSignupReminded, whenLabel } from './trainings.ts';
 import { tellFarmer } from './notify.ts';
@@ -9,8 +8,8 @@ import { tellFarmer } from './notify.ts';
 export interface ReminderDeps {
   pool: pg.Pool;
   now: Date;
-  /** messages stored in farmers' conversations, published after commit (web-chat shows them at once) */
-  publish?: (m: Message) => void;
+  /** farmers are told on their own channel, officers by text */
+  outbox: Outbox;
   signal?: AbortSignal;
 }
 
@@ -37,27 +36,19 @@ export async function remindStaleOrders(deps: ReminderDeps & { days: number }): 
   let officerTexts = 0;
   for (const order of await staleOrders(pool, now, days)) {
     if (deps.signal?.aborted) break;
-    const published = await withTransaction(pool, async (client) => {
-      if (!(await markReminded(client, order.id, now, days))) return [];
+    await withTransaction(pool, async (client) => {
+      if (!(await markReminded(client, order.id, now, days))) return;
       for (const phone of await officerPhones(client, order)) {
-        try {
-          await enqueueSms(client, {
-            to: phone, kind: 'notify',
-            text: `代购提醒：${order.stationName ?? order.county ?? ''}一单“${order.items}”${days}天没有进展（${STATUS_LABELS[order.status]}），请在信息员页面处理。`,
-          });
-          officerTexts++;
-        } catch (err) {
-          if (!(err instanceof SmsInputError)) throw err;
-        }
+        const receipt = await deps.outbox.textPhone(client, phone,
+          `代购提醒：${order.stationName ?? order.county ?? ''}一单“${order.items}”${days}天没有进展（${STATUS_LABELS[order.status]}），请在信息员页面处理。`);
+        if (!receipt.error) officerTexts++;
       }
-      const told = await tellFarmer(client, {
+      await tellFarmer(client, deps.outbox, {
         conversationId: order.conversationId, phone: order.phone,
         text: `您的代购（${order.items}）现在是“${STATUS_LABELS[order.status]}”，已提醒信息员尽快处理。`,
       });
       orders++;
-      return told.message ? [told.message] : [];
     });
-    for (const m of published) deps.publish?.(m);
   }
   return { orders, officerTexts };
 }
@@ -69,17 +60,15 @@ export async function remindTrainings(deps: ReminderDeps): Promise<{ reminded: n
   let failed = 0;
   for (const s of await dueTrainingReminders(pool, now)) {
     if (deps.signal?.aborted) break;
-    const published = await withTransaction(pool, async (client) => {
-      if (!(await markSignupReminded(client, s.id, now))) return [];
-      const told = await tellFarmer(client, {
+    await withTransaction(pool, async (client) => {
+      if (!(await markSignupReminded(client, s.id, now))) return;
+      const told = await tellFarmer(client, deps.outbox, {
         conversationId: s.conversationId, phone: s.phone,
         text: `培训提醒：明天${whenLabel(s.startsAt).split(' ')[1]}在${s.place}有“${s.topic}”培训，您的座位号 ${s.seat} 号，请准时参加。`,
       });
       if (told.smsError && !told.message) failed++;
       else reminded++;
-      return told.message ? [told.message] : [];
     });
-    for (const m of published) deps.publish?.(m);
   }
   return { reminded, failed };
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
-import { parseSmsPhone } from '../channels/sms/phone.ts';
+import { parseSmsPhone } from '../privacy/phone.ts';
 import { DataError } from '../data/errors.ts';
 import { clean, parseMoment } from '../data/fields.ts';
 import { checkCounty, checkText } from '../data/post-fields.ts';

@@ -65,7 +65,7 @@ for (const file of files) {
         const conversation = await findOrCreateConversation(t.db.pool, { channel: d.channel ?? 'api', phone: String(phone++) });
         for (const [i, turn] of d.turns.entries()) {
           const where = `turn ${i + 1} "${turn.say}"`;
-          const outcome = await t.agent.handle({
+          const outcome = await t.say({
             conversationId: conversation.id,
             text: turn.say,
             author: turn.as === 'officer' ? 'officer' : 'farmer',

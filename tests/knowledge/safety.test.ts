@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -122,5 +122,74 @@ describe('review dates in front matter', () => {
     const parsed = doc('pesticide-safety.md');
     expect(matter(read(agronomy('pesticide-safety.md'))).data.reviewed).toBeInstanceOf(Date);
     expect(parsed.reviewed ?? false).toBe(false);
+  });
+});
+
+describe('emergency cards', () => {
+  const kinds = ['fish-hypoxia', 'pesticide-poisoning', 'animal-disease', 'lightning-flood', 'dead-animals'];
+  const cards = readdirSync(path.join(seeds, 'knowledge', 'agronomy'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => ({ file: f, front: matter(read(agronomy(f))).data as Record<string, unknown>, doc: doc(f) }))
+    .filter((c) => c.front.emergency !== undefined);
+  const card = (kind: string) => {
+    const found = cards.filter((c) => c.front.emergency === kind);
+    expect(found, `one card for ${kind}`).toHaveLength(1);
+    return found[0].doc.content.replace(/\*\*/g, '');
+  };
+
+  it('there is exactly one card of each kind, titled as a card, and no unknown kind', () => {
+    expect(cards.map((c) => c.front.emergency).sort()).toEqual([...kinds].sort());
+    for (const c of cards) {
+      expect(c.doc.title).toMatch(/^急救卡：/);
+      expect(c.front.reviewed).toBeInstanceOf(Date);
+      expect(c.front.reviewBy).toBeInstanceOf(Date);
+    }
+  });
+
+  it('fish suffocating: aerate, no dosing or feeding while gasping, backup power, electrical safety, dead fish not sold, whom to call', () => {
+    const t = card('fish-hypoxia');
+    expect(t).toContain('开足增氧机');
+    expect(t).toMatch(/不要喂食，不要泼杀虫药、消毒药/);
+    expect(t).toMatch(/发电机或备用电源/);
+    expect(t).toMatch(/漏电保护器/);
+    expect(t).toMatch(/不要湿手碰开关.*不要下塘检修/);
+    expect(t).toMatch(/死了鱼.*不能卖、不能吃/);
+    expect(t).toContain('县水产技术推广站');
+  });
+
+  it('pesticide poisoning: the seven steps in order, 120 first', () => {
+    const t = card('pesticide-poisoning');
+    const order = ['拨打120', '脱离现场', '脱去衣物', '肥皂和大量清水', '15分钟以上', '不要催吐', '带上标签'];
+    const at = order.map((w) => t.indexOf(w));
+    expect(at.every((i) => i >= 0), `all of ${order.join('/')}`).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(t).toMatch(/除非医生或120调度员/);
+  });
+
+  it('notifiable animal disease: the legal duty to report, do not move or sell, the five diseases, whom to call', () => {
+    const t = card('animal-disease');
+    expect(t).toMatch(/报告是法律义务.*动物防疫法/);
+    expect(t).toMatch(/不移动、不出售、不宰杀/);
+    for (const disease of ['非洲猪瘟', '口蹄疫', '禽流感', '小反刍兽疫', '牛结节性皮肤病']) expect(t).toContain(disease);
+    expect(t).toMatch(/县畜牧兽医站/);
+    expect(t).toContain('12316');
+  });
+
+  it('lightning and flood: people first, then crops, ponds and livestock after the water', () => {
+    const t = card('lightning-flood');
+    const people = t.indexOf('先保人');
+    expect(people).toBeGreaterThanOrEqual(0);
+    for (const later of ['庄稼被水淹了，水退了怎么救', '鱼塘和牲口遭了水灾，水退了怎么管']) expect(t.indexOf(later)).toBeGreaterThan(people);
+    expect(t).toMatch(/不要在大树、电线杆/);
+    expect(t).toContain('120');
+  });
+
+  it('dead animals and fish: not sold or eaten, safe disposal, suspected anthrax not opened, whom to call for insurance', () => {
+    const t = card('dead-animals');
+    expect(t).toMatch(/不能卖给收死猪的，不能自己宰了吃/);
+    expect(t).toContain('无害化处理');
+    expect(t).toMatch(/炭疽：千万不要剥皮、剖开/);
+    expect(t).toMatch(/保险公司电话报案/);
+    expect(t).toContain('县畜牧兽医站');
   });
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
     SMPP_RECONNECT_MAX_SECONDS: '1', SMS_RETRY_BASE_MS: '100', SMS_RETRY_MAX_MS: '1000', SMS_POLL_MS: '50',
     SMS_RATE_PER_SECOND: '1000', SMS_LEASE_SECONDS: '30', SMS_INBOX_RETRY_SECONDS: '2',
   });
-  sms = await startSms(t.config, t.db.pool, t.agent, (level, fields, msg) => events.push(`${level} ${msg} ${JSON.stringify(fields)}`));
+  sms = await startSms(t.config, t.db.pool, t.turns, (level, fields, msg) => events.push(`${level} ${msg} ${JSON.stringify(fields)}`));
   await waitFor(() => sms.gateway.ready(), 10_000, 'the bind');
 }, 120_000);
 afterAll(async () => {
@@ -71,8 +71,8 @@ describe('SMPP transceiver', () => {
   it('handles what arrived of a long text whose last part never came, marking the gap', async () => {
     expect(await smsc.mo('8613955557777', '大蒜根蛆咋防治，用什么药，', { ref: 9, total: 3, seq: 1 })).toBe(smpp.ESME_ROK);
     expect(await smsc.mo('8613955557777', '什么时候用最好？', { ref: 9, total: 3, seq: 3 })).toBe(smpp.ESME_ROK);
-    expect(await flushStaleParts(inboundDeps(t.config, t.db.pool, t.agent), 3600)).toEqual([]); // not stale yet
-    const stored = await flushStaleParts(inboundDeps(t.config, t.db.pool, t.agent), 0);
+    expect(await flushStaleParts(inboundDeps(t.config, t.db.pool, t.turns), 3600)).toEqual([]); // not stale yet
+    const stored = await flushStaleParts(inboundDeps(t.config, t.db.pool, t.turns), 0);
     expect(stored).toHaveLength(1);
     const { rows } = await t.db.pool.query(`SELECT text FROM sms_inbox WHERE phone = '13955557777'`);
     expect(rows).toEqual([{ text: '大蒜根蛆咋防治，用什么药，…什么时候用最好？' }]);

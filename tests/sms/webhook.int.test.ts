@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '../../src/channels/sms/signature.ts';
+import { sign } from '../../src/webhooks/signature.ts';
 import { sweepInbox } from '../../src/channels/sms/inbound.ts';
 import { inboundDeps } from '../../src/channels/sms/service.ts';
 import { createSmsApp, nextId, SECRET, signedInject, type SmsTestApp } from './helpers.ts';
@@ -104,7 +104,7 @@ describe('replayed webhooks', () => {
       `INSERT INTO sms_inbox (gateway, gateway_message_id, phone, text, lease_until, attempts) VALUES ('http', $1, '13700137002', '你好', now() - interval '1 minute', 5)`,
       [nextId()],
     );
-    const handled = await sweepInbox(inboundDeps(t.config, t.db.pool, t.agent));
+    const handled = await sweepInbox(inboundDeps(t.config, t.db.pool, t.turns));
     expect(handled).toBe(1);
     const { rows } = await t.db.pool.query(`SELECT phone, status FROM sms_inbox WHERE phone IN ('13700137001', '13700137002') ORDER BY phone`);
     expect(rows).toEqual([{ phone: '13700137001', status: 'handled' }, { phone: '13700137002', status: 'failed' }]);

@@ -93,7 +93,10 @@ describe('GET /webchat/api/poll', () => {
     expect(officer.messages[1]).toMatchObject({ onBehalfOf: '13905370002' });
     const history = await t.app.inject({ method: 'GET', url: '/webchat/api/history?phone=13905370002', headers: adminAuth });
     expect(history.statusCode).toBe(200);
-    expect(history.json().messages.map((m: { id: string }) => m.id)).toEqual(officer.messages.map((m: { id: string }) => m.id));
+    const record = history.json().messages;
+    // The officer's question and its answer, then the farmer's SMS copy of the answer.
+    expect(record.slice(0, 2).map((m: { id: string }) => m.id)).toEqual(officer.messages.map((m: { id: string }) => m.id));
+    expect(record[2]).toMatchObject({ author: 'bot', channel: 'sms' });
     const anonymous = await t.app.inject({ method: 'GET', url: '/webchat/api/history?phone=13905370002' });
     expect(anonymous.statusCode).toBe(401);
   });

@@ -6,7 +6,7 @@ import { errorResponse } from '../../schemas/common.ts';
 import { InboundRejected, receiveSms, type InboundDeps, type InboundResult } from './inbound.ts';
 import { recordReceipt } from './outbox-store.ts';
 import { inboundDeps } from './service.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './signature.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../webhooks/signature.ts';
 
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -41,7 +41,7 @@ function answer(result: InboundResult) {
 }
 
 /**
- * The generic HTTP gateway's webhooks (DESIGN.md). The signature covers the raw bytes, so this plugin reads
+ * The generic HTTP gateway's webhooks (docs/architecture.md, README "SMS"). The signature covers the raw bytes, so this plugin reads
  * JSON itself: check the signature first (401, nothing stored), then UTF-8 and JSON (400), then the fields.
  */
 const httpWebhooks: FastifyPluginAsyncZod<{ inbound: InboundDeps; secret: string; maxAge: number }> = async (app, opts) => {
@@ -117,7 +117,7 @@ const consoleWebhook: FastifyPluginAsyncZod<{ inbound: InboundDeps }> = async (a
 /** SMS webhooks: the HTTP gateway's when SMS_HTTP_SECRET is set; the console route in development. */
 export const smsRoutes: FastifyPluginAsyncZod = async (app) => {
   const config = app.config;
-  const inbound = inboundDeps(config, app.db.pool, app.agent);
+  const inbound = inboundDeps(config, app.db.pool, app.turns);
   if (config.SMS_HTTP_SECRET) {
     await app.register(httpWebhooks, { inbound, secret: config.SMS_HTTP_SECRET, maxAge: config.SMS_SIGNATURE_MAX_AGE_SECONDS });
   }

@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
 import type { RawData } from 'ws';
 import { messagesAfter } from '../../conversations/store.ts';
-import type { Message } from '../../conversations/types.ts';
+import type { Conversation, Message } from '../../conversations/types.ts';
 import { farmerHistory, toWireAll } from './history.ts';
 import type { ChatHub, HubMember } from './hub.ts';
 import { Outbound } from './outbound.ts';
 import { parseFrame, toWire, type ClientFrame, type ErrorCode, type ServerFrame } from './protocol.ts';
 import { rateLimitedMessage, TokenBucket } from './rate-limit.ts';
 import {
-  askForPhone, ChatError, conversationFor, identify, maskPhone, openThread, runTurn, type Thread,
+  ChatError, identify, maskPhone, openThread, type Thread,
 } from './thread.ts';
 
 /** Messages sent on (re)connect at most; `hasMore` tells the page to reconnect for the rest. */
@@ -203,9 +203,11 @@ export class ChatConnection implements HubMember {
   private async onMessage(frame: Extract<ClientFrame, { type: 'message' }>): Promise<void> {
     const thread = this.thread;
     if (!thread) return; // hello failed; its error went out already
-    const phone = askForPhone(thread, frame.text);
-    const conversation = await conversationFor(this.app, thread, phone);
-    if (phone && !this.watching.has(conversation.id)) this.watch(conversation.id, phone);
+    let phone: string | undefined;
+    const followFarmer = (conversation: Conversation, farmerPhone: string | undefined) => {
+      phone = farmerPhone;
+      if (farmerPhone && !this.watching.has(conversation.id)) this.watch(conversation.id, farmerPhone);
+    };
     this.inflight.set(frame.clientId, false);
     let typing = false;
     const typingTimer = setTimeout(() => {
@@ -213,7 +215,9 @@ export class ChatConnection implements HubMember {
       this.send({ type: 'typing', active: true });
     }, TYPING_DELAY_MS);
     try {
-      const outcome = await runTurn(this.app, thread, conversation, frame);
+      const outcome = await this.app.turns.receive(this.hub.channel, {
+        thread, text: frame.text, channelMessageId: frame.clientId, onConversation: followFarmer,
+      });
       if (!this.inflight.get(frame.clientId)) this.ack(frame.clientId, outcome.inbound, outcome.duplicate);
       if (outcome.duplicate) {
         // Nothing was published for a resend: send what was stored the first time (the page drops copies).

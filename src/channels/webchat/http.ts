@@ -9,7 +9,7 @@ import type { ChatHub } from './hub.ts';
 import { requireAllowedOrigin } from './origins.ts';
 import { rateLimitedMessage } from './rate-limit.ts';
 import { historyQuery, historyResponse, pollQuery, pollResponse, sendBody, sendResponse } from './schemas.ts';
-import { askForPhone, ChatError, conversationFor, identify, openThread, runTurn } from './thread.ts';
+import { ChatError, identify, openThread } from './thread.ts';
 
 /**
  * The same chat over plain HTTP, for networks that block WebSockets: send a message and get the replies in
@@ -41,12 +41,13 @@ export const webchatHttpRoutes: FastifyPluginAsyncZod<{ hub: ChatHub }> = async 
         throw new HttpError(429, 'rate_limited', rateLimitedMessage(wait));
       }
       const thread = await openThread(app, deviceId, principal);
-      const phone = askForPhone(thread, text);
-      const conversation = await conversationFor(app, thread, phone);
-      const outcome = await runTurn(app, thread, conversation, { clientId, text });
+      let phone: string | undefined;
+      const outcome = await app.turns.receive(hub.channel, {
+        thread, text, channelMessageId: clientId, onConversation: (_c, farmerPhone) => (phone = farmerPhone),
+      });
       return {
         conversationId: thread.conversation.id,
-        ack: { clientId, messageId: outcome.inbound.id, conversationId: conversation.id, duplicate: outcome.duplicate },
+        ack: { clientId, messageId: outcome.inbound.id, conversationId: outcome.conversation.id, duplicate: outcome.duplicate },
         messages: await toWireAll(app.db.pool, [outcome.inbound, ...outcome.replies], { onBehalfOf: phone }),
       };
     },

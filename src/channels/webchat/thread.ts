@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { parseCommand } from '../../bot/commands.ts';
-import { normalizeText } from '../../bot/normalize.ts';
 import { normalizePhone } from '../../data/index.ts';
+import type { Queryable } from '../../db/pool.ts';
 import { findOrCreateConversation } from '../../conversations/store.ts';
 import type { Conversation } from '../../conversations/types.ts';
-import type { TurnOutcome } from '../../bot/index.ts';
+import type { ChannelAdapter, Inbound } from '../../turns/index.ts';
 import type { Principal } from '../../accounts/principal.ts';
 import type { ErrorCode } from './protocol.ts';
 
@@ -57,37 +56,37 @@ export async function openThread(app: FastifyInstance, deviceId: string, princip
   return { role: 'farmer', conversation: await findOrCreateConversation(app.db.pool, { channel: 'web', webId: deviceId }) };
 }
 
+/** A message from the page: whose thread it is in, and who wants to know which conversation it went to. */
+export interface WebTurn extends Inbound {
+  thread: Thread;
+  /**
+   * Told the conversation before the message is stored, with the farmer's phone for a 代问: the socket
+   * follows that conversation first, so it hears the replies.
+   */
+  onConversation?: (conversation: Conversation, farmerPhone: string | undefined) => void;
+}
+
 /**
- * The farmer an officer asks for ("代问 13800000000 …"): that turn goes into the farmer's own conversation
- * (channel 'api' keyed by phone, as POST /api/v1/messages does), so it is in the farmer's record.
+ * The web chat as the turn pipeline sees it. The farmer an officer asks for ("代问 13800000000 …"): that
+ * turn goes into the farmer's own conversation (channel 'api' keyed by phone, as POST /api/v1/messages
+ * does), so it is in the farmer's record.
  */
-export function askForPhone(thread: Thread, text: string): string | undefined {
-  if (thread.role !== 'officer') return undefined;
-  const command = parseCommand(normalizeText(text));
-  if (command?.kind !== 'ask-for' || !command.phone) return undefined;
-  const phone = normalizePhone(command.phone);
-  return phone.ok ? phone.phone : undefined;
-}
-
-export async function conversationFor(app: FastifyInstance, thread: Thread, farmerPhone: string | undefined): Promise<Conversation> {
-  if (!farmerPhone) return thread.conversation;
-  return findOrCreateConversation(app.db.pool, { channel: 'api', phone: farmerPhone });
-}
-
-/** One turn through the agent; the client id makes a resend after a dropped connection a no-op. */
-export function runTurn(
-  app: FastifyInstance,
-  thread: Thread,
-  conversation: Conversation,
-  turn: { clientId: string; text: string },
-): Promise<TurnOutcome> {
-  return app.agent.handle({
-    conversationId: conversation.id,
-    text: turn.text,
-    author: thread.role === 'officer' ? 'officer' : 'farmer',
-    principal: thread.principal,
-    channelMessageId: turn.clientId,
-  });
+export function webchatChannel(pool: Queryable): ChannelAdapter<WebTurn> {
+  return {
+    channel: 'web',
+    async conversation(m, said) {
+      const phone = m.thread.role === 'officer' && said.command?.kind === 'ask-for' && said.command.phone
+        ? normalizePhone(said.command.phone)
+        : undefined;
+      const farmerPhone = phone?.ok ? phone.phone : undefined;
+      const conversation = farmerPhone
+        ? await findOrCreateConversation(pool, { channel: 'api', phone: farmerPhone })
+        : m.thread.conversation;
+      m.onConversation?.(conversation, farmerPhone);
+      return conversation;
+    },
+    speaker: async (m) => ({ author: m.thread.role === 'officer' ? 'officer' : 'farmer', principal: m.thread.principal }),
+  };
 }
 
 export { maskPhone } from '../../privacy/phone.ts';

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.ts';
-import { signedHeaders } from '../../channels/sms/signature.ts';
+import { signedHeaders } from '../../webhooks/signature.ts';
 import { FEED_VERSION, serviceRecords } from './feed.ts';
 
 // Push to the provincial platform: new service records go out in batches, each a row of exchange_outbox,

@@ -1,24 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { normalizePhone } from '../data/index.ts';
-import { findOrCreateConversation, getConversation, messagesAfter } from '../conversations/store.ts';
-import type { Conversation, Message } from '../conversations/types.ts';
-import { badRequest, notFound, forbidden } from '../http/errors.ts';
-import { requireRole } from '../http/auth.ts';
-import { errorResponse } from '../schemas/common.ts';
-import { conversationMessages, conversationMessagesQuery, messageBody, messageResponse } from '../schemas/messages.ts';
+import { getConversation, messagesAfter } from '../../conversations/store.ts';
+import type { Message } from '../../conversations/types.ts';
+import { notFound, forbidden } from '../../http/errors.ts';
+import { requireRole } from '../../http/auth.ts';
+import { errorResponse } from '../../schemas/common.ts';
+import { conversationMessages, conversationMessagesQuery, messageBody, messageResponse } from '../../schemas/messages.ts';
+import { apiChannel } from './adapter.ts';
 import { z } from 'zod';
-
-function phoneOrError(raw: string, field: string): string {
-  const r = normalizePhone(raw);
-  if (!r.ok) throw badRequest(`${field}：${r.reason}`, 'invalid_phone');
-  if (!/^1\d{10}$/.test(r.phone)) throw badRequest(`${field} 应为手机号（11 位）`, 'invalid_phone');
-  return r.phone;
-}
 
 /** The API channel: one farmer turn in, the assistant's replies out; and a conversation's later messages. */
 export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
   const callers = requireRole(app.resolveToken, 'admin', 'integration', 'officer');
   const readers = requireRole(app.resolveToken, 'admin', 'integration');
+  const channel = apiChannel(app.db.pool);
 
   app.post(
     '/api/v1/messages',
@@ -35,33 +29,15 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const body = request.body;
       const principal = request.principal!;
-      let conversation: Conversation | undefined;
       if (body.onBehalfOf && principal.role === 'integration') {
         throw forbidden('代问只能由信息员或管理员账号发起');
       }
-      if (body.conversationId) {
-        conversation = await getConversation(app.db.pool, body.conversationId);
-        if (!conversation) throw notFound(`没有编号为 ${body.conversationId} 的会话`);
-      } else if (body.onBehalfOf) {
-        conversation = await findOrCreateConversation(app.db.pool, {
-          channel: 'api', phone: phoneOrError(body.onBehalfOf.phone, 'onBehalfOf.phone'),
-        });
-      } else if (body.from.webId) {
-        conversation = await findOrCreateConversation(app.db.pool, {
-          channel: 'api', webId: body.from.webId, phone: body.from.phone ? phoneOrError(body.from.phone, 'from.phone') : undefined,
-        });
-      } else {
-        conversation = await findOrCreateConversation(app.db.pool, { channel: 'api', phone: phoneOrError(body.from.phone!, 'from.phone') });
-      }
-      const outcome = await app.agent.handle({
-        conversationId: conversation.id,
-        text: body.text,
-        author: body.onBehalfOf ? 'officer' : 'farmer',
-        principal,
-        channelMessageId: body.messageId,
+      const outcome = await app.turns.receive(channel, {
+        text: body.text, channelMessageId: body.messageId, principal,
+        conversationId: body.conversationId, onBehalfOf: body.onBehalfOf, from: body.from,
       });
       return {
-        conversationId: conversation.id,
+        conversationId: outcome.conversation.id,
         duplicate: outcome.duplicate,
         replies: outcome.replies.map((m) => toReply(m, outcome.tickets[m.id])),
       };

@@ -3,8 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import { bearerToken } from '../http/auth.ts';
 import { unauthorized } from '../http/errors.ts';
-import { refreshDatabaseGauges } from './database.ts';
-import { createMetrics, type Metrics } from './registry.ts';
+import { createMetrics, refreshDatabaseGauges, type Metrics } from '../metrics/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

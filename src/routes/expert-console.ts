@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 
-const DIR = fileURLToPath(new URL('./', import.meta.url));
+// The console's page (HTML, script, style) lives with escalation; this file only serves it.
+const DIR = fileURLToPath(new URL('../escalation/console/', import.meta.url));
 const FILES = {
   '/expert': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/expert/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-// The generic HTTP gateway signs both ways (DESIGN.md): X-Yinong-Timestamp (unix seconds) and
+// Webhooks are signed both ways (the generic SMS gateway, the provincial exchange): X-Yinong-Timestamp (unix seconds) and
 // X-Yinong-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">. Signing the raw bytes, not
 // re-serialised JSON, is what lets both sides agree whatever their JSON libraries do with spacing and order.
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { scopeOf, type TicketScope } from './scope.ts';
-import type { TicketChangeNotice } from './stream.ts';
+import { scopeOf, type TicketScope } from '../escalation/scope.ts';
+import type { TicketChangeNotice } from '../escalation/stream.ts';
 
 function visible(scope: TicketScope, n: TicketChangeNotice): boolean {
   switch (scope.kind) {

@@ -1,0 +1,5 @@
+/** What a message is about, as stored with every reply (the agent classifies; the API and stats report it). */
+export const INTENTS = [
+  'policy', 'agronomy', 'price', 'labor', 'supply', 'service', 'programme', 'smalltalk', 'handoff', 'unknown',
+] as const;
+export type Intent = (typeof INTENTS)[number];
