@@ -26,8 +26,8 @@ export default defineConfig({
     exclude: suite === 'unit' ? ['**/node_modules/**', 'tests/**/*.pg.test.ts', 'tests/**/*.e2e.test.ts'] : ['**/node_modules/**'],
     // The unit and browser suites run on PGlite whatever the shell has set; the server suite is given its URL.
     env: suite === 'server' ? {} : { TEST_DATABASE_URL: '' },
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
     // Each integration file opens its own PGlite (WASM, ~150 MB): keep two at a time on a 2-core machine.
     maxWorkers: 2,
     reporters: ['default'],
