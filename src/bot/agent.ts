@@ -59,6 +59,8 @@ export class Agent {
 
   /** An escalated reply's text with the wait escalation worked out (who took it, the place in the queue). */
   escalatedText(result: SkillResult, wait: string): string {
+    // Emergency steps and related material stay: only the promised wait is replaced.
+    if (result.text.includes(EXPECTED_WAIT)) return result.text.replace(EXPECTED_WAIT, wait);
     const key = result.intent === 'handoff' ? 'handoff_requested' : 'escalated';
     return fill(this.deps.templates, key, { team: result.escalate?.category ?? '', wait });
   }
