@@ -181,7 +181,11 @@ describe('human handoff (HITL)', () => {
     await until('the retried message', () => bp.messagesIn(hitlConversation).find((m) => (m.payload as { text: string }).text === text));
     await until('the relayed call', () => bp.webhookCalls.find((c) => c.body.includes(text) && c.status === 200));
     expect(bp.webhookCalls.filter((c) => c.body.includes(text)).map((c) => c.status)).toEqual([503, 503, 200]);
-    const { rows } = await t.db.pool.query(`SELECT status, attempts FROM integration_outbox WHERE payload->'message'->>'text' = $1`, [text]);
+    // The worker records "sent" just after Botpress answered 200: wait for that record, not only the call.
+    const rows = await until('the outbox row marked sent', async () => {
+      const r = await t.db.pool.query(`SELECT status, attempts FROM integration_outbox WHERE payload->'message'->>'text' = $1`, [text]);
+      return r.rows[0]?.status === 'sent' ? r.rows : undefined;
+    });
     expect(rows).toEqual([{ status: 'sent', attempts: 3 }]);
   });
 

@@ -62,7 +62,7 @@ describe('ask and answer', () => {
 
   it('marks an escalated reply with its ticket, and the expert answer arrives live in the same thread', async () => {
     const { client, welcome } = await ChatClient.connect(s.wsUrl, { deviceId: newDeviceId() });
-    const { reply } = await client.ask('俺家羊羔拉稀还咳嗽咋整');
+    const { reply } = await client.ask('俺家鸵鸟不吃食还咳嗽咋整');
     expect(reply.escalated).toBe(true);
     expect(reply.text).toMatch(/专家/);
     const { rows } = await s.db.pool.query('SELECT id FROM escalations WHERE message_id = $1', [reply.id]);
