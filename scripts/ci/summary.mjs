@@ -15,7 +15,8 @@ for (const file of process.argv.slice(2)) {
   }
   console.error(`${file}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
   passed += r.numPassedTests;
-  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  // A file that fails to load has no failed test of its own: count it once; otherwise count the tests.
+  failed += r.numFailedTests || (r.numFailedTestSuites ?? 0);
   skipped += r.numPendingTests + r.numTodoTests;
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
