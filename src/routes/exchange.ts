@@ -4,13 +4,12 @@ import { badRequest, unauthorized } from '../http/errors.ts';
 import { bearerToken } from '../http/auth.ts';
 import { errorResponse } from '../schemas/common.ts';
 import { exchangePageQuery, noticeBody, noticeStored, progressFeed, serviceRecordsPage } from '../schemas/services.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../webhooks/signature.ts';
+import { acceptSignedJson } from '../http/signed-json.ts';
 import { decodeCursor, encodeCursor, FEED_VERSION, rolloutProgress, serviceRecords } from '../services/exchange/feed.ts';
 import { noticeDocument } from '../services/exchange/notices.ts';
 import { recordEvent } from '../services/actor.ts';
 
 const NOTICE_BODY_LIMIT = 1024 * 1024;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -50,30 +49,7 @@ const pullRoutes: FastifyPluginAsyncZod<{ token: string }> = async (app, opts) =
 
 /** Inbound notices (policy documents), signed as the SMS gateway's webhooks with EXCHANGE_SECRET. */
 const noticeRoutes: FastifyPluginAsyncZod<{ secret: string; maxAge: number }> = async (app, opts) => {
-  app.addHook('onRequest', async (request) => {
-    if (!request.headers[TIMESTAMP_HEADER] || !request.headers[SIGNATURE_HEADER]) {
-      throw unauthorized('缺少 X-Yinong-Timestamp 或 X-Yinong-Signature 签名头');
-    }
-  });
-  app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: NOTICE_BODY_LIMIT }, (request, body, done) => {
-    const raw = body as Buffer;
-    const verdict = verifySignature(
-      opts.secret, { timestamp: request.headers[TIMESTAMP_HEADER], signature: request.headers[SIGNATURE_HEADER] }, raw, opts.maxAge,
-    );
-    if (!verdict.ok) return done(unauthorized(verdict.reason));
-    let text: string;
-    try {
-      text = utf8.decode(raw);
-    } catch {
-      return done(badRequest('请求体不是有效的 UTF-8 文本', 'invalid_encoding'));
-    }
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(badRequest('请求体不是有效的 JSON', 'invalid_json'));
-    }
-  });
+  acceptSignedJson(app, { secret: opts.secret, maxAge: opts.maxAge, bodyLimit: NOTICE_BODY_LIMIT });
 
   app.post('/api/v1/exchange/v1/notices', {
     schema: {
