@@ -115,12 +115,18 @@ describe('SMPP transceiver', () => {
 
   it('keeps at most a window of 10 submits unanswered, and all go', async () => {
     smsc.maxOutstanding = 0;
-    smsc.respond = () => ({ delayMs: 40 });
+    // The SMSC holds every answer until released, so the window is seen full however slow the machine is.
+    let release!: () => void;
+    smsc.hold = new Promise<void>((r) => { release = r; });
     const phones = Array.from({ length: 40 }, (_, i) => `1398000${String(i).padStart(4, '0')}`);
     for (const p of phones) await enqueueSms(t.db.pool, { to: p, text: '窗口测试', kind: 'notify' });
+    await waitFor(() => smsc.outstanding === 10, 10_000, 'a full window of 10 unanswered submits');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smsc.outstanding).toBe(10); // and no 11th while all ten wait
+    smsc.hold = null;
+    release();
     for (const p of phones) await waitFor(async () => (await outboxRows(t, p))[0].status === 'sent', 10_000, `sent to ${p}`);
     expect(smsc.maxOutstanding).toBe(10);
-    smsc.respond = () => ({});
   });
 
   it('retries a throttled submit and fails a refused number for good', async () => {
