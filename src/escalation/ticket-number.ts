@@ -18,3 +18,8 @@ export function parseTicketRef(raw: string): TicketRef | undefined {
   if (SHORT.test(v)) return { kind: 'short', prefix: v };
   return undefined;
 }
+
+/** The uuid range a 问题编号 covers: a prefix match the primary key's index answers. */
+export function shortNumberRange(prefix: string): [string, string] {
+  return [`${prefix}-0000-0000-0000-000000000000`, `${prefix}-ffff-ffff-ffff-ffffffffffff`];
+}
