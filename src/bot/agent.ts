@@ -7,6 +7,7 @@ import {
   setMessageText,
 } from '../conversations/store.ts';
 import type { Conversation, ConversationContext, Message } from '../conversations/types.ts';
+import { recordAskedFor } from '../conversations/scope.ts';
 import { formatForSms } from './channel-format.ts';
 import { parseCommand } from './commands.ts';
 import { asksForMore, classify, isFollowUp, isGreeting, type Intent } from './intents.ts';
@@ -91,6 +92,8 @@ export class Agent {
     const decision = await this.decide(text, conversation, turn.principal);
     const outcome = await this.store(conversation, inbound, decision);
     const farmer = decision.context.onBehalfOf;
+    // 代问: the officer may read this farmer's record from now on (conversations/scope.ts).
+    if (farmer && turn.author === 'officer' && turn.principal) await recordAskedFor(pool, turn.principal, farmer);
     if (farmer && turn.author === 'officer' && outcome.replies.length) {
       await this.deps.hooks?.onAnsweredForFarmer?.(farmer, outcome.replies, conversation);
     }
@@ -195,6 +198,10 @@ export class Agent {
         case 'help':
           return done([{ text: fill(templates, 'help'), intent: 'smalltalk', confidence: 1, quickReplies: ['金乡大蒜今天啥价', '小麦条锈病咋防治', '转人工'] }]);
         case 'unsubscribe':
+          // Opting out stops every message to the farmer, an expert's answer too: the farmer's own act only.
+          if (principal?.role === 'officer') {
+            return done([{ text: fill(templates, 'unsubscribe_farmer_only'), intent: 'smalltalk', confidence: 1 }]);
+          }
           return done([{ text: fill(templates, 'unsubscribed'), intent: 'smalltalk', confidence: 1 }], {}, { optOut: true });
         case 'cancel':
           context.pending = undefined;

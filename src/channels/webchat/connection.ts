@@ -3,7 +3,8 @@ import type WebSocket from 'ws';
 import type { RawData } from 'ws';
 import { messagesAfter } from '../../conversations/store.ts';
 import type { Message } from '../../conversations/types.ts';
-import { farmerHistory, toWireAll } from './history.ts';
+import { farmerHistory, FARMER_OUT_OF_SCOPE, toWireAll } from './history.ts';
+import { canSeeFarmer, recordScopeOf } from '../../conversations/scope.ts';
 import type { ChatHub, HubMember } from './hub.ts';
 import { Outbound } from './outbound.ts';
 import { parseFrame, toWire, type ClientFrame, type ErrorCode, type ServerFrame } from './protocol.ts';
@@ -237,6 +238,10 @@ export class ChatConnection implements HubMember {
       return;
     }
     const normalized = phone.replace(/^\+?86/, '');
+    if (!(await canSeeFarmer(this.app.db.pool, recordScopeOf(this.thread.principal), normalized))) {
+      this.sendError('forbidden', FARMER_OUT_OF_SCOPE);
+      return;
+    }
     const messages = await farmerHistory(this.app.db.pool, normalized);
     this.send({ type: 'history', phone: normalized, messages });
   }

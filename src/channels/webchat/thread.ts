@@ -3,6 +3,7 @@ import { parseCommand } from '../../bot/commands.ts';
 import { normalizeText } from '../../bot/normalize.ts';
 import { normalizePhone } from '../../data/index.ts';
 import { findOrCreateConversation } from '../../conversations/store.ts';
+import { creatorKey, recordAskedFor } from '../../conversations/scope.ts';
 import type { Conversation } from '../../conversations/types.ts';
 import type { TurnOutcome } from '../../bot/index.ts';
 import type { Principal } from '../../http/auth.ts';
@@ -70,7 +71,8 @@ export function askForPhone(thread: Thread, text: string): string | undefined {
 
 export async function conversationFor(app: FastifyInstance, thread: Thread, farmerPhone: string | undefined): Promise<Conversation> {
   if (!farmerPhone) return thread.conversation;
-  return findOrCreateConversation(app.db.pool, { channel: 'api', phone: farmerPhone });
+  if (thread.principal) await recordAskedFor(app.db.pool, thread.principal, farmerPhone);
+  return findOrCreateConversation(app.db.pool, { channel: 'api', phone: farmerPhone, createdBy: thread.principal && creatorKey(thread.principal) });
 }
 
 /** One turn through the agent; the client id makes a resend after a dropped connection a no-op. */
