@@ -77,7 +77,7 @@ export async function canSeeFarmer(q: Queryable, scope: RecordScope, phone: stri
   if (scope.kind === 'all') return true;
   if (scope.kind !== 'officer') return false;
   const b = binder();
-  const { rows } = await q.query(`SELECT ${farmerVisibleSql(scope, b.bind, b.bind(phone))} AS ok`, b.values);
+  const { rows } = await q.query(`SELECT ${farmerVisibleSql(scope, b.bind, `${b.bind(phone)}::text`)} AS ok`, b.values);
   return rows[0]?.ok === true;
 }
 
