@@ -1,8 +1,50 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Dependencies point down (docs/architecture.md). The HTTP edge (http/, routes/, schemas/, channels/) and
+// the top (app.ts, compose.ts, main.ts, cli/) may import the domain; the domain never imports them back.
+const edge = (why) => [
+  { group: ['**/http/*', '**/routes/*', '**/schemas/*'], message: `${why} must not import HTTP (http/, routes/, schemas/): throw an AppError (src/errors.ts) and let the edge answer.` },
+  { group: ['**/channels/**'], message: `${why} must not import a channel: reach the farmer through the outbox (src/turns/outbox.ts).` },
+  { group: ['**/app.ts', '**/main.ts', '**/cli/*'], message: `${why} must not import the application's top (app.ts, main.ts, cli/).` },
+];
+const domain = ['accounts', 'conversations', 'knowledge', 'data', 'bot', 'turns', 'escalation', 'services', 'programme', 'stats', 'admin', 'privacy', 'webhooks', 'metrics', 'db'];
+const layers = [
+  { files: [`src/{${domain.join(',')}}/**/*.ts`, 'src/errors.ts'], patterns: edge('Domain code') },
+  {
+    files: ['src/bot/**/*.ts'],
+    ignores: ['src/bot/skills/stations/**'],
+    patterns: [...edge('The agent'), { group: ['**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*'], message: 'The agent only decides: storing, sending and tickets belong to src/turns and escalation, wired through TurnHooks.' }],
+  },
+  {
+    // The station services' skills record what the farmer asked for in the turn (an order, a sign-up, a
+    // machine), as publish.ts records a post: they may call src/services' domain functions, nothing above.
+    files: ['src/bot/skills/stations/**/*.ts'],
+    patterns: [...edge('The agent'), { group: ['**/turns/*', '**/escalation/*', '**/jobs/*', '**/services/jobs.ts', '**/services/reminders.ts', '**/services/notify.ts'], message: 'Station skills record requests; telling farmers and reminders belong to src/services with the outbox.' }],
+  },
+  {
+    files: ['src/turns/**/*.ts'],
+    patterns: [...edge('The turn pipeline'), { group: ['**/escalation/*', '**/services/*', '**/jobs/*'], message: 'The turn pipeline knows escalation only through TurnHooks (src/turns/hooks.ts), wired in src/compose.ts.' }],
+  },
+  {
+    files: ['src/{accounts,conversations,knowledge,data,privacy,webhooks,db}/**/*.ts'],
+    // Loading the shipped seed tables is the one ground-floor job that knows every table's loader.
+    ignores: ['src/data/seed.ts'],
+    patterns: [...edge('Ground-floor domain code'), { group: ['**/bot/*', '**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*', '**/programme/*', '**/stats/*', '**/admin/*'], message: 'The ground floor (accounts, conversations, knowledge, data, privacy, db) imports nothing above it.' }],
+  },
+  {
+    files: ['src/schemas/**/*.ts'],
+    // Schemas may read a domain's vocabulary (its categories, statuses, limits, and the parsers of its value
+    // formats), never a store, a service or the agent.
+    patterns: [{
+      group: ['**/bot/*', '**/turns/*', '**/escalation/*', '!**/escalation/categories.ts', '!**/escalation/working-time.ts', '**/services/*', '**/jobs/*', '**/channels/**', '**/routes/*', '**/http/*', '**/*/store.ts'],
+      message: 'Schemas describe the HTTP interface: zod, each other, and domain vocabularies only (categories, statuses, limits, value parsers).',
+    }],
+  },
+].map(({ files, ignores, patterns }) => ({ files, ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { patterns }] } }));
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'scratch/', 'test-results/', 'src/channels/webchat/public/vendor/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'scratch/', 'test-results/', 'src/channels/webchat/public/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,6 +53,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  ...layers,
   {
     files: ['**/*.mjs', 'scripts/**/*.js'],
     languageOptions: { globals: { console: 'readonly', process: 'readonly' } },

@@ -1,63 +1,78 @@
 /**
- * npm run bench:agent — 100 concurrent sessions through POST /api/v1/messages (offline mode, shipped seeds),
- * with the same run's GET /health throughput as the floor. PGlite by default; BENCH_DATABASE_URL for a server.
- * BENCH_SECONDS (default 15), BENCH_CONCURRENCY (default 100).
+ * npm run bench:agent — turns through POST /api/v1/messages on the real server (dist/main.js under node, as
+ * `npm start` runs it; offline mode, shipped seeds), in server mode (a fresh database on BENCH_DATABASE_URL,
+ * TEST_DATABASE_URL or the server scripts/pg/start-test-server.sh starts) and on PGlite. For each:
+ *   - GET /health closed loop: the floor, what the HTTP stack alone does on this machine in the same run;
+ *   - saturation: BENCH_CONCURRENCY (default 100) clients, one turn after another, turns/s;
+ *   - open loop: BENCH_RATE (default 100) turns/s offered on schedule, latency from each scheduled start.
+ * The mix is what farmers send: programme, prices, crop questions, labour and supply posts, and a request for a
+ * person (an escalation, which opens a ticket). BENCH_SECONDS (default 15) per phase; BENCH_MODES
+ * (default "server,pglite"). Targets (issue 11): server ≥ 300 turns/s (stretch 500), open-loop p97.5 ≤ 50 ms;
+ * PGlite ≥ 100 turns/s. The load runs in a worker thread of this process, beside the server on the same cores.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/pool.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { createKnowledge } from '../src/knowledge/index.ts';
-import { seedKnowledgeBase } from '../src/knowledge/seed.ts';
-import { seedStructuredData } from '../src/data/index.ts';
-import { ConversationEvents } from '../src/conversations/events.ts';
-import { createAgent } from '../src/bot/index.ts';
 import { Worker } from 'node:worker_threads';
 import type { LoadResult } from './load.ts';
+import { BENCH_TOKEN, buildDist, postgresUrl, scratchDatabase, startServer } from './server-process.ts';
+
+const QUESTIONS = [
+  '邹城市一共要建多少个益农信息社', '六有标准是啥', '信息员要干啥', // programme
+  '金乡大蒜今天啥价', '大蒜多少钱一斤', // price
+  '小麦条锈病咋防治', '玉米螟用啥药', '大棚黄瓜霜霉病咋治', // knowledge
+  '金乡有剥蒜的活吗', '谁收玉米', // labour, supply
+  '我要找专家，俺家麦子叶子发黄打了药也不管用', // escalation: a person is asked for
+];
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 100);
+const rate = Number(process.env.BENCH_RATE ?? 100);
+const modes = (process.env.BENCH_MODES ?? 'server,pglite').split(',').map((m) => m.trim());
 
 function loadInWorker(data: Record<string, unknown>): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     // tsx does not reach worker threads by itself: register it inside the worker, then load the file.
     const file = new URL('./load-worker.ts', import.meta.url).href;
     const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file)}); })`;
-    const worker = new Worker(code, { eval: true, workerData: data });
+    const worker = new Worker(code, { eval: true, workerData: { token: BENCH_TOKEN, questions: QUESTIONS, concurrency, ...data } });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
 }
 
-const QUESTIONS = [
-  '金乡大蒜今天啥价', '小麦条锈病咋防治', '邹城市一共要建多少个益农信息社', '玉米螟用啥药', '谁收玉米',
-  '金乡有剥蒜的活吗', '大棚黄瓜霜霉病咋治', '六有标准是啥', '大蒜多少钱一斤', '信息员要干啥',
-];
-const seconds = Number(process.env.BENCH_SECONDS ?? 15);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 100);
-const token = 'bench-admin-token-0123456789';
-
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'yinong-bench-'));
-const schema = `bench_agent_${process.pid}`;
-const url = process.env.BENCH_DATABASE_URL;
-const config = loadConfig({ ...process.env, DATABASE_URL: url ?? '', ADMIN_TOKEN: token, LOG_LEVEL: 'silent' });
-const db = await openDatabase({ url, dataDir: path.join(dataDir, 'db'), schema: url ? schema : undefined, poolSize: 20 });
-try {
-  await migrate(db);
-  const knowledge = await createKnowledge(config, db);
-  await seedKnowledgeBase(db, knowledge, config.SEEDS_DIR);
-  await seedStructuredData(db, config.SEEDS_DIR);
-  const events = new ConversationEvents();
-  const agent = await createAgent(config, { pool: db.pool, knowledge, events });
-  const app = await buildApp({ config, db, knowledge, agent, events }, { logger: false });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const common = { url: address, concurrency, token, questions: QUESTIONS };
-  const health = await loadInWorker({ ...common, seconds: Math.min(5, seconds), kind: 'health' });
-  const turns = await loadInWorker({ ...common, seconds, kind: 'turns' });
-  console.log(JSON.stringify({ engine: db.engine, concurrency, machine: `${os.cpus().length} cores, node ${process.version}`, turns, healthFloor: health }, null, 2));
-  await app.close();
-} finally {
-  if (url) await db.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
-  await db.close();
-  await rm(dataDir, { recursive: true, force: true });
+async function bench(mode: string, databaseUrl?: string) {
+  const server = await startServer({ databaseUrl, env: { DATABASE_POOL_SIZE: '20' } });
+  try {
+    const url = server.base;
+    await loadInWorker({ url, kind: 'turns', seconds: 3, concurrency: 8, phonePrefix: '138' }); // warm up: JIT, caches, pool
+    const health = await loadInWorker({ url, kind: 'health', seconds: Math.min(5, seconds) });
+    const saturation = await loadInWorker({ url, kind: 'turns', seconds, phonePrefix: '139' });
+    const openLoop = await loadInWorker({ url, kind: 'open', seconds, rate, phonePrefix: '137' });
+    const row = { mode, startSeconds: server.startSeconds, healthFloor: health, saturation, openLoop: { offeredPerSecond: rate, ...openLoop } };
+    console.log(JSON.stringify(row));
+    return row;
+  } finally {
+    await server.stop();
+  }
 }
+
+await buildDist();
+const results = [];
+for (const mode of modes) {
+  if (mode === 'server') {
+    const pgServer = await postgresUrl();
+    const db = await scratchDatabase(pgServer.url);
+    try {
+      results.push(await bench('server (PostgreSQL)', db.url));
+    } finally {
+      await db.drop();
+      await pgServer.stop();
+    }
+  } else if (mode === 'pglite') {
+    results.push(await bench('embedded (PGlite)'));
+  } else {
+    throw new Error(`BENCH_MODES: unknown mode "${mode}" (server, pglite)`);
+  }
+}
+console.log(JSON.stringify({
+  machine: `${os.cpus().length} cores, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  seconds, concurrency, results,
+}, null, 2));

@@ -1,18 +1,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { runLoad } from './load.ts';
+import { runLoad, runOpenLoop } from './load.ts';
 
 // Runs a load in its own thread so the client's own work does not share the server's event loop.
-const { url, concurrency, seconds, kind, token, questions } = workerData as {
-  url: string; concurrency: number; seconds: number; kind: 'health' | 'turns'; token: string; questions: string[];
+// kind: 'health' (GET /health, closed loop), 'turns' (closed loop), 'open' (turns offered at `rate` per second).
+const { url, concurrency, seconds, kind, token, questions, rate, phonePrefix } = workerData as {
+  url: string; concurrency: number; seconds: number; kind: 'health' | 'turns' | 'open'; token: string;
+  questions: string[]; rate?: number; phonePrefix?: string;
 };
-const result = await runLoad({
-  url, concurrency, seconds,
-  request:
-    kind === 'health'
-      ? () => ({ method: 'GET', path: '/health' })
-      : (client, i) => ({
-          method: 'POST', path: '/api/v1/messages', headers: { authorization: `Bearer ${token}` },
-          body: { text: questions[(client + i) % questions.length], from: { phone: `139${String(client).padStart(8, '0')}` } },
-        }),
+const turn = (client: number, i: number) => ({
+  method: 'POST', path: '/api/v1/messages', headers: { authorization: `Bearer ${token}` },
+  body: { text: questions[(client + i) % questions.length], from: { phone: `${phonePrefix ?? '139'}${String(client).padStart(8, '0')}` } },
 });
+const result =
+  kind === 'health'
+    ? await runLoad({ url, concurrency, seconds, request: () => ({ method: 'GET', path: '/health' }) })
+    : kind === 'open'
+      ? await runOpenLoop({ url, rate: rate ?? 100, seconds, request: turn })
+      : await runLoad({ url, concurrency, seconds, request: turn });
 parentPort!.postMessage(result);

@@ -14,16 +14,14 @@ import { Agent as HttpAgent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import smpp, { type PDU, type Session } from 'smpp';
 import { buildApp } from '../src/app.ts';
+import { createServices } from '../src/compose.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/pool.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { createKnowledge } from '../src/knowledge/index.ts';
 import { seedKnowledgeBase } from '../src/knowledge/seed.ts';
 import { seedStructuredData } from '../src/data/index.ts';
-import { ConversationEvents } from '../src/conversations/events.ts';
-import { createAgent } from '../src/bot/index.ts';
 import { enqueueSms } from '../src/channels/sms/outbox.ts';
-import { sign } from '../src/channels/sms/signature.ts';
+import { sign } from '../src/webhooks/signature.ts';
 import { SmppGateway } from '../src/channels/sms/smpp/gateway.ts';
 import { inboundDeps } from '../src/channels/sms/service.ts';
 import { OutboxWorker } from '../src/channels/sms/worker.ts';
@@ -58,12 +56,10 @@ function post(port: number, agent: HttpAgent, body: string): Promise<number> {
 }
 
 async function inboundBench(engine: string, db: Database, config: Config) {
-  const knowledge = await createKnowledge(config, db);
-  await seedKnowledgeBase(db, knowledge, config.SEEDS_DIR);
+  const services = await createServices(config, db, { clock: () => new Date('2026-11-28T04:00:00Z') });
+  await seedKnowledgeBase(db, services.knowledge, config.SEEDS_DIR);
   await seedStructuredData(db, config.SEEDS_DIR);
-  const events = new ConversationEvents();
-  const agent = await createAgent(config, { pool: db.pool, knowledge, events, clock: () => new Date('2026-11-28T04:00:00Z') });
-  const app = await buildApp({ config, db, knowledge, agent, events } as never, { logger: false });
+  const app = await buildApp(services, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -133,10 +129,10 @@ async function startSmsc(): Promise<{ port: number; submits: () => number; close
 
 async function smppBench(engine: string, db: Database, config: Config) {
   const smsc = await startSmsc();
-  const agent = await createAgent(config, { pool: db.pool, knowledge: await createKnowledge(config, db), events: new ConversationEvents() });
+  const { turns } = await createServices(config, db);
   const gateway = new SmppGateway({
     host: '127.0.0.1', port: smsc.port, systemId: 'bench', password: '', systemType: '', window: 10, enquireLinkSeconds: 30,
-    responseTimeoutMs: 10_000, reconnectMaxSeconds: 5, sourceAddr: '106900001234', inbound: inboundDeps(config, db.pool, agent), onStored: () => {},
+    responseTimeoutMs: 10_000, reconnectMaxSeconds: 5, sourceAddr: '106900001234', inbound: inboundDeps(config, db.pool, turns), onStored: () => {},
   });
   await gateway.start();
   while (!gateway.ready()) await new Promise((r) => setTimeout(r, 20));

@@ -15,11 +15,8 @@ import { listTickets, ticketSummary, type TicketQuery } from '../src/escalation/
 import type { TicketScope } from '../src/escalation/scope.ts';
 import { getTicket } from '../src/escalation/tickets.ts';
 import { ticketDetail } from '../src/escalation/view.ts';
-import { createKnowledge } from '../src/knowledge/index.ts';
-import { ConversationEvents } from '../src/conversations/events.ts';
-import { createEscalation } from '../src/escalation/index.ts';
-import { createAgent } from '../src/bot/index.ts';
 import { buildApp } from '../src/app.ts';
+import { createServices } from '../src/compose.ts';
 import { hashPassword } from '../src/accounts/passwords.ts';
 import { createUser } from '../src/accounts/users.ts';
 import { EXPERT_CATEGORIES } from '../src/escalation/categories.ts';
@@ -167,11 +164,8 @@ async function benchReplyToSocket() {
   const config = loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', NODE_ENV: 'test', ADMIN_TOKEN: 'bench-admin-token-0123456789' });
   const db = await openDatabase({ dataDir: 'memory://' });
   await migrate(db);
-  const knowledge = await createKnowledge(config, db);
-  const events = new ConversationEvents();
-  const escalation = createEscalation(config, { pool: db.pool, events, knowledge });
-  const agent = await createAgent(config, { pool: db.pool, knowledge, events, hooks: escalation.hooks });
-  const app = await buildApp({ config, db, knowledge, agent, events, escalation });
+  const services = await createServices(config, db);
+  const app = await buildApp(services);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;

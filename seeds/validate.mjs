@@ -15,6 +15,7 @@ const hanCount = (s) => (s.match(/\p{Script=Han}/gu) ?? []).length;
 
 const CATEGORIES = new Set(['policy', 'agronomy', 'livestock', 'aquaculture', 'service', 'market', 'labor', 'training', 'programme', 'faq']);
 const COUNTIES = ['任城区', '兖州区', '微山县', '鱼台县', '金乡县', '嘉祥县', '汶上县', '泗水县', '梁山县', '曲阜市', '邹城市'];
+const EMERGENCIES = ['fish-hypoxia', 'pesticide-poisoning', 'animal-disease', 'lightning-flood', 'dead-animals'];
 const counts = {};
 
 // ---- knowledge/*.md ----
@@ -30,8 +31,18 @@ for (const file of walk(join(root, 'knowledge')).filter((f) => f.endsWith('.md')
   if (!Array.isArray(d.tags) || d.tags.length === 0) fail(file, 'tags must be a non-empty list');
   if (d.county !== undefined && !COUNTIES.includes(d.county)) fail(file, `bad county ${d.county}`);
   if (!/^## /m.test(doc.content)) fail(file, 'no ## heading');
+  // General guidance is reviewed on a schedule: a real review date and the date it must be reviewed again.
+  if (!file.includes('/programme/')) {
+    const day = (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
+    const [reviewed, reviewBy] = [day(d.reviewed), day(d.reviewBy)];
+    if (!reviewed) fail(file, 'missing reviewed (YYYY-MM-DD: the day the content was last checked)');
+    if (!reviewBy) fail(file, 'missing reviewBy (YYYY-MM-DD: when it must be checked again)');
+    if (reviewed && reviewBy && reviewBy <= reviewed) fail(file, `reviewBy ${reviewBy} is not after reviewed ${reviewed}`);
+    if (reviewBy && reviewBy < new Date().toISOString().slice(0, 10)) warn(file, `past its review date ${reviewBy}`);
+  }
+  if (d.emergency !== undefined && !EMERGENCIES.includes(d.emergency)) fail(file, `bad emergency ${d.emergency} (one of ${EMERGENCIES.join(', ')})`);
   const n = hanCount(doc.content);
-  const [min, max] = file.includes('/programme/') ? [300, 1500] : [500, 1500];
+  const [min, max] = file.includes('/programme/') || d.emergency ? [300, 1500] : [500, 1500];
   if (n < min || n > max) warn(file, `${n} Chinese characters (expected ${min}–${max})`);
   counts[`knowledge/${d.category}`] = (counts[`knowledge/${d.category}`] ?? 0) + 1;
 }
@@ -116,12 +127,12 @@ for (const name of dictFiles) {
   });
   counts[`lexicon/${name}`] = seen.size;
 }
-for (const name of ['places.tsv', 'county-aliases.tsv', 'commodities.tsv', 'colloquial.tsv']) {
+for (const name of ['places.tsv', 'county-aliases.tsv', 'commodities.tsv', 'colloquial.tsv', 'synonyms.tsv']) {
   const file = join(root, 'lexicon', name);
   const rows = lines(file).map((l) => l.split('\t'));
   rows.forEach((r, i) => { if (r.length !== 2 || !r[0] || !r[1]) fail(file, `line ${i + 1} is not two tab-separated fields`); });
   if (new Set(rows.map((r) => r[0])).size !== rows.length) fail(file, 'duplicate keys');
-  if (name !== 'colloquial.tsv' && name !== 'commodities.tsv') rows.forEach((r) => { if (!COUNTIES.includes(r[1])) fail(file, `unknown county ${r[1]}`); });
+  if (!['colloquial.tsv', 'commodities.tsv', 'synonyms.tsv'].includes(name)) rows.forEach((r) => { if (!COUNTIES.includes(r[1])) fail(file, `unknown county ${r[1]}`); });
   if (name === 'colloquial.tsv') rows.forEach((r, i) => rows.slice(0, i).forEach((e) => { if (r[0].includes(e[0])) fail(file, `${r[0]} must come before ${e[0]} (longest match first)`); }));
   counts[`lexicon/${name}`] = rows.length;
 }

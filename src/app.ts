@@ -7,32 +7,31 @@ import type { Database } from './db/pool.ts';
 import type { Knowledge } from './knowledge/index.ts';
 import type { Agent } from './bot/index.ts';
 import type { ConversationEvents } from './conversations/events.ts';
+import type { Outbox, Turns } from './turns/index.ts';
+import type { Services } from './compose.ts';
 import { combinedTokenResolver, sessionTokenResolver, staticTokenResolver, type TokenResolver } from './http/auth.ts';
 import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { registerInputCleaning } from './http/input.ts';
 import { loggerOptions } from './http/logging.ts';
 import { zhValidatorCompiler } from './http/validation.ts';
 import { healthRoutes } from './routes/health.ts';
-import { metricsPlugin } from './metrics/index.ts';
+import { metricsPlugin } from './routes/metrics.ts';
 import { kbRoutes } from './routes/kb.ts';
-import { messageRoutes } from './routes/messages.ts';
+import { messageRoutes } from './channels/api/routes.ts';
 import { authRoutes } from './routes/auth.ts';
 import { userRoutes } from './routes/users.ts';
 import { expertAnswerRoutes, ticketRoutes } from './routes/tickets.ts';
-import { createEscalation, type Escalation } from './escalation/index.ts';
-import { expertConsole } from './escalation/console/routes.ts';
+import type { Escalation } from './escalation/index.ts';
+import { expertConsole } from './routes/expert-console.ts';
 import { smsRoutes } from './channels/sms/index.ts';
 import { webchat } from './channels/webchat/index.ts';
-
-export interface AppDeps {
-  config: Config;
-  db: Database;
-  knowledge: Knowledge;
-  agent: Agent;
-  events: ConversationEvents;
-  /** the one the agent's hooks were made from (main.ts, tests); a fresh one otherwise */
-  escalation?: Escalation;
-}
+import { integrationRoutes } from './routes/integrations.ts';
+import { programmeRoutes } from './routes/programme.ts';
+import { statsRoutes } from './routes/stats.ts';
+import { kbAdminRoutes } from './routes/kb-admin.ts';
+import { adminDataRoutes } from './routes/admin-data.ts';
+import { adminConsole } from './admin/console/routes.ts';
+import { serviceRoutes } from './routes/services.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +42,8 @@ declare module 'fastify' {
     events: ConversationEvents;
     resolveToken: TokenResolver;
     escalation: Escalation;
+    outbox: Outbox;
+    turns: Turns;
   }
 }
 
@@ -51,8 +52,8 @@ function bodyLimit(config: Config): number {
   return config.KB_MAX_DOCUMENT_CHARS * 4 + 64 * 1024;
 }
 
-/** The whole HTTP application, ready for `inject` in tests or `listen` in main.ts. */
-export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
+/** The whole HTTP application on the services of src/services.ts, ready for `inject` in tests or `listen` in main.ts. */
+export async function buildApp(deps: Services, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: bodyLimit(deps.config),
     ...(opts.loggerInstance ? {} : { logger: loggerOptions(deps.config.LOG_LEVEL) }),
@@ -69,7 +70,9 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   app.decorate('agent', deps.agent);
   app.decorate('events', deps.events);
   app.decorate('resolveToken', combinedTokenResolver(staticTokenResolver(deps.config), sessionTokenResolver(deps.db.pool)));
-  app.decorate('escalation', deps.escalation ?? createEscalation(deps.config, { pool: deps.db.pool, events: deps.events, knowledge: deps.knowledge }));
+  app.decorate('escalation', deps.escalation);
+  app.decorate('outbox', deps.outbox);
+  app.decorate('turns', deps.turns);
   registerErrorHandling(app);
   registerInputCleaning(app);
 
@@ -94,5 +97,12 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(expertConsole);
   await app.register(smsRoutes);
   await app.register(webchat);
+  await app.register(integrationRoutes);
+  await app.register(programmeRoutes);
+  await app.register(statsRoutes);
+  await app.register(kbAdminRoutes);
+  await app.register(adminDataRoutes);
+  await app.register(adminConsole);
+  await app.register(serviceRoutes);
   return app;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkSmsSettings, smsSettings } from './channels/sms/settings.ts';
 import { jobsSettings } from './jobs/settings.ts';
 import { checkWorkSettings } from './escalation/working-time.ts';
+import { checkServicesSettings, servicesSettings } from './services/settings.ts';
 
 // One schema over the environment. Every setting is documented in README.md with its default.
 const bool = z
@@ -36,8 +37,13 @@ export const configSchema = z
       .default('')
       .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
       .pipe(z.array(z.string().min(16, 'each integration token must be at least 16 characters'))),
+    // Later replies (expert answers, ticket closes) to integrations' webhooks: attempts and per-request timeout.
+    INTEGRATION_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+    INTEGRATION_DELIVERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_ON_START: bool.default(true),
+    // demo accounts (experts, an officer and a county administrator per county) with their passwords printed
+    DEMO: bool.default(false),
     SEEDS_DIR: z.string().min(1).default('./seeds'),
     EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
     EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(512),
@@ -66,6 +72,8 @@ export const configSchema = z
     ...smsSettings,
     // Scheduled jobs, price feed, several instances, metrics (src/jobs/settings.ts)
     ...jobsSettings,
+    // Station services: 代购 and training reminders, the provincial exchange (src/services/settings.ts)
+    ...servicesSettings,
     // Accounts and expert escalation (src/accounts, src/escalation)
     SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
@@ -102,7 +110,8 @@ export const configSchema = z
     }
   })
   .superRefine(checkSmsSettings)
-  .superRefine(checkWorkSettings);
+  .superRefine(checkWorkSettings)
+  .superRefine(checkServicesSettings);
 
 export type Config = z.infer<typeof configSchema>;
 

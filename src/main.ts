@@ -4,16 +4,16 @@ import { loggerOptions } from './http/logging.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase, redactUrl } from './db/pool.ts';
 import { migrate } from './db/migrate.ts';
-import { createKnowledge } from './knowledge/index.ts';
 import { EmbedderMismatchError } from './knowledge/embedding-column.ts';
 import { seedKnowledgeBase } from './knowledge/seed.ts';
 import { buildApp } from './app.ts';
 import { seedStructuredData } from './data/index.ts';
-import { ConversationEvents } from './conversations/events.ts';
-import { createAgent } from './bot/index.ts';
-import { smsAgentHooks, startSms } from './channels/sms/index.ts';
-import { createEscalation } from './escalation/index.ts';
+import { startSms } from './channels/sms/index.ts';
+import { createServices } from './compose.ts';
 import { seedDemoTeam } from './escalation/demo-team.ts';
+import { deliveryOptions, IntegrationDeliveryWorker } from './integrations/worker.ts';
+import { ensureInitialAdmin } from './admin/first-run.ts';
+import { demoTeamBanner, initialAdminBanner } from './admin/banners.ts';
 import { createScheduler, reembedBeforeStart, smsOutboxSource, startMessageBridge, startupLock, type JobLog } from './jobs/index.ts';
 
 dotenv.config({ quiet: true });
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   // JOBS_REEMBED_AUTO: vectors from another embedder are recomputed here instead of stopping start-up.
   const reembedded = await reembedBeforeStart(config, db);
   if (reembedded) log.info({ chunks: reembedded }, 'knowledge re-embedded with the configured embedder');
-  const knowledge = await createKnowledge(config, db);
+  const services = await createServices(config, db, { log: (msg, err) => log.warn({ err }, msg) });
+  const { knowledge, escalation, turns } = services;
   if (config.SEED_ON_START) {
     const report = await seedKnowledgeBase(db, knowledge, config.SEEDS_DIR);
     if (report === 'unchanged') log.info('shipped knowledge already ingested');
@@ -53,45 +54,40 @@ async function main(): Promise<void> {
       for (const r of table.rejected) log.warn(r, 'seed row rejected');
     }
   }
-  if (config.SEED_ON_START && db.engine === 'pglite') {
-    // The embedded default ships a demo expert team; their passwords are shown only in development mode.
-    const demo = await seedDemoTeam(db.pool, { reveal: config.NODE_ENV === 'development' });
-    if (demo.created) log.info({ experts: demo.created }, 'demo expert team created');
-    if (demo.accounts.length) {
-      console.log('\n演示专家账号（仅开发模式显示，每次启动重新生成密码）  专家台: /expert');
-      for (const a of demo.accounts) console.log(`  ${a.category.padEnd(4, '　')}  ${a.name}  ${a.username.padEnd(12)}  ${a.password}`);
-      console.log('');
-    }
+  // Demo mode (NODE_ENV=development or DEMO=1): experts, an officer and a county administrator per county,
+  // passwords printed. The embedded default without it still has the expert team (passwords never shown).
+  const demoMode = config.NODE_ENV === 'development' || config.DEMO;
+  if (demoMode || (config.SEED_ON_START && db.engine === 'pglite')) {
+    const demo = await seedDemoTeam(db.pool, { reveal: demoMode, officers: demoMode });
+    if (demo.created) log.info({ accounts: demo.created }, 'demo team created');
+    if (demo.accounts.length) console.log(demoTeamBanner(demo.accounts));
+  }
+  // The way in on a first start: the administrator `admin` with a password printed once (and kept in a file).
+  const initial = await ensureInitialAdmin(db.pool, config.DATA_DIR);
+  if (initial) {
+    log.warn({ username: initial.username, file: initial.file }, 'first administrator created: change the password at first login');
+    console.log(initialAdminBanner(initial, config.PORT));
   }
   await startup.release();
-  const events = new ConversationEvents();
-  const escalation = createEscalation(config, {
-    pool: db.pool, knowledge, events, log: (msg, err) => log.warn({ err }, msg),
-  });
-  const agent = await createAgent(config, {
-    pool: db.pool, knowledge, events, log: (msg, err) => log.warn({ err }, msg),
-    hooks: {
-      onEscalated: escalation.hooks.onEscalated, onFollowUpToExpert: escalation.hooks.onFollowUpToExpert,
-      // 代问: the answer also reaches the farmer's phone by SMS
-      ...smsAgentHooks(db.pool, (msg, err) => log.warn({ err }, msg)),
-    },
-  });
-  if (!config.ADMIN_TOKEN) log.warn('ADMIN_TOKEN is not set: the admin API answers 401 to everyone');
+  if (!config.ADMIN_TOKEN) log.info('ADMIN_TOKEN is not set: administrators log in at /admin (automation needs ADMIN_TOKEN)');
 
-  const app = await buildApp({ config, db, knowledge, agent, events, escalation }, { loggerInstance: log });
+  const app = await buildApp(services, { loggerInstance: log });
   const jobLog: JobLog = (level, fields, msg) => log[level](fields, msg);
   // Several instances: what another instance publishes reaches the sockets held here (server only).
   const bridge = await startMessageBridge({
-    db, events, instanceId: config.INSTANCE_ID, enabled: config.INSTANCE_NOTIFY, log: jobLog, observer: app.metrics.bridge,
+    db, events: services.events, instanceId: config.INSTANCE_ID, enabled: config.INSTANCE_NOTIFY, log: jobLog, observer: app.metrics.bridge,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   // SMS: the gateway (SMPP binds in the background), the outbox worker and the inbox sweeper.
-  const sms = await startSms(config, db.pool, agent, (level, fields, msg) => log[level](fields, msg));
+  const sms = await startSms(config, db.pool, turns, (level, fields, msg) => log[level](fields, msg));
   log.info({ gateway: config.SMS_GATEWAY }, 'SMS channel started');
+  // Later replies to integrations' webhooks (a Botpress bot): signed, retried, once per event.
+  const integrationDelivery = new IntegrationDeliveryWorker(db.pool, deliveryOptions(config), (level, fields, msg) => log[level](fields, msg));
+  integrationDelivery.start();
   // Scheduled jobs, once across instances (advisory locks); started after listen so /ready answers meanwhile.
   const scheduler = createScheduler({
     config, db, knowledge, escalation, smsOutbox: smsOutboxSource(db.pool, sms, config),
-    digest: { send: () => escalation.digest() }, log: jobLog, observer: app.metrics.jobs,
+    digest: { send: () => escalation.digest() }, outbox: services.outbox, log: jobLog, observer: app.metrics.jobs,
   });
   scheduler.start();
   log.info({ jobs: scheduler.jobs().filter((j) => j.enabled).map((j) => `${j.name} ${j.schedule}`) }, 'jobs scheduled');
@@ -110,6 +106,7 @@ async function main(): Promise<void> {
       await bridge.stop();
       // Sends in flight finish and are recorded; the rest wait in the outbox for the next start.
       await sms.stop().catch((err: unknown) => log.warn({ err }, 'SMS stop'));
+      await integrationDelivery.stop();
       await db.close();
     } finally {
       clearTimeout(force);

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool.ts';
 
-export const PERSON_ROLES = ['admin', 'expert', 'officer'] as const;
+export const PERSON_ROLES = ['admin', 'county_admin', 'expert', 'officer'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
 export interface User {
@@ -20,6 +20,8 @@ export interface User {
   available: boolean;
   disabled: boolean;
   demo: boolean;
+  /** a generated or reset password: the person must choose their own before anything else */
+  mustChangePassword: boolean;
   createdAt: string;
 }
 
@@ -37,15 +39,16 @@ export interface NewUser {
   workStartMin?: number | null;
   workEndMin?: number | null;
   demo?: boolean;
+  mustChangePassword?: boolean;
 }
 
-export type UserPatch = Partial<Omit<NewUser, 'username' | 'passwordHash' | 'demo'>> & {
+export type UserPatch = Partial<Omit<NewUser, 'username' | 'passwordHash' | 'demo' | 'mustChangePassword'>> & {
   available?: boolean;
   disabled?: boolean;
 };
 
 const COLUMNS = ['id', 'username', 'role', 'name', 'phone', 'specialties', 'counties', 'village', 'capacity', 'work_days',
-  'work_start_min', 'work_end_min', 'available', 'disabled', 'demo', 'created_at'];
+  'work_start_min', 'work_end_min', 'available', 'disabled', 'demo', 'must_change_password', 'created_at'];
 const USER_COLUMNS = COLUMNS.join(', ');
 
 /** The account columns (never the password hash), qualified by a table alias for joins. */
@@ -58,7 +61,7 @@ export function toUser(r: any): User {
     id: r.id, username: r.username, role: r.role, name: r.name, phone: r.phone, specialties: r.specialties ?? [],
     counties: r.counties ?? [], village: r.village, capacity: r.capacity, workDays: r.work_days,
     workStartMin: r.work_start_min, workEndMin: r.work_end_min, available: r.available, disabled: r.disabled,
-    demo: r.demo, createdAt: new Date(r.created_at).toISOString(),
+    demo: r.demo, mustChangePassword: r.must_change_password ?? false, createdAt: new Date(r.created_at).toISOString(),
   };
 }
 
@@ -66,14 +69,14 @@ export function toUser(r: any): User {
 export async function createUser(q: Queryable, u: NewUser): Promise<User | undefined> {
   const { rows } = await q.query(
     `INSERT INTO users (username, password_hash, role, name, phone, specialties, counties, village, capacity,
-                        work_days, work_start_min, work_end_min, demo)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, 10), $10, $11, $12, $13)
+                        work_days, work_start_min, work_end_min, demo, must_change_password)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, 10), $10, $11, $12, $13, $14)
      ON CONFLICT ((lower(username))) DO NOTHING
      RETURNING ${USER_COLUMNS}`,
     [
       u.username, u.passwordHash, u.role, u.name, u.phone ?? null, u.specialties ?? [], u.counties ?? [],
       u.village ?? null, u.capacity ?? null, u.workDays ?? null, u.workStartMin ?? null, u.workEndMin ?? null,
-      u.demo ?? false,
+      u.demo ?? false, u.mustChangePassword ?? false,
     ],
   );
   return rows[0] ? toUser(rows[0]) : undefined;
@@ -136,10 +139,16 @@ export async function updateUser(q: Queryable, id: string, p: UserPatch): Promis
   return rows[0] ? toUser(rows[0]) : undefined;
 }
 
-export async function setPasswordHash(q: Queryable, id: string, passwordHash: string): Promise<boolean> {
+/** A new password; `mustChange` when someone else chose it (a reset), so the person picks their own at login. */
+export async function setPasswordHash(
+  q: Queryable,
+  id: string,
+  passwordHash: string,
+  opts: { mustChange?: boolean } = {},
+): Promise<boolean> {
   const { rowCount } = await q.query(
-    `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`,
-    [id, passwordHash],
+    `UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = now() WHERE id = $1`,
+    [id, passwordHash, opts.mustChange ?? false],
   );
   return (rowCount ?? 0) > 0;
 }

@@ -1,20 +1,16 @@
 import { knownCommodities } from '../data/index.ts';
-import { withTransaction } from '../db/pool.ts';
-import type { Principal } from '../http/auth.ts';
-import type { ConversationEvents } from '../conversations/events.ts';
-import {
-  getConversation, insertEscalation, insertMessage, insertReplyWithContext, repliesTo, saveContext, setConversationFlags,
-  setMessageText,
-} from '../conversations/store.ts';
-import type { Conversation, ConversationContext, Message } from '../conversations/types.ts';
-import { recordAskedFor } from '../conversations/scope.ts';
-import { formatForSms } from './channel-format.ts';
-import { parseCommand } from './commands.ts';
+import type { Principal } from '../accounts/principal.ts';
+import type { Conversation, ConversationContext } from '../conversations/types.ts';
+import { parseCommand, type Command } from './commands.ts';
 import { asksForMore, classify, isFollowUp, isGreeting, type Intent } from './intents.ts';
 import { isContentless, normalizeText } from './normalize.ts';
 import type { AgentDeps, SkillInput, SkillResult } from './skill.ts';
 import { extractSlots, type Slots } from './slots.ts';
 import { fill } from './templates.ts';
+import { handoverText } from './handover.ts';
+import { asksForecast } from './scope.ts';
+import { ownCounty } from './place.ts';
+import { detectEmergency, emergencyReply } from './emergency.ts';
 import { definedOnly, INJECTION, isJustSlots } from './text-checks.ts';
 import { expertCategory, knowledgeSkill } from './skills/knowledge.ts';
 import { priceSkill } from './skills/price.ts';
@@ -22,167 +18,69 @@ import { laborSkill, supplySkill } from './skills/posts.ts';
 import { serviceSkill } from './skills/service.ts';
 import { programmeSkill } from './skills/programme.ts';
 import { canPublish, startPublish, stepPublish } from './skills/publish.ts';
+import { isServicePending, stationServiceSkill, stepService } from './skills/stations/index.ts';
 
-/** Longest message the agent reads; longer input is refused at the channel with this limit in the message. */
-export const MAX_MESSAGE_CHARS = 2000;
-/** SLA the farmer is told when a question goes to an expert (the escalation service refines it). */
+/** SLA the farmer is told when a question goes to an expert, until escalation says the real wait. */
 const EXPECTED_WAIT = '一般4个工作小时内答复';
 
-export interface InboundTurn {
-  conversationId: string;
+/** What was said, read once: the raw text, the text as the agent reads it, and the command it is, if any. */
+export interface Said {
+  raw: string;
   text: string;
-  author?: 'farmer' | 'officer';
-  principal?: Principal;
-  /** the channel's id of this message: a resend is answered once */
-  channelMessageId?: string;
+  command?: Command;
 }
 
-export interface TurnOutcome {
-  inbound: Message;
-  replies: Message[];
-  duplicate: boolean;
-  /** escalation (ticket) id per escalated reply id */
-  tickets: Record<string, string>;
+export function read(raw: string): Said {
+  const text = normalizeText(raw);
+  return { raw, text, command: parseCommand(text) };
 }
 
-interface Decision {
+/** The agent's answer to one message: the replies, the conversation's new memory and what it learnt. */
+export interface Decision {
   results: SkillResult[];
   context: ConversationContext;
   slots: Slots;
-  optOut?: boolean;
   county?: string;
 }
 
 /**
- * The agent: normalise → commands → guided exchanges → intent and slots → a skill → replies, every turn
- * stored with its intent, slots, confidence and citations. Below the answer threshold, or when asked, the
- * question goes to the expert team instead of a guess.
+ * The agent: commands → guided exchanges → intent and slots → a skill → replies. It only decides: it reads
+ * the database (prices, posts, knowledge) but writes nothing; src/turns/ stores what it decided and sends it.
+ * Below the answer threshold, or when asked, the reply hands the question to the expert team instead of a guess.
  */
 export class Agent {
   private marketsCache?: { at: number; markets: string[] };
 
-  constructor(private readonly deps: AgentDeps & { events: ConversationEvents }) {}
+  constructor(private readonly deps: AgentDeps) {}
 
   private now(): Date {
     return this.deps.clock?.() ?? new Date();
   }
 
-  async handle(turn: InboundTurn): Promise<TurnOutcome> {
-    const { pool } = this.deps;
-    const conversation = await getConversation(pool, turn.conversationId);
-    if (!conversation) throw new Error(`conversation ${turn.conversationId} does not exist`);
-    // PostgreSQL text cannot hold NUL: garbage from a broken client is stored without it.
-    const text = turn.text.replaceAll('\u0000', '');
-    const { message: inbound, duplicate } = await insertMessage(pool, {
-      conversationId: conversation.id,
-      author: turn.author ?? 'farmer',
-      authorId: turn.principal?.userId ?? null,
-      text,
-      channelMessageId: turn.channelMessageId ?? null,
-    });
-    if (duplicate) {
-      return { inbound, replies: await repliesTo(pool, inbound.id), duplicate: true, tickets: {} };
-    }
-    this.deps.events.publish(inbound);
-    if (conversation.mode === 'expert') {
-      // An expert owns the conversation: the assistant stays silent and the expert sees the follow-up.
-      await this.deps.hooks?.onFollowUpToExpert?.(conversation, inbound);
-      return { inbound, replies: [], duplicate: false, tickets: {} };
-    }
-    const decision = await this.decide(text, conversation, turn.principal);
-    const outcome = await this.store(conversation, inbound, decision);
-    const farmer = decision.context.onBehalfOf;
-    // 代问: the officer may read this farmer's record from now on (conversations/scope.ts).
-    if (farmer && turn.author === 'officer' && turn.principal) await recordAskedFor(pool, turn.principal, farmer);
-    if (farmer && turn.author === 'officer' && outcome.replies.length) {
-      await this.deps.hooks?.onAnsweredForFarmer?.(farmer, outcome.replies, conversation);
-    }
-    return outcome;
+  /** An escalated reply's text with the wait escalation worked out (who took it, the place in the queue). */
+  escalatedText(result: SkillResult, wait: string): string {
+    // Emergency steps and related material stay: only the promised wait is replaced.
+    if (result.text.includes(EXPECTED_WAIT)) return result.text.replace(EXPECTED_WAIT, wait);
+    const key = result.intent === 'handoff' ? 'handoff_requested' : 'escalated';
+    return fill(this.deps.templates, key, { team: result.escalate?.category ?? '', wait });
   }
 
-  private async store(conversation: Conversation, inbound: Message, d: Decision): Promise<TurnOutcome> {
-    const tickets: Record<string, string> = {};
-    const drafts = d.results.map((r) => {
-      let text = r.text;
-      if (conversation.channel === 'sms' && text) {
-        const sms = formatForSms(text, r.citations);
-        text = sms.text;
-        d.context.more = sms.more;
-      }
-      return {
-        conversationId: conversation.id,
-        author: 'bot' as const,
-        text,
-        intent: r.intent,
-        slots: d.slots as Record<string, unknown>,
-        confidence: Math.round(r.confidence * 1000) / 1000,
-        citations: r.citations ?? [],
-        quickReplies: r.quickReplies ?? [],
-        escalated: Boolean(r.escalate),
-        replyTo: inbound.id,
-      };
-    });
-    if (drafts.length === 1 && !d.results[0].escalate) {
-      // The common turn: one reply, nothing else to write with it.
-      const reply = await insertReplyWithContext(this.deps.pool, drafts[0], {
-        context: d.context, county: d.county ?? null, optedOut: d.optOut,
-      });
-      this.deps.events.publish(reply);
-      return { inbound, replies: [reply], duplicate: false, tickets };
-    }
-    const replies = await withTransaction(this.deps.pool, async (client) => {
-      const out: Message[] = [];
-      for (const [i, r] of d.results.entries()) {
-        const { message } = await insertMessage(client, drafts[i]);
-        if (r.escalate) {
-          const question = d.context.lastQuestion ?? inbound.text;
-          const escalationId = await insertEscalation(client, {
-            conversationId: conversation.id,
-            messageId: message.id,
-            question,
-            category: r.escalate.category,
-            county: d.slots.county ?? conversation.county,
-            commodity: d.slots.commodity,
-            reason: r.escalate.reason,
-            passages: r.escalate.passages,
-          });
-          tickets[message.id] = escalationId;
-          const officer = inbound.author === 'officer';
-          const routed = await this.deps.hooks?.onEscalated?.(client, {
-            escalationId, conversation, reply: message, question,
-            onBehalfOf: d.context.onBehalfOf ?? (officer ? conversation.farmerPhone : null),
-            askedBy: officer ? inbound.authorId : null,
-          });
-          if (routed?.wait && message.text.includes(EXPECTED_WAIT)) {
-            // Escalation knows the real wait (who took it, the place in the queue): say that instead.
-            message.text = message.text.replace(EXPECTED_WAIT, routed.wait);
-            await setMessageText(client, message.id, message.text);
-          }
-        }
-        out.push(message);
-      }
-      await saveContext(client, conversation.id, d.context, d.county ?? null);
-      if (d.optOut !== undefined) await setConversationFlags(client, conversation.id, { optedOut: d.optOut });
-      return out;
-    });
-    for (const m of replies) this.deps.events.publish(m);
-    return { inbound, replies, duplicate: false, tickets };
-  }
-
-  /** Decide the replies to one message; reads the database but writes nothing. */
-  async decide(raw: string, conversation: Conversation, principal?: Principal): Promise<Decision> {
+  /**
+   * Decide the replies to one message; reads the database but writes nothing. `author` is who is speaking
+   * (src/turns/speaker.ts): an officer's words are answered as an officer's (退订 is refused to them).
+   */
+  async decide(said: Said, conversation: Conversation, principal?: Principal, author: 'farmer' | 'officer' = 'farmer'): Promise<Decision> {
     const { templates } = this.deps;
+    const { raw, text } = said;
     const context: ConversationContext = structuredClone(conversation.context ?? {});
-    const text = normalizeText(raw);
     const now = this.now();
-    // A farmer who opted out and writes again is back in (退订 itself sets it again below).
-    const optIn = conversation.optedOut ? { optOut: false } : {};
     // 代问 names its farmer on every turn: a later turn must not reach the previous farmer.
     context.onBehalfOf = undefined;
     const done = (results: SkillResult[], slots: Slots = {}, extra: Partial<Decision> = {}): Decision => {
       const last = results[results.length - 1];
       if (last && !['smalltalk', 'unknown', 'handoff'].includes(last.intent)) context.lastIntent = last.intent;
-      return { results, context, slots, county: slots.county, ...optIn, ...extra };
+      // Only the farmer's own place is remembered: a county a question names is that question's alone.
+      return { results, context, slots, county: ownCounty(text, slots), ...extra };
     };
 
     if (!raw.trim()) return done([{ text: fill(templates, 'empty'), intent: 'unknown', confidence: 1 }]);
@@ -192,17 +90,16 @@ export class Agent {
     const slots = extractSlots(text, this.deps.lexicon, now, await this.markets());
     const input: SkillInput = { text, slots, conversation, context, principal, now, deps: this.deps };
 
-    const command = parseCommand(text);
+    const command = said.command;
     if (command) {
       switch (command.kind) {
         case 'help':
           return done([{ text: fill(templates, 'help'), intent: 'smalltalk', confidence: 1, quickReplies: ['金乡大蒜今天啥价', '小麦条锈病咋防治', '转人工'] }]);
         case 'unsubscribe':
+          // The consent flag itself is the turn's to set (src/turns/consent.ts): the agent only confirms it.
           // Opting out stops every message to the farmer, an expert's answer too: the farmer's own act only.
-          if (principal?.role === 'officer') {
-            return done([{ text: fill(templates, 'unsubscribe_farmer_only'), intent: 'smalltalk', confidence: 1 }]);
-          }
-          return done([{ text: fill(templates, 'unsubscribed'), intent: 'smalltalk', confidence: 1 }], {}, { optOut: true });
+          if (author !== 'farmer') return done([{ text: fill(templates, 'unsubscribe_farmer_only'), intent: 'smalltalk', confidence: 1 }]);
+          return done([{ text: fill(templates, 'unsubscribed'), intent: 'smalltalk', confidence: 1 }]);
         case 'cancel':
           context.pending = undefined;
           context.clarify = undefined;
@@ -222,7 +119,8 @@ export class Agent {
         case 'ask-for': {
           if (!canPublish(input)) return done([{ text: fill(templates, 'officer_only', { what: '代问' }), intent: 'unknown', confidence: 1 }]);
           if (!command.phone || !command.question) return done([{ text: fill(templates, 'ask_for_usage'), intent: 'unknown', confidence: 1 }]);
-          const inner = await this.decide(command.question, { ...conversation, context }, principal);
+          // Whoever writes "代问 …" is not the farmer named: the inner question is the officer's.
+          const inner = await this.decide(read(command.question), { ...conversation, context }, principal, 'officer');
           inner.context.onBehalfOf = command.phone;
           return inner;
         }
@@ -233,7 +131,15 @@ export class Agent {
           return done([startPublish(input, command.what, command.rest)], slots);
       }
     }
-    if (context.pending) return done([await stepPublish(input)], slots);
+    const emergency = detectEmergency(text);
+    const urgent = emergency && (await emergencyReply(this.deps.pool, templates, emergency, text, EXPECTED_WAIT));
+    if (urgent) {
+      // Fish suffocating, a poisoning, animals dying: the safety steps now, and an urgent ticket at once.
+      context.lastQuestion = text;
+      context.clarify = undefined;
+      return done([urgent], slots);
+    }
+    if (context.pending) return done([isServicePending(context.pending) ? await stepService(input) : await stepPublish(input)], slots);
 
     if (context.clarify) {
       const clarify = context.clarify;
@@ -256,7 +162,7 @@ export class Agent {
     if (asksForMore(text) && context.lastQuestion) {
       return done([await knowledgeSkill(input, (context.lastIntent as Intent) ?? 'agronomy', { more: true })], slots);
     }
-    if (isFollowUp(text) && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service'].includes(context.lastIntent)) {
+    if (isFollowUp(text) && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service', 'machinery', 'training'].includes(context.lastIntent)) {
       // The last question, asked again with the new slot: "那汶上县呢？" after "梁山县的建设任务是多少".
       const asked = context.lastQuestion ?? text;
       const merged = { ...(context.lastSlots as Slots), ...definedOnly(slots) };
@@ -285,6 +191,7 @@ export class Agent {
     if (greeting) {
       return done([{ text: fill(templates, greeting), intent: 'smalltalk', confidence: 1, quickReplies: greeting === 'greeting' ? ['帮助'] : [] }]);
     }
+    if (asksForecast(text)) return done([{ text: fill(templates, 'weather'), intent: 'unknown', confidence: 1 }]);
     let guess = classify(text, slots);
     if (guess.certainty < 0.6 && this.deps.phraser) {
       const llmIntent = await this.deps.phraser.classify(text);
@@ -301,11 +208,7 @@ export class Agent {
   private async run(intent: Intent, input: SkillInput): Promise<SkillResult> {
     const result = await this.dispatch(intent, input);
     if (!result.escalate) return result;
-    return {
-      ...result,
-      text: fill(this.deps.templates, 'escalated', { team: result.escalate.category, wait: EXPECTED_WAIT }),
-      quickReplies: [],
-    };
+    return { ...result, text: handoverText(this.deps.templates, result.escalate, EXPECTED_WAIT), quickReplies: [] };
   }
 
   private dispatch(intent: Intent, input: SkillInput): Promise<SkillResult> {
@@ -315,6 +218,7 @@ export class Agent {
       case 'supply': return supplySkill(input);
       case 'service': return serviceSkill(input);
       case 'programme': return programmeSkill(input);
+      case 'machinery': case 'order': case 'training': return stationServiceSkill(intent, input);
       case 'unknown':
         return Promise.resolve({ text: fill(this.deps.templates, 'out_of_scope'), intent: 'unknown', confidence: 0.9 });
       default: return knowledgeSkill(input, intent === 'policy' ? 'policy' : 'agronomy');

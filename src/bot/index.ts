@@ -1,16 +1,14 @@
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Knowledge } from '../knowledge/index.ts';
-import type { ConversationEvents } from '../conversations/events.ts';
 import { Agent } from './agent.ts';
 import { loadSlotLexicon } from './lexicon.ts';
 import { LlmPhraser } from './llm.ts';
 import { loadTemplates } from './templates.ts';
-import type { AgentHooks } from './skill.ts';
+import { loadMachineWords } from '../data/machine-words.ts';
 
-export type { AgentHooks } from './skill.ts';
-
-export { Agent, MAX_MESSAGE_CHARS, type InboundTurn, type TurnOutcome } from './agent.ts';
+export { Agent, read, type Decision, type Said } from './agent.ts';
+export type { SkillResult } from './skill.ts';
 
 /** The agent with its lexicon, templates and (when configured) the LLM phraser, all loaded once at start. */
 export async function createAgent(
@@ -18,14 +16,14 @@ export async function createAgent(
   deps: {
     pool: pg.Pool;
     knowledge: Knowledge;
-    events: ConversationEvents;
-    hooks?: AgentHooks;
     /** fixed time for tests and evaluations; default the real clock */
     clock?: () => Date;
     log?: (msg: string, err?: unknown) => void;
   },
 ): Promise<Agent> {
-  const [lexicon, templates] = await Promise.all([loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR)]);
+  const [lexicon, templates, machines] = await Promise.all([
+    loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR), loadMachineWords(config.SEEDS_DIR),
+  ]);
   const phraser =
     config.LLM_BASE_URL && config.LLM_MODEL
       ? await LlmPhraser.create(
@@ -36,12 +34,11 @@ export async function createAgent(
   return new Agent({
     pool: deps.pool,
     knowledge: deps.knowledge,
-    events: deps.events,
     lexicon,
     templates,
+    machines,
     answerThreshold: config.ANSWER_THRESHOLD,
     phraser,
-    hooks: deps.hooks,
     clock: deps.clock,
   });
 }

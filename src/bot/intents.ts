@@ -1,9 +1,9 @@
 import type { Slots } from './slots.ts';
+import { classifyService } from './skills/stations/intents.ts';
 
-export const INTENTS = [
-  'policy', 'agronomy', 'price', 'labor', 'supply', 'service', 'programme', 'smalltalk', 'handoff', 'unknown',
-] as const;
-export type Intent = (typeof INTENTS)[number];
+import type { Intent } from '../conversations/intents.ts';
+
+export { INTENTS, type Intent } from '../conversations/intents.ts';
 
 export interface IntentGuess {
   intent: Intent;
@@ -25,7 +25,6 @@ const POLICY = /补贴|政策|保险|贷款|确权|惠农|扶持|申报|申请|�
 const GREETING = /^(你好|您好|嗨|哈喽|hello|hi|在吗|在不在|有人吗|早上好|晚上好|中午好|喂)[啊呀吗么!！。.]*$/i;
 const THANKS = /^(谢谢|多谢|谢了|感谢|谢谢你|谢谢您|辛苦了|好的谢谢|好的|知道了|明白了|中|行|ok|okay|嗯|哦)[啊呀了!！。.]*$/i;
 const BYE = /^(再见|拜拜|bye|回头见)[!！。.]*$/i;
-const AGRI = /病|虫|药|肥|种|苗|叶|根|茎|果|花|收|播|浇|灌|产|养|喂|猪|牛|羊|鸡|鸭|鱼|虾|蟹|棚|地|田|草|土|芽|穗|粒|蒜|麦|玉米|豆|菜|瓜|藕|苹果|梨|桃|葡萄/;
 
 export function isGreeting(text: string): 'greeting' | 'thanks' | 'bye' | undefined {
   const t = text.replace(/\s/g, '');
@@ -35,17 +34,16 @@ export function isGreeting(text: string): 'greeting' | 'thanks' | 'bye' | undefi
   return undefined;
 }
 
-/** True when the text talks about farming at all (a word of the trade, a crop, a pest). */
-export function soundsAgricultural(text: string, slots: Slots): boolean {
-  return Boolean(slots.commodity) || AGRI.test(text);
-}
-
 /**
  * Rules first: the farmer's words for prices, work, buying and selling, services and the programme are
  * few and clear. What is left is a knowledge question (agronomy by default).
  */
 export function classify(text: string, slots: Slots): IntentGuess {
   if (isGreeting(text)) return { intent: 'smalltalk', certainty: 0.95 };
+  // --- station services (src/bo./skills/stations/intents.ts): asking the station to do something ---
+  const service = classifyService(text);
+  if (service) return service;
+  // --- end station services ---
   if (/补贴|补助|政策依据/.test(text)) return { intent: 'policy', certainty: 0.8, categories: ['policy', 'programme', 'service', 'faq'] };
   if (PROGRAMME_FACT.test(text) && !SERVICE.test(text)) return { intent: 'programme', certainty: 0.85 };
   if (HOW_TO.test(text)) return { intent: 'service', certainty: 0.8, categories: ['service', 'programme', 'faq'] };

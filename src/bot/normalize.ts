@@ -1,4 +1,5 @@
-import * as OpenCC from 'opencc-js';
+// Only the traditional-to-simplified tables: the full bundle also carries simplified-to-traditional.
+import * as OpenCC from 'opencc-js/t2cn';
 
 // Traditional (Taiwan/Hong Kong forms included) to simplified, as farmers on old phones sometimes type.
 const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });

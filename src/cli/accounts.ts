@@ -7,7 +7,7 @@ import dotenv from 'dotenv';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
-import { ACCOUNTS_USAGE, runAccountsCommand, UsageError } from '../accounts/commands.ts';
+import { ACCOUNTS_USAGE, runAccountsCommand, UsageError } from './accounts-commands.ts';
 
 dotenv.config({ quiet: true });
 

@@ -6,14 +6,15 @@
  *                                                   threshold sweep to calibrate ANSWER_THRESHOLD
  * Answers are ingested with neutral titles: the question must never be in the document meant to find it.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
-import { createKnowledge, type Knowledge } from '../knowledge/index.ts';
-import { ConversationEvents } from '../conversations/events.ts';
-import { createAgent } from '../bot/index.ts';
+import type { Knowledge } from '../knowledge/index.ts';
+import { read, type Agent } from '../bot/index.ts';
+import { createServices } from '../compose.ts';
 import type { Conversation } from '../conversations/types.ts';
 
 interface Pair {
@@ -28,8 +29,18 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     agent: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    split: { type: 'string', default: 'all' },
   },
 });
+if (!['tune', 'held', 'all'].includes(values.split!)) {
+  console.error('--split 只能是 tune、held 或 all');
+  process.exit(2);
+}
+
+/** A fixed split of any pair file: held back when the first byte of the SHA-256 of its id is odd. */
+function splitOf(id: string): 'tune' | 'held' {
+  return createHash('sha256').update(id).digest()[0] % 2 === 1 ? 'held' : 'tune';
+}
 if (!values.pairs) {
   console.error('用法: npm run eval -- --pairs <file.jsonl> [--agent] [--limit N] [--verbose]');
   process.exit(2);
@@ -43,6 +54,7 @@ const pairs: Pair[] = (await readFile(values.pairs, 'utf8'))
     if (!o.question || !o.answer) throw new Error(`${values.pairs} line ${i + 1}: needs question and answer`);
     return { id: o.id ?? String(i + 1), question: o.question, answer: o.answer };
   })
+  .filter((p) => values.split === 'all' || splitOf(p.id) === values.split)
   .slice(0, values.limit ? Number(values.limit) : undefined);
 
 const config = loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent' });
@@ -80,19 +92,57 @@ async function retrievalEval(kb: Knowledge) {
     if (values.verbose && rank !== 1) console.log(`✗ ${p.id} rank=${rank || '-'} ${p.question.slice(0, 40)}`);
   }
   const n = pairs.length;
+  const bm25 = bm25Baseline(kb);
   return {
-    mode: 'retrieval', pairs: n, embedder: kb.embedder.id,
+    mode: 'retrieval', split: values.split, pairs: n, embedder: kb.embedder.id,
     recallAt1: +(r1 / n).toFixed(3), recallAt5: +(r5 / n).toFixed(3), mrr: +(mrr / n).toFixed(3),
+    bm25, recallAt1OverBm25: +(r1 / n - bm25.recallAt1).toFixed(3),
     msPerQuery: percentiles(times), ingestSeconds: +(ingestMs / 1000).toFixed(1), engine: db.engine,
   };
 }
 
-async function agentEval(kb: Knowledge) {
+/**
+ * Plain Okapi BM25 (k1 1.2, b 0.75) over the same jieba tokens, every answer a document: the baseline our
+ * retrieval must beat.
+ */
+function bm25Baseline(kb: Knowledge) {
+  const K1 = 1.2, B = 0.75;
+  const docs = pairs.map((p) => {
+    const tf = new Map<string, number>();
+    const tokens = kb.tokenizer.tokens(p.answer);
+    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    return { id: p.id, tf, length: tokens.length };
+  });
+  const df = new Map<string, number>();
+  for (const d of docs) for (const t of d.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  const N = docs.length;
+  const avg = docs.reduce((n, d) => n + d.length, 0) / Math.max(N, 1);
+  let r1 = 0, r5 = 0, mrr = 0;
+  for (const p of pairs) {
+    const q = [...new Set(kb.tokenizer.tokens(p.question))];
+    const scored = docs.map((d) => {
+      let s = 0;
+      for (const t of q) {
+        const f = d.tf.get(t);
+        if (!f) continue;
+        const n = df.get(t)!;
+        s += Math.log(1 + (N - n + 0.5) / (n + 0.5)) * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / avg)));
+      }
+      return { id: d.id, s };
+    }).sort((a, b) => b.s - a.s);
+    const rank = scored.findIndex((d) => d.id === p.id) + 1;
+    if (rank === 1) r1++;
+    if (rank >= 1 && rank <= 5) r5++;
+    if (rank >= 1) mrr += 1 / rank;
+  }
+  return { recallAt1: +(r1 / N).toFixed(3), recallAt5: +(r5 / N).toFixed(3), mrr: +(mrr / N).toFixed(3) };
+}
+
+async function agentEval(kb: Knowledge, agent: Agent) {
   // Split by position parity: even pairs are ingested, odd ones are not.
   const known = pairs.filter((_, i) => i % 2 === 0);
   const unknown = pairs.filter((_, i) => i % 2 === 1);
   const docIds = await ingest(kb, known);
-  const agent = await createAgent(config, { pool: db.pool, knowledge: kb, events: new ConversationEvents() });
   const conversation: Conversation = { id: 'eval', channel: 'api', farmerPhone: '13800000000', webId: null, county: null, context: {}, mode: 'bot', optedOut: false };
   const times: number[] = [];
   let answeredRight = 0, escalatedKnown = 0, escalatedUnknown = 0;
@@ -100,7 +150,7 @@ async function agentEval(kb: Knowledge) {
   for (const p of [...known, ...unknown]) {
     const isKnown = docIds.has(p.id);
     const t = performance.now();
-    const d = await agent.decide(p.question, conversation);
+    const d = await agent.decide(read(p.question), conversation);
     times.push(performance.now() - t);
     const r = d.results[0];
     const escalated = Boolean(r.escalate) || r.intent === 'unknown';
@@ -131,8 +181,9 @@ async function agentEval(kb: Knowledge) {
 
 try {
   await migrate(db);
-  const kb = await createKnowledge(config, db);
-  console.log(JSON.stringify(values.agent ? await agentEval(kb) : await retrievalEval(kb), null, 2));
+  // The application as main.ts wires it: the agent decides with the same knowledge base the eval ingests into.
+  const { knowledge: kb, agent } = await createServices(config, db);
+  console.log(JSON.stringify(values.agent ? await agentEval(kb, agent) : await retrievalEval(kb), null, 2));
 } finally {
   await db.close();
 }

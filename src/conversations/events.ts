@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { afterCommit, type Queryable } from '../db/pool.ts';
 import type { Message } from './types.ts';
 
 /** Where a message came from: published in this process, or by another instance (the LISTEN/NOTIFY bridge). */
@@ -54,4 +55,9 @@ export class ConversationEvents {
     this.emitter.on(conversationId, listener);
     return () => this.emitter.off(conversationId, listener);
   }
+}
+
+/** Publish a message once what wrote it has committed (at once when `q` is not inside a transaction). */
+export function publishAfterCommit(events: ConversationEvents, q: Queryable, message: Message): void {
+  afterCommit(q, () => events.publish(message));
 }

@@ -134,6 +134,7 @@ export async function insertReplyWithContext(
      INSERT INTO messages (conversation_id, author, author_id, text, intent, slots, confidence, citations,
                            quick_replies, escalated, channel_message_id, reply_to)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (conversation_id, channel_message_id) WHERE channel_message_id IS NOT NULL DO NOTHING
      RETURNING ${MESSAGE_COLUMNS}`,
     [
       m.conversationId, m.author, m.authorId ?? null, m.text, m.intent ?? null, JSON.stringify(m.slots ?? {}),
@@ -142,7 +143,13 @@ export async function insertReplyWithContext(
       JSON.stringify(update.context), update.county ?? null, update.optedOut ?? null,
     ],
   );
-  return toMessage(rows[0]);
+  if (rows[0]) return toMessage(rows[0]);
+  // Another attempt stored this reply first (its key is taken): that one is the reply.
+  const existing = await q.query(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND channel_message_id = $2`,
+    [m.conversationId, m.channelMessageId],
+  );
+  return toMessage(existing.rows[0]);
 }
 
 /** Correct a message's text before it is published (inside the transaction that wrote it). */

@@ -51,4 +51,6 @@ export interface ConversationContext {
   more?: string;
   /** The farmer a 信息员 is asking for. */
   onBehalfOf?: string;
+  /** What the station services remember (src/bot/skills/stations): the last list shown, an offer to post 求租, the phone given. */
+  services?: Record<string, unknown>;
 }

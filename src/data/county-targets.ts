@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
 import { JINING_COUNTIES, normalizeCounty } from './counties.ts';
-import { DataError, type RowResult } from './errors.ts';
-import { chinaToday, clean, parseDay } from './fields.ts';
+import type { RowResult } from './errors.ts';
+import { clean } from './fields.ts';
 import { checkCounty, countyFilter } from './post-fields.ts';
 
 /** One county's target for one period, as stored. Each period's figures are that period's increment. */
@@ -138,67 +138,6 @@ export async function countyTargets(q: Queryable, county?: string): Promise<Coun
     });
   }
   return [...byCounty.values()].sort((a, b) => countyRank(a.county) - countyRank(b.county));
-}
-
-export interface CountyProgress {
-  county: string;
-  villages: number;
-  /** The final target: stations over all periods. */
-  stationsTarget: number;
-  /** The latest report, or null when none has been recorded. */
-  asOf: string | null;
-  stationsBuilt: number | null;
-  /** stationsBuilt / stationsTarget in percent, one decimal. */
-  percent: number | null;
-  /** Stations the schedule called for by asOf (periods ended on or before it). */
-  dueStations: number | null;
-}
-
-/** The latest reported station count of each county against its final target. */
-export async function countyProgress(q: Queryable, county?: string): Promise<CountyProgress[]> {
-  const targets = await countyTargets(q, county);
-  const { rows } = await q.query<{ county: string; asOf: string; stationsBuilt: number }>(
-    `SELECT DISTINCT ON (county) county, as_of::text AS "asOf", stations_built AS "stationsBuilt"
-     FROM station_progress
-     WHERE ($1::text IS NULL OR county = $1)
-     ORDER BY county, as_of DESC`,
-    [countyFilter(county)],
-  );
-  const latest = new Map(rows.map((r) => [r.county, r]));
-  return targets.map((t) => {
-    const p = latest.get(t.county);
-    return {
-      county: t.county,
-      villages: t.villages,
-      stationsTarget: t.totalStations,
-      asOf: p?.asOf ?? null,
-      stationsBuilt: p?.stationsBuilt ?? null,
-      percent: p && t.totalStations > 0 ? Math.round((p.stationsBuilt / t.totalStations) * 1000) / 10 : null,
-      dueStations: p ? t.periods.filter((x) => x.ends <= p.asOf).reduce((n, x) => n + x.stationsTarget, 0) : null,
-    };
-  });
-}
-
-/** Record (or correct) a county's built-station count on a day. */
-export async function recordStationProgress(
-  q: Queryable,
-  input: { county: string; asOf: string; stationsBuilt: number },
-  opts: { today?: string } = {},
-): Promise<void> {
-  const issues: string[] = [];
-  const county = checkCounty(input.county, issues);
-  const asOf = parseDay(input.asOf);
-  if (!asOf) issues.push(`日期“${input.asOf}”无法识别，请写成 2026-11-08 这样的格式`);
-  else if (asOf > (opts.today ?? chinaToday())) issues.push(`日期 ${asOf} 还没到`);
-  if (!Number.isInteger(input.stationsBuilt) || input.stationsBuilt < 0) {
-    issues.push(`已建数量“${input.stationsBuilt}”应为不小于 0 的整数`);
-  }
-  if (issues.length) throw new DataError(issues);
-  await q.query(
-    `INSERT INTO station_progress (county, as_of, stations_built) VALUES ($1, $2, $3)
-     ON CONFLICT (county, as_of) DO UPDATE SET stations_built = EXCLUDED.stations_built, recorded_at = now()`,
-    [county, asOf, input.stationsBuilt],
-  );
 }
 
 /** Last day of a period: 2019H1 → 2019-06-30, 2019H2 and 2020 → the year's end. */

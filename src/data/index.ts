@@ -26,8 +26,14 @@ export {
   type ServicePoint, type ServicePointSearch,
 } from './service-points.ts';
 export {
-  countyProgress, countyTargets, periodEnd, recordStationProgress, upsertCountyTargets, validateCountyTargetRow,
-  type CountyProgress, type CountyTargetRow, type CountyTargets, type PeriodTarget,
+  countyTargets, periodEnd, upsertCountyTargets, validateCountyTargetRow, type CountyTargetRow, type CountyTargets, type PeriodTarget,
 } from './county-targets.ts';
 
 export { seedStructuredData, type TableSeedResult } from './seed.ts';
+
+export {
+  createMachineryPost, insertMachineryPosts, machineType, searchMachineryPosts, validateMachineryPost, validateMachineryRow,
+  type MachineWords, type MachineryPost, type MachineryPostInput, type MachinerySearch, type MachinerySide, type NewMachineryPost,
+} from './machinery.ts';
+export { loadMachineWords } from './machine-words.ts';
+export { chineseNumber, parseQuotedPrice } from './quoted-price.ts';

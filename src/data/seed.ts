@@ -1,15 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withTransaction, type Database, type Queryable } from '../db/pool.ts';
-import { recordStationProgress, upsertCountyTargets, validateCountyTargetRow } from './county-targets.ts';
+import { upsertCountyTargets, validateCountyTargetRow } from './county-targets.ts';
 import { readCsvTable, type CsvRecord } from './csv.ts';
-import { DataError, type RejectedRow, type RowResult } from './errors.ts';
+import { type RejectedRow, type RowResult } from './errors.ts';
 import { chinaToday } from './fields.ts';
 import { insertLaborPosts, validateLaborRow } from './labor.ts';
 import { validatePriceRow } from './price-row.ts';
 import { upsertPrices } from './prices.ts';
 import { upsertServicePoints, validateServicePointRow } from './service-points.ts';
 import { insertSupplyPosts, validateSupplyRow } from './supply.ts';
+import { insertMachineryPosts, validateMachineryRow } from './machinery.ts';
+import { loadMachineWords } from './machine-words.ts';
+import { insertTrainings, validateTrainingRow } from '../services/trainings.ts';
 
 export interface TableSeedResult {
   table: string;
@@ -30,7 +33,7 @@ interface TableSeed {
   file: string;
   /** Every one of these must be in the header (any one of a group of aliases). */
   columns: string[][];
-  load(q: Queryable, records: CsvRecord[], label: string, now: Date): Promise<Loaded>;
+  load(q: Queryable, records: CsvRecord[], label: string, now: Date, seedsDir: string): Promise<Loaded>;
 }
 
 // Advisory lock namespace for seeding (the migrator uses 72_114_001): two instances starting together must
@@ -68,6 +71,25 @@ const TABLES: TableSeed[] = [
     },
   },
   {
+    table: 'machinery_posts',
+    file: 'machinery-posts.csv',
+    columns: [['side'], ['machine'], ['county'], ['contact']],
+    async load(q, records, label, now, seedsDir) {
+      const words = await loadMachineWords(seedsDir);
+      const { rows, rejected } = checkRows(records, label, (v, line) => validateMachineryRow(v, line, words, now));
+      return { loaded: await insertMachineryPosts(q, rows), rejected };
+    },
+  },
+  {
+    table: 'trainings',
+    file: 'trainings.csv',
+    columns: [['topic'], ['county'], ['place'], ['starts_at'], ['capacity']],
+    async load(q, records, label) {
+      const { rows, rejected } = checkRows(records, label, validateTrainingRow);
+      return { loaded: await insertTrainings(q, rows), rejected };
+    },
+  },
+  {
     table: 'service_points',
     file: 'service-points.csv',
     columns: [['id'], ['name'], ['county']],
@@ -83,31 +105,6 @@ const TABLES: TableSeed[] = [
     async load(q, records, label) {
       const { rows, rejected } = checkRows(records, label, validateCountyTargetRow);
       return { loaded: await upsertCountyTargets(q, rows), rejected };
-    },
-  },
-  {
-    // Optional: no such file ships today; an administrator's reports can be dropped in here.
-    table: 'station_progress',
-    file: 'station-progress.csv',
-    columns: [['county'], ['as_of'], ['stations_built']],
-    async load(q, records, label, now) {
-      const rejected: RejectedRow[] = [];
-      let loaded = 0;
-      for (const r of records) {
-        const built = r.values.stations_built?.trim() ?? '';
-        try {
-          await recordStationProgress(
-            q,
-            { county: r.values.county ?? '', asOf: r.values.as_of ?? '', stationsBuilt: /^\d+$/.test(built) ? Number(built) : NaN },
-            { today: chinaToday(now) },
-          );
-          loaded++;
-        } catch (err) {
-          if (!(err instanceof DataError)) throw err;
-          rejected.push({ where: `${label}:${r.line}`, reason: err.message });
-        }
-      }
-      return { loaded, rejected };
     },
   },
 ];
@@ -155,7 +152,7 @@ export async function seedStructuredData(
           result.status = 'not-empty';
           return;
         }
-        const { loaded, rejected } = await spec.load(client, csv.records, label, now);
+        const { loaded, rejected } = await spec.load(client, csv.records, label, now, seedsDir);
         result.loaded = loaded;
         result.rejected = [...csv.rejected, ...rejected].sort((a, b) => lineOf(a) - lineOf(b));
       });

@@ -65,6 +65,9 @@ async function openEmbedded(dataDir: string, schema: string): Promise<Database> 
   if (!inMemory) await mkdir(path.resolve(dataDir), { recursive: true });
   const pglite = await PGlite.create(inMemory ? dataDir : path.resolve(dataDir, 'pglite'), {
     extensions: { vector },
+    // PostgreSQL's default 128 MB of shared buffers is touched memory inside PGlite's WASM heap (about 130 MB
+    // of resident memory); the knowledge base and tables fit in far less, and the OS page cache is below it.
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
   });
   // PGlite is one connection: the pool hands it out one query at a time.
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
@@ -90,18 +93,60 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-/** Run `fn` in a transaction: rollback in catch, release in finally. */
+type AfterCommit = () => unknown;
+
+/** Callbacks waiting for the COMMIT of the transaction a client is in (only while `withTransaction` runs). */
+const pending = new WeakMap<object, AfterCommit[]>();
+
+let reportAfterCommitError: (err: unknown) => void = (err) => {
+  console.error('an after-commit callback failed', err);
+};
+
+/** Where a failing after-commit callback is reported (the composition root passes the process logger). */
+export function onAfterCommitError(report: (err: unknown) => void): (err: unknown) => void {
+  const previous = reportAfterCommitError;
+  reportAfterCommitError = report;
+  return previous;
+}
+
+/**
+ * Run `fn` once what was written through `q` is visible to every other connection: after the COMMIT when `q`
+ * is a client inside `withTransaction` (never, if it rolls back), at once otherwise (a pool's statement
+ * commits by itself). Publishing an event or waking a worker from here needs no guess at commit timing.
+ * A failing callback is reported, never thrown into the writer: the data is committed already.
+ */
+export function afterCommit(q: Queryable, fn: AfterCommit): void {
+  const waiting = pending.get(q);
+  if (waiting) waiting.push(fn);
+  else runSafely(fn);
+}
+
+function runSafely(fn: AfterCommit): void {
+  try {
+    const result = fn();
+    if (result instanceof Promise) result.catch(reportAfterCommitError);
+  } catch (err) {
+    reportAfterCommitError(err);
+  }
+}
+
+/** Run `fn` in a transaction: rollback in catch, release in finally, `afterCommit` callbacks after COMMIT. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  const callbacks: AfterCommit[] = [];
+  pending.set(client, callbacks);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    pending.delete(client);
+    for (const cb of callbacks) runSafely(cb);
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
+    pending.delete(client);
     client.release();
   }
 }

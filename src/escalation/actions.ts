@@ -1,8 +1,7 @@
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { lockConversation, setConversationFlags } from '../conversations/store.ts';
 import type { Message } from '../conversations/types.ts';
-import type { Principal } from '../http/auth.ts';
-import { forbidden, notFound } from '../http/errors.ts';
+import type { Principal } from '../accounts/principal.ts';
 import { conflict, invalid, missing, refused } from './errors.ts';
 import { findByUsername, getUser, type User } from '../accounts/users.ts';
 import { actorOf, type EscalationContext } from './context.ts';
@@ -11,6 +10,7 @@ import { expertTexts, textExpert } from './notify.ts';
 import { markAssigned } from './routing.ts';
 import { canSee, scopeOf } from './scope.ts';
 import { noticeOf } from './stream.ts';
+import { queueTicketClosed } from '../integrations/outbox.ts';
 import {
   addEvent, FINAL_STATUSES, getTicket, othersOwned, updateTicket, type Ticket, type TicketStatus,
 } from './tickets.ts';
@@ -19,13 +19,13 @@ import {
 export const HANDBACK_TEXT = '本次专家答疑已结束。您还有问题可以接着问我，需要专家时回复“转人工”。';
 
 function requireWorker(p: Principal): void {
-  if (p.role !== 'expert' && p.role !== 'admin') throw forbidden('只有专家或管理员可以处理问题');
+  if (p.role !== 'expert' && p.role !== 'admin') throw refused('forbidden', '只有专家或管理员可以处理问题');
 }
 
 /** Lock the ticket and check the caller may see it; 404 and 403 say which. */
 async function lockVisible(ctx: EscalationContext, q: Queryable, p: Principal, id: string): Promise<Ticket> {
   const t = await getTicket(q, id, { lock: true });
-  if (!t) throw notFound(`没有编号为 ${id} 的问题`);
+  if (!t) throw missing('not_found', `没有编号为 ${id} 的问题`);
   if (!(await canSee(q, scopeOf(p), t))) throw refused('out_of_scope', '这个问题不在您的专业或服务区县范围内');
   return t;
 }
@@ -46,7 +46,7 @@ function requireHolder(p: Principal, t: Ticket, doing: string): void {
 }
 
 export async function claimTicket(ctx: EscalationContext, p: Principal, id: string): Promise<Ticket> {
-  if (p.role !== 'expert' || !p.userId) throw forbidden('只有专家账号可以认领问题；管理员可以用“转交”指派给专家');
+  if (p.role !== 'expert' || !p.userId) throw refused('forbidden', '只有专家账号可以认领问题；管理员可以用“转交”指派给专家');
   const now = ctx.now();
   const ticket = await withTransaction(ctx.pool, async (q) => {
     const t = await lockVisible(ctx, q, p, id);
@@ -81,8 +81,8 @@ export async function replyToTicket(ctx: EscalationContext, p: Principal, id: st
     requireOpen(t);
     requireHolder(p, t, '答复');
     const conversation = await lockConversation(q, t.conversationId);
-    if (!conversation) throw notFound('这个问题的会话已不存在');
-    const { message, delivery } = await deliverToFarmer(q, conversation, {
+    if (!conversation) throw missing('not_found', '这个问题的会话已不存在');
+    const { message, delivery } = await deliverToFarmer(q, ctx.outbox, conversation, {
       text, authorId: p.userId ?? null, category: t.category, author: 'expert', sms: true, onBehalfOf: t.onBehalfOf,
     });
     await updateTicket(q, t.id, { status: 'answered', answeredAt: now, activityAt: now }, now);
@@ -92,7 +92,6 @@ export async function replyToTicket(ctx: EscalationContext, p: Principal, id: st
     });
     return { ticket: (await getTicket(q, t.id))!, message, delivery };
   });
-  ctx.events.publish(result.message);
   ctx.stream.publish(noticeOf(result.ticket, 'answered', now));
   return result;
 }
@@ -140,7 +139,6 @@ export async function transferTicket(
 export async function closeTicket(ctx: EscalationContext, p: Principal, id: string, note?: string): Promise<Ticket> {
   requireWorker(p);
   const now = ctx.now();
-  let handback: Message | undefined;
   const ticket = await withTransaction(ctx.pool, async (q) => {
     const t = await lockVisible(ctx, q, p, id);
     requireOpen(t);
@@ -152,10 +150,9 @@ export async function closeTicket(ctx: EscalationContext, p: Principal, id: stri
       ticketId: t.id, kind: 'closed', fromStatus: t.status, toStatus: 'closed', actor: actorOf(p),
       detail: { note: note ?? null }, at: now,
     });
-    handback = await handBack(q, t);
+    await handBack(ctx, q, t);
     return (await getTicket(q, t.id))!;
   });
-  if (handback) ctx.events.publish(handback);
   ctx.stream.publish(noticeOf(ticket, 'closed', now));
   return ticket;
 }
@@ -164,12 +161,23 @@ export async function closeTicket(ctx: EscalationContext, p: Principal, id: stri
  * Give the conversation back to the assistant unless another expert still holds it. Web and API farmers
  * get a line saying so; SMS farmers are not sent a text for it (each costs them a message to read).
  */
-export async function handBack(q: Queryable, t: Ticket, text: string | null = HANDBACK_TEXT): Promise<Message | undefined> {
+export async function handBack(
+  ctx: EscalationContext, q: Queryable, t: Ticket, text: string | null = HANDBACK_TEXT,
+): Promise<Message | undefined> {
+  const message = await handBackToAssistant(ctx, q, t, text);
+  // An integration's session for this ticket (a Botpress handoff) ends, after the farmer's last line.
+  await queueTicketClosed(q, t);
+  return message;
+}
+
+async function handBackToAssistant(
+  ctx: EscalationContext, q: Queryable, t: Ticket, text: string | null,
+): Promise<Message | undefined> {
   if (await othersOwned(q, t.conversationId, t.id)) return undefined;
   await setConversationFlags(q, t.conversationId, { mode: 'bot' });
   if (text === null) return undefined;
   const conversation = await lockConversation(q, t.conversationId);
   if (!conversation || conversation.channel === 'sms') return undefined;
-  const { message } = await deliverToFarmer(q, conversation, { text, authorId: null, category: t.category, author: 'system', sms: false });
+  const { message } = await deliverToFarmer(q, ctx.outbox, conversation, { text, authorId: null, category: t.category, author: 'system', sms: false });
   return message;
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool.ts';
 import { qaContent, type DocumentInput } from '../knowledge/documents.ts';
-import { TITLE_MAX } from '../schemas/kb.ts';
+import { TITLE_MAX } from '../knowledge/limits.ts';
 import { isExpertCategory, kbCategoryOf, type ExpertCategory } from './categories.ts';
 import type { EscalationContext } from './context.ts';
 import { conflict, missing } from './errors.ts';

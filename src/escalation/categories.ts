@@ -55,3 +55,6 @@ export function priorityOf(question: string, category: ExpertCategory): 1 | 2 | 
 export function priorityName(p: number): PriorityName {
   return PRIORITIES[p as 1 | 2 | 3] ?? 'normal';
 }
+
+/** A ticket's life: open → assigned → answered → closed, reopened by a follow-up, expired when nobody answers. */
+export const TICKET_STATUSES = ['open', 'assigned', 'answered', 'closed', 'reopened', 'expired'] as const;

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { ConversationEvents } from '../conversations/events.ts';
 import type { Knowledge } from '../knowledge/index.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../accounts/principal.ts';
+import type { Outbox } from '../turns/outbox.ts';
 import type { TicketStream } from './stream.ts';
 import type { Actor } from './tickets.ts';
 import type { WorkSchedule } from './working-time.ts';
@@ -25,6 +26,8 @@ export interface EscalationContext {
   events: ConversationEvents;
   knowledge: Knowledge;
   stream: TicketStream;
+  /** every answer and notice leaves through it, on the farmer's channel */
+  outbox: Outbox;
   settings: EscalationSettings;
   now(): Date;
   log(msg: string, err?: unknown): void;

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
-import { enqueueSms, SmsInputError } from '../channels/sms/outbox.ts';
 import { insertMessage } from '../conversations/store.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
+import type { Outbox } from '../turns/outbox.ts';
 
 export interface Delivery {
   /** where the farmer gets it: live in the conversation (web, API), or by SMS too */
@@ -12,13 +12,14 @@ export interface Delivery {
 }
 
 /**
- * Put an expert's answer in the farmer's conversation, inside the caller's transaction. The web-chat and
- * API clients get the stored message (published after commit); an SMS farmer gets it through the SMS
- * outbox, which pages it within the SMS budget; a farmer an officer asked for (代问) gets an SMS copy while
- * the officer reads it in the officer's conversation.
+ * Put an expert's answer (or the system's notice) in the farmer's conversation and hand it to the outbox,
+ * inside the caller's transaction: web and API clients hear it once it commits, an SMS farmer gets it paged
+ * within the SMS budget, and a farmer an officer asked for (代问) gets an SMS copy while the officer reads it
+ * in the officer's conversation.
  */
 export async function deliverToFarmer(
   q: Queryable,
+  outbox: Outbox,
   conversation: Conversation,
   answer: {
     text: string; authorId: string | null; category: string; author: 'expert' | 'system'; sms: boolean;
@@ -29,19 +30,14 @@ export async function deliverToFarmer(
   const { message } = await insertMessage(q, {
     conversationId: conversation.id, author: answer.author, authorId: answer.authorId, text: answer.text,
   });
-  const delivery: Delivery = { channel: conversation.channel, sms: [] };
-  const phone = conversation.channel === 'sms' ? conversation.farmerPhone : answer.onBehalfOf;
-  if (answer.sms && phone) {
-    const text = answer.author === 'expert' ? `【${answer.category}专家答复】${answer.text}` : answer.text;
-    try {
-      delivery.sms = await enqueueSms(q, {
-        to: phone, text, kind: answer.author === 'expert' ? 'expert' : 'reply',
-        conversationId: conversation.id, messageId: message.id,
-      });
-    } catch (err) {
-      if (!(err instanceof SmsInputError)) throw err;
-      delivery.smsError = err.message;
-    }
-  }
-  return { message, delivery };
+  const expert = answer.author === 'expert';
+  const receipts = await outbox.send(q, {
+    conversation, message, kind: expert ? 'expert' : 'notice',
+    // The heading says who answers; the stored message has the author already.
+    text: expert ? `【${answer.category}专家答复】${answer.text}` : answer.text,
+    copyTo: answer.sms && conversation.channel !== 'sms' ? answer.onBehalfOf : null,
+  });
+  const sms = receipts.flatMap((r) => r.sms ?? []);
+  const smsError = receipts.find((r) => r.error)?.error;
+  return { message, delivery: { channel: conversation.channel, sms, ...(smsError ? { smsError } : {}) } };
 }

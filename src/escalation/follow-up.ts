@@ -17,15 +17,13 @@ const NO_EXPERT_TEXT = '专家这次的答疑已经结束。请把您的问题�
 export async function followUp(ctx: EscalationContext, conversation: Conversation, message: Message): Promise<void> {
   const now = ctx.now();
   let ticket: Ticket | undefined;
-  let notice: Message | undefined;
   await withTransaction(ctx.pool, async (q) => {
     const t = await ownedTicketOf(q, conversation.id);
     if (!t) {
       await setConversationFlags(q, conversation.id, { mode: 'bot' });
-      const sent = await deliverToFarmer(q, conversation, {
+      await deliverToFarmer(q, ctx.outbox, conversation, {
         text: NO_EXPERT_TEXT, authorId: null, category: '', author: 'system', sms: true,
       });
-      notice = sent.message;
       return;
     }
     const reopen = t.status === 'answered';
@@ -40,6 +38,5 @@ export async function followUp(ctx: EscalationContext, conversation: Conversatio
     }
     ticket = { ...t, status: reopen ? 'reopened' : t.status };
   });
-  if (notice) ctx.events.publish(notice);
   if (ticket) ctx.stream.publish(noticeOf(ticket, 'follow_up', now));
 }

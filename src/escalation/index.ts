@@ -3,8 +3,9 @@ import type { Config } from '../config.ts';
 import type { ConversationEvents } from '../conversations/events.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
 import type { Queryable } from '../db/pool.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../accounts/principal.ts';
 import type { Knowledge } from '../knowledge/index.ts';
+import type { Outbox } from '../turns/outbox.ts';
 import { claimTicket, closeTicket, replyToTicket, transferTicket, type ReplyResult } from './actions.ts';
 import { latestExpertReply, saveExpertAnswer, type ExpertAnswer } from './answers.ts';
 import { actorOf, type EscalationContext, type EscalationSettings } from './context.ts';
@@ -128,6 +129,7 @@ export function createEscalation(
     pool: pg.Pool;
     events: ConversationEvents;
     knowledge: Knowledge;
+    outbox: Outbox;
     clock?: () => Date;
     log?: (msg: string, err?: unknown) => void;
   },
@@ -136,6 +138,7 @@ export function createEscalation(
     pool: deps.pool,
     events: deps.events,
     knowledge: deps.knowledge,
+    outbox: deps.outbox,
     stream: new TicketStream(),
     settings: escalationSettings(config),
     now: deps.clock ?? (() => new Date()),

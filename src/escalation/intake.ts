@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/pool.ts';
+import { afterCommit, type Queryable } from '../db/pool.ts';
 import { setConversationFlags } from '../conversations/store.ts';
 import { priorityOf, ticketCategory } from './categories.ts';
 import type { EscalationContext } from './context.ts';
@@ -8,8 +8,8 @@ import { noticeOf } from './stream.ts';
 import { addEvent, ASSISTANT, insertTicket, queueAhead, SYSTEM, updateTicket } from './tickets.ts';
 import { addWorkingHours, formatChinaTime } from './working-time.ts';
 
-export type { EscalatedTurn as Escalated } from '../bot/skill.ts';
-import type { EscalatedTurn as Escalated } from '../bot/skill.ts';
+export type { EscalatedTurn as Escalated } from '../turns/hooks.ts';
+import type { EscalatedTurn as Escalated } from '../turns/hooks.ts';
 
 /**
  * The agent escalated a turn: make its ticket and route it, inside the turn's transaction (so a turn that
@@ -25,7 +25,8 @@ export async function openTicket(ctx: EscalationContext, q: Queryable, e: Escala
   const esc = rows[0];
   if (!esc) throw new Error(`escalation ${e.escalationId} is not in this transaction`);
   const category = ticketCategory(esc.category);
-  const priority = priorityOf(e.question, category);
+  // An emergency (safety steps already sent) is urgent whatever its words.
+  const priority = esc.reason === 'emergency' ? 1 : priorityOf(e.question, category);
   const county: string | null = esc.county ?? e.conversation.county ?? null;
   const sla = priority === 1 ? ctx.settings.urgentSlaHours : ctx.settings.slaHours;
   const dueAt = addWorkingHours(now, sla, ctx.settings.team);
@@ -60,7 +61,9 @@ export async function openTicket(ctx: EscalationContext, q: Queryable, e: Escala
     await addEvent(q, { ticketId: ticket.id, kind: 'queued', actor: SYSTEM, detail: { ahead }, at: now });
     wait = ahead > 0 ? `前面还有${ahead}个问题在排队，预计${due}前答复` : `预计${due}前答复`;
   }
-  ctx.stream.publishWhenVisible(ctx.pool, noticeOf({ ...ticket, status, assigneeId: expert?.id ?? null }, 'created', now));
+  // A console refreshing on the notice must find the ticket: announce it once the turn has committed.
+  const notice = noticeOf({ ...ticket, status, assigneeId: expert?.id ?? null }, 'created', now);
+  afterCommit(q, () => ctx.stream.publish(notice));
   // The farmer's reply says this instead of the agent's default promise.
   return { wait };
 }

@@ -1,5 +1,4 @@
 import type { Queryable } from '../db/pool.ts';
-import { enqueueSms, SmsInputError } from '../channels/sms/outbox.ts';
 import type { EscalationContext } from './context.ts';
 import type { Ticket } from './tickets.ts';
 import { formatChinaTime } from './working-time.ts';
@@ -35,12 +34,8 @@ export async function textExpert(
   text: string,
 ): Promise<void> {
   if (!ctx.settings.smsNotify || !expert.phone) return;
-  try {
-    await enqueueSms(q, { to: expert.phone, text, kind: 'notify' });
-  } catch (err) {
-    if (!(err instanceof SmsInputError)) throw err;
-    ctx.log(`expert ${expert.name} has no usable phone for SMS notices`, err);
-  }
+  const receipt = await ctx.outbox.textPhone(q, expert.phone, text);
+  if (receipt.error) ctx.log(`expert ${expert.name} has no usable phone for SMS notices: ${receipt.error}`);
 }
 
 /** The phone of an account, for notices. */

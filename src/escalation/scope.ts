@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../accounts/principal.ts';
 import { farmerVisibleSql, recordScopeOf } from '../conversations/scope.ts';
 import type { Ticket } from './tickets.ts';
 
@@ -7,10 +7,10 @@ import type { Ticket } from './tickets.ts';
  * Who sees which tickets: an administrator all; an expert those in their specialties and counties (an
  * expert with no counties serves the whole city; a ticket with no county is any county's) plus any handed
  * to them; an officer those they asked (代问) and those of farmers in their record scope
- * (conversations/scope.ts: their county or village, or farmers they asked for); nobody else any.
+ * (src/conversations/scope.ts: their county or village, or farmers they asked for); nobody else any.
  *
- * Written twice on purpose, side by side: as SQL for lists (`scopeCondition`) and as a pure test on a
- * ticket's routing facts for the live stream (`expertSees`); `canSee` uses the SQL for officers.
+ * The expert rule is written twice on purpose, side by side: as SQL for lists (`scopeCondition`) and as a
+ * pure test on a ticket's routing facts for the live stream (`expertSees`); officers' go through the SQL.
  */
 export type TicketScope =
   | { kind: 'all'; userId?: string }
@@ -63,7 +63,7 @@ export interface RoutingFacts {
   assigneeId: string | null;
 }
 
-/** The expert and administrator scopes as a pure test (the SQL above, for one ticket). */
+/** The expert and administrator scopes as a pure test (the SQL above, for one ticket); officers: false. */
 export function expertSees(scope: TicketScope, t: RoutingFacts): boolean {
   switch (scope.kind) {
     case 'all':

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type pg from 'pg';
 import type { Ticket } from './tickets.ts';
 
 /** What the console hears about a ticket: enough to decide whether to refresh, nothing about the farmer. */
@@ -35,22 +34,5 @@ export class TicketStream {
   subscribe(listener: (n: TicketChangeNotice) => void): () => void {
     this.emitter.on('change', listener);
     return () => this.emitter.off('change', listener);
-  }
-
-  /**
-   * Publish once the ticket is visible to other connections. A hook inside the farmer's turn runs before
-   * that transaction commits; a console refreshing on the notice must find the ticket, so wait for it
-   * (and give up quietly if the turn rolled back).
-   */
-  publishWhenVisible(pool: pg.Pool, notice: TicketChangeNotice, tries = 40): void {
-    const attempt = async (left: number): Promise<void> => {
-      const { rows } = await pool.query('SELECT status, assignee_id FROM tickets WHERE id = $1', [notice.ticketId]);
-      if (rows[0]) {
-        this.publish({ ...notice, status: rows[0].status, assigneeId: rows[0].assignee_id });
-        return;
-      }
-      if (left > 0) setTimeout(() => void attempt(left - 1).catch(() => {}), 50).unref();
-    };
-    setImmediate(() => void attempt(tries).catch(() => {}));
   }
 }

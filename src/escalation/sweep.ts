@@ -1,6 +1,5 @@
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { lockConversation } from '../conversations/store.ts';
-import type { Message } from '../conversations/types.ts';
 import { handBack } from './actions.ts';
 import { deliverToFarmer } from './delivery.ts';
 import type { EscalationContext } from './context.ts';
@@ -40,7 +39,6 @@ export async function sweepTickets(ctx: EscalationContext): Promise<SweepReport>
   const now = ctx.now();
   const { autoCloseHours, expireDays } = ctx.settings;
   const notices: TicketChangeNotice[] = [];
-  const messages: Message[] = [];
   const report = await withTransaction(ctx.pool, async (q) => {
     const { rows } = await q.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SWEEP_LOCK]);
     if (!rows[0].locked) return { ran: false, overdue: 0, autoClosed: 0, expired: 0 };
@@ -52,13 +50,12 @@ export async function sweepTickets(ctx: EscalationContext): Promise<SweepReport>
       await addEvent(q, { ticketId: t.id, kind: 'expired', fromStatus: t.status, toStatus: 'expired', actor: SYSTEM, at: now });
       const conversation = await lockConversation(q, t.conversationId);
       if (conversation) {
-        const { message } = await deliverToFarmer(q, conversation, {
+        await deliverToFarmer(q, ctx.outbox, conversation, {
           text: EXPIRED_TEXT, authorId: null, category: t.category, author: 'system', sms: true,
         });
-        messages.push(message);
       }
       // The farmer was just told why; handing back needs no second line.
-      await handBack(q, t, null);
+      await handBack(ctx, q, t, null);
       notices.push(noticeOf({ ...t, status: 'expired' }, 'expired', now));
     }
 
@@ -89,13 +86,11 @@ export async function sweepTickets(ctx: EscalationContext): Promise<SweepReport>
         ticketId: t.id, kind: 'closed', fromStatus: 'answered', toStatus: 'closed', actor: SYSTEM,
         detail: { reason: 'no_follow_up', hours: autoCloseHours }, at: now,
       });
-      const back = await handBack(q, t);
-      if (back) messages.push(back);
+      await handBack(ctx, q, t);
       notices.push(noticeOf({ ...t, status: 'closed' }, 'closed', now));
     }
     return { ran: true, overdue: overdue.length, autoClosed: resting.length, expired: expiring.length };
   });
-  for (const m of messages) ctx.events.publish(m);
   for (const n of notices) ctx.stream.publish(n);
   return report;
 }

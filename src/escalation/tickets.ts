@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
-import type { ExpertCategory } from './categories.ts';
+import { TICKET_STATUSES, type ExpertCategory } from './categories.ts';
 
-export const TICKET_STATUSES = ['open', 'assigned', 'answered', 'closed', 'reopened', 'expired'] as const;
+export { TICKET_STATUSES };
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 /** An expert holds the conversation in these states (the assistant stays silent). */
 export const OWNED_STATUSES: TicketStatus[] = ['assigned', 'answered', 'reopened'];

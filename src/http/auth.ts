@@ -1,23 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Queryable } from '../db/pool.ts';
+import type { Principal, Role } from '../accounts/principal.ts';
 import { userForToken } from '../accounts/sessions.ts';
-import { forbidden, unauthorized } from './errors.ts';
-
-export type Role = 'admin' | 'integration' | 'expert' | 'officer';
-
-export interface Principal {
-  role: Role;
-  /** Account id for people; undefined for the ADMIN_TOKEN. */
-  userId?: string;
-  name: string;
-  /** Login name, for people. */
-  username?: string;
-  /** An expert's categories and counties (empty counties: the whole city); an officer's county and village. */
-  specialties?: string[];
-  counties?: string[];
-  village?: string | null;
-}
+import { forbidden, HttpError, unauthorized } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -57,6 +43,7 @@ export function sessionTokenResolver(q: Queryable): TokenResolver {
     return {
       role: user.role, userId: user.id, name: user.name, username: user.username,
       specialties: user.specialties, counties: user.counties, village: user.village,
+      mustChangePassword: user.mustChangePassword,
     };
   };
 }
@@ -77,14 +64,30 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return bearer(request);
 }
 
-/** An onRequest hook (before the body is read or validated) that lets through only the given roles. */
-export function requireRole(resolve: TokenResolver, ...roles: Role[]) {
+function roleHook(resolve: TokenResolver, roles: Role[], opts: { beforePasswordChange: boolean }) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearer(request);
     if (!token) throw unauthorized();
     const principal = await resolve(token);
     if (!principal) throw unauthorized('令牌无效或已过期，请重新登录或检查 ADMIN_TOKEN');
     if (!roles.includes(principal.role)) throw forbidden();
+    if (principal.mustChangePassword && !opts.beforePasswordChange) throw passwordChangeRequired();
     request.principal = principal;
   };
 }
+
+/**
+ * An onRequest hook (before the body is read or validated) that lets through only the given roles; a
+ * person still on a generated password gets 403 password_change_required.
+ */
+export function requireRole(resolve: TokenResolver, ...roles: Role[]) {
+  return roleHook(resolve, roles, { beforePasswordChange: false });
+}
+
+/** The same, for the few routes a person on a generated password may use (change it, who am I, log out). */
+export function requireRoleBeforePasswordChange(resolve: TokenResolver, ...roles: Role[]) {
+  return roleHook(resolve, roles, { beforePasswordChange: true });
+}
+
+export const passwordChangeRequired = () =>
+  new HttpError(403, 'password_change_required', '请先修改初始密码（POST /api/v1/auth/password），然后才能使用其他功能');

@@ -192,13 +192,8 @@ export class MessageBridge {
     while (this.inbox.length && !this.stopped) {
       const batch = this.inbox.splice(0, MAX_BATCH);
       try {
-        let found = await this.fetch(batch.map((p) => p.m));
-        // A publisher that announced before its transaction committed: look once more, a moment later.
-        const missing = batch.filter((p) => !found.has(p.m));
-        if (missing.length) {
-          await new Promise((r) => setTimeout(r, 250));
-          found = new Map([...found, ...(await this.fetch(missing.map((p) => p.m)))]);
-        }
+        // Publishers announce after their transaction commits (afterCommit), so every row is there to load.
+        const found = await this.fetch(batch.map((p) => p.m));
         for (const p of batch) {
           const m = found.get(p.m);
           if (!m) {

@@ -7,6 +7,8 @@ import { expireOldRecords } from './expiry.ts';
 import { knowledgeCounts, maintainKnowledge } from './knowledge.ts';
 import { priceImportJob } from './price-import/index.ts';
 import { Scheduler, type JobLog, type JobObserver } from './scheduler.ts';
+import { registerServiceJobs } from '../services/jobs.ts';
+import type { Outbox } from '../turns/outbox.ts';
 
 export { Scheduler, JobFailure, describeError, type JobContext, type JobCounts, type JobDefinition, type JobLog, type JobObserver, type TickResult } from './scheduler.ts';
 export { MessageBridge, startMessageBridge, channelFor, type BridgeObserver } from './bridge.ts';
@@ -35,6 +37,8 @@ export interface JobsDeps extends JobSources {
   log?: JobLog;
   observer?: JobObserver;
   now?: () => Date;
+  /** where the jobs' messages to farmers (reminders) leave, on each farmer's channel */
+  outbox: Outbox;
 }
 
 /** The scheduler with every built-in job registered from the configuration (not started). */
@@ -104,5 +108,7 @@ export function createScheduler(deps: JobsDeps): Scheduler {
       run: async () => ({ ...(await digest.send(now())) }),
     });
   }
+  // Station services: 代购 and training reminders, the provincial push (src/services/jobs.ts)
+  registerServiceJobs(scheduler, { config, db, now, outbox: deps.outbox });
   return scheduler;
 }

@@ -8,7 +8,7 @@ const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v
 const optional = <T extends z.ZodTypeAny>(s: T) => s.optional().or(z.literal('').transform(() => undefined));
 
 /** A cron expression node-cron accepts (5 fields, or 6 with seconds first). */
-const schedule = (def: string) =>
+export const schedule = (def: string) =>
   z
     .string()
     .trim()

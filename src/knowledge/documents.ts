@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import matter from 'gray-matter';
 import { parse } from 'csv-parse/sync';
 import { CATEGORIES, isCategory, type Category } from './categories.ts';
+import { EMERGENCY_KINDS, emergencyTag, isEmergencyKind } from './emergency-cards.ts';
 import { CHUNKER_VERSION, chunkMarkdown, packSentences, type ChunkDraft } from './chunker.ts';
 
 export type DocumentFormat = 'markdown' | 'qa' | 'table';
@@ -90,6 +91,15 @@ export function parseMarkdownDocument(text: string, defaults: FrontMatterDefault
     );
   }
   const tags = Array.isArray(data.tags) ? data.tags.map(String) : typeof data.tags === 'string' ? [data.tags] : [];
+  if (data.emergency !== undefined) {
+    // An emergency card: the agent opens its reply with this card's steps when the farmer reports that emergency.
+    if (!isEmergencyKind(data.emergency)) {
+      throw new DocumentError(
+        `${defaults.sourceKey}: emergency "${String(data.emergency)}" 无效，应为 ${EMERGENCY_KINDS.join(', ')} 之一`,
+      );
+    }
+    tags.push(emergencyTag(data.emergency));
+  }
   return {
     sourceKey: defaults.sourceKey,
     title,

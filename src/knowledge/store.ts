@@ -1,3 +1,4 @@
+import { scrubPii } from '../privacy/pii.ts';
 import type { Database, Queryable } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import type { Embedder } from './embeddings/index.ts';
@@ -32,8 +33,16 @@ export class KnowledgeStore {
 
   constructor(private readonly deps: KnowledgeStoreDeps) {}
 
-  async upsert(doc: DocumentInput): Promise<UpsertResult> {
+  async upsert(input: DocumentInput): Promise<UpsertResult> {
     const { db } = this.deps;
+    // Whatever enters the knowledge base is shown to everyone who asks: no farmer's phone, ID or bank card.
+    const doc: DocumentInput = {
+      ...input,
+      sourceKey: scrubPii(input.sourceKey),
+      title: scrubPii(input.title),
+      content: scrubPii(input.content),
+      source: input.source == null ? input.source : scrubPii(input.source),
+    };
     const hash = contentHash(doc);
     const existing = await findBySourceKey(db.pool, doc.sourceKey);
     if (existing?.content_hash === hash) return { id: existing.id, chunks: existing.chunks, status: 'unchanged' };

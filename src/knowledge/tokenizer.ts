@@ -1,7 +1,12 @@
 import { readFile, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Jieba } from '@node-rs/jieba';
-import { dict, idf as idfDict } from '@node-rs/jieba/dict.js';
+import { IdfTable } from './idf-table.ts';
+
+// jieba's dictionary and IDF files, read here rather than through '@node-rs/jieba/dict.js', whose module
+// keeps both files (11 MB) alive as Buffers for the life of the process.
+const JIEBA_DIR = path.dirname(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.js'));
 
 /** Characters that carry meaning for search: CJK ideographs, Latin letters and digits. */
 const MEANINGFUL = /[\p{Script=Han}\p{L}\p{N}]/u;
@@ -29,7 +34,7 @@ export interface TokenizerOptions {
 export class ChineseTokenizer {
   private constructor(
     private readonly jieba: Jieba,
-    private readonly idfTable: Map<string, number>,
+    private readonly idfTable: IdfTable,
     private readonly medianIdf: number,
     private readonly synonyms: Map<string, string>,
     private readonly stopwords: Set<string>,
@@ -42,7 +47,7 @@ export class ChineseTokenizer {
   ) {}
 
   static async load(opts: TokenizerOptions = {}): Promise<ChineseTokenizer> {
-    const jieba = Jieba.withDict(dict);
+    const jieba = Jieba.withDict(await readFile(path.join(JIEBA_DIR, 'dict.txt')));
     const synonyms = new Map<string, string>();
     const colloquialMap = new Map<string, string>();
     const distinct = new Map<string, string[]>();
@@ -84,10 +89,10 @@ export class ChineseTokenizer {
       const extra = [...synonyms.keys()].map((w) => `${w} 20000 n`).join('\n');
       if (extra) jieba.loadDict(Buffer.from(extra));
     }
-    const { table, median } = parseIdf(Buffer.from(idfDict).toString('utf8'));
+    const table = IdfTable.parse(await readFile(path.join(JIEBA_DIR, 'idf.txt'), 'utf8'));
     const phrases = [...colloquialMap.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     const colloquial = phrases.length ? new RegExp(phrases.join('|'), 'g') : null;
-    return new ChineseTokenizer(jieba, table, median, synonyms, stopwords, domainWords, colloquial, colloquialMap, distinct);
+    return new ChineseTokenizer(jieba, table, table.median, synonyms, stopwords, domainWords, colloquial, colloquialMap, distinct);
   }
 
   /** Search tokens in text order (repeats kept, so term frequency survives). */
@@ -160,19 +165,4 @@ function lines(text: string): string[] {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
-}
-
-function parseIdf(text: string): { table: Map<string, number>; median: number } {
-  const table = new Map<string, number>();
-  const values: number[] = [];
-  for (const line of text.split('\n')) {
-    const space = line.lastIndexOf(' ');
-    if (space <= 0) continue;
-    const v = Number(line.slice(space + 1));
-    if (!Number.isFinite(v)) continue;
-    table.set(line.slice(0, space), v);
-    values.push(v);
-  }
-  values.sort((a, b) => a - b);
-  return { table, median: values[Math.floor(values.length / 2)] ?? 10 };
 }

@@ -65,6 +65,13 @@ async function outbox(q: Queryable, g: DatabaseGauges): Promise<void> {
     g.outbox.set({ status: r.status }, r.n);
     if (r.status === 'queued') g.outboxOldestQueued.set(r.oldest ?? 0);
   }
+  // Inbound texts with no reply: still being retried, or given up on (each such one was logged at error level).
+  const { rows: inbox } = await q.query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int AS n FROM sms_inbox WHERE status IN ('received', 'failed') GROUP BY status`,
+  );
+  g.inbox.set({ status: 'received' }, 0);
+  g.inbox.set({ status: 'failed' }, 0);
+  for (const r of inbox) g.inbox.set({ status: r.status }, r.n);
 }
 
 async function jobs(q: Queryable, g: DatabaseGauges): Promise<void> {

@@ -27,6 +27,7 @@ export interface DatabaseGauges {
   ticketsOverdue: Gauge;
   outbox: Gauge<'status'>;
   outboxOldestQueued: Gauge;
+  inbox: Gauge<'status'>;
   jobLastSuccess: Gauge<'job'>;
   jobRunning: Gauge<'job'>;
   priceFiles: Gauge<'status'>;
@@ -81,6 +82,7 @@ export function createMetrics(): Metrics {
     ticketsOverdue: new Gauge({ name: 'yinong_tickets_overdue', help: 'Waiting tickets past their due time', registers }),
     outbox: new Gauge({ name: 'yinong_sms_outbox', help: 'SMS outbox backlog by status (whole deployment)', labelNames: ['status'] as const, registers }),
     outboxOldestQueued: new Gauge({ name: 'yinong_sms_outbox_oldest_queued_seconds', help: 'Age of the oldest queued SMS', registers }),
+    inbox: new Gauge({ name: 'yinong_sms_inbox', help: 'Inbound SMS waiting for a reply (received) or given up on (failed)', labelNames: ['status'] as const, registers }),
     jobLastSuccess: new Gauge({
       name: 'yinong_job_last_success_timestamp_seconds', help: 'When each job last succeeded on any instance (unix time)',
       labelNames: ['job'] as const, registers,

@@ -2,14 +2,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { login } from '../accounts/login.ts';
 import { revokeSession } from '../accounts/sessions.ts';
-import { bearerToken, requireRole } from '../http/auth.ts';
+import { bearerToken, requireRoleBeforePasswordChange } from '../http/auth.ts';
+import { changeOwnPassword } from '../accounts/change-password.ts';
 import { HttpError } from '../http/errors.ts';
 import { errorResponse } from '../schemas/common.ts';
-import { loginBody, loginResponse, meResponse } from '../schemas/auth.ts';
+import { changePasswordBody, changePasswordResponse, loginBody, loginResponse, meResponse } from '../schemas/auth.ts';
 
 /** People log in for an expiring session token; the token goes in `Authorization: Bearer …`. */
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
-  const anyone = requireRole(app.resolveToken, 'admin', 'integration', 'expert', 'officer');
+  // who am I, log out and the password change itself work before a generated password is changed
+  const anyone = requireRoleBeforePasswordChange(app.resolveToken, 'admin', 'county_admin', 'integration', 'expert', 'officer');
+  const people = requireRoleBeforePasswordChange(app.resolveToken, 'admin', 'county_admin', 'expert', 'officer');
   const policy = {
     sessionTtlHours: app.config.SESSION_TTL_HOURS,
     maxFailures: app.config.LOGIN_MAX_FAILURES,
@@ -38,6 +41,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       request.log.info({ user: result.user.username, role: result.user.role }, 'login');
       return {
         token: result.token, role: result.user.role, expiresAt: result.expiresAt,
+        mustChangePassword: result.user.mustChangePassword,
         user: { id: result.user.id, username: result.user.username, name: result.user.name },
       };
     },
@@ -71,9 +75,33 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const p = request.principal!;
       return {
-        role: p.role, name: p.name, userId: p.userId, username: p.username,
+        role: p.role, name: p.name, userId: p.userId, username: p.username, mustChangePassword: p.mustChangePassword ?? false,
         specialties: p.specialties ?? [], counties: p.counties ?? [], village: p.village ?? null,
       };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    {
+      onRequest: people,
+      schema: {
+        tags: ['accounts'], security: [{ bearer: [] }], body: changePasswordBody,
+        summary: '修改自己的密码（首次登录必须先改）；其他已登录的令牌随即失效，返回新令牌',
+        response: { 200: changePasswordResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse },
+      },
+    },
+    async (request) => {
+      const result = await changeOwnPassword(app.db.pool, policy, {
+        userId: request.principal!.userId!, ...request.body, ip: request.ip,
+      });
+      if (!result.ok && result.reason === 'locked') {
+        throw new HttpError(429, 'too_many_attempts', `当前密码错误次数太多，请 ${Math.max(1, Math.ceil(result.retryAfterSeconds / 60))} 分钟后再试`);
+      }
+      if (!result.ok && result.reason === 'wrong_password') throw new HttpError(400, 'wrong_password', '当前密码不对');
+      if (!result.ok) throw new HttpError(400, 'same_password', '新密码不能和当前密码一样');
+      request.log.info({ user: request.principal!.username }, 'password changed');
+      return { changed: true as const, token: result.token, expiresAt: result.expiresAt };
     },
   );
 };

@@ -9,6 +9,8 @@ import { documentBody, documentCreated, searchQuery, searchResponse } from '../s
 /** Knowledge-base administration: add or replace, delete and search documents (admin only). */
 export const kbRoutes: FastifyPluginAsyncZod = async (app) => {
   const adminOnly = requireRole(app.resolveToken, 'admin');
+  // Integrations (a Botpress bot) search the knowledge base as the assistant does; they change nothing.
+  const searchers = requireRole(app.resolveToken, 'admin', 'integration');
   const security = [{ bearer: [] }];
 
   app.post(
@@ -74,7 +76,7 @@ export const kbRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/kb/search',
     {
-      onRequest: adminOnly,
+      onRequest: searchers,
       schema: {
         tags: ['knowledge'],
         summary: '混合检索（向量 + 关键词），按相关度从高到低',

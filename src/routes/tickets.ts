@@ -8,7 +8,7 @@ import { canSee, scopeOf } from '../escalation/scope.ts';
 import { getTicket } from '../escalation/tickets.ts';
 import { refused } from '../escalation/errors.ts';
 import { ticketDetail, ticketItem } from '../escalation/view.ts';
-import { ticketStreamHandler } from '../escalation/stream-route.ts';
+import { ticketStreamHandler } from './ticket-stream.ts';
 import { errorResponse } from '../schemas/common.ts';
 import {
   answerParams, answersQuery, cannedQuery, cannedResponse, closeBody, editAnswerBody, expertAnswerResponse,
@@ -20,7 +20,7 @@ import {
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
 
 /**
- * The expert team's tickets (DESIGN.md "Tickets"): lists in the caller's scope, the ticket page, and the
+ * The expert team's tickets: lists in the caller's scope, the ticket page, and the
  * actions claim, reply, transfer, close and save-to-knowledge-base. Experts act on their own tickets,
  * administrators on any; officers only read the tickets of farmers they asked for.
  */

@@ -14,7 +14,8 @@ function toResponse(u: User, opts: { withPhone: boolean }) {
     id: u.id, username: u.username, role: u.role, name: u.name, phone: opts.withPhone ? u.phone : null,
     specialties: u.specialties, counties: u.counties, village: u.village, capacity: u.capacity,
     workHours: u.workStartMin === null || u.workEndMin === null ? null : formatHours(u.workStartMin, u.workEndMin),
-    workDays: u.workDays, available: u.available, disabled: u.disabled, createdAt: u.createdAt,
+    workDays: u.workDays, available: u.available, disabled: u.disabled, mustChangePassword: u.mustChangePassword,
+    createdAt: u.createdAt,
   };
 }
 
@@ -29,7 +30,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: adminOnly,
       schema: {
-        tags: ['accounts'], summary: '新建账号（专家、信息员或管理员）', security, body: createUserBody,
+        tags: ['accounts'], summary: '新建账号（专家、信息员、县管理员或市管理员）', security, body: createUserBody,
         response: { 201: userResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 409: errorResponse },
       },
     },
@@ -39,6 +40,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
         username: b.username, passwordHash: await hashPassword(b.password), role: b.role, name: b.name ?? b.username,
         phone: b.phone, specialties: b.specialties, counties: b.counties, village: b.village, capacity: b.capacity,
         workDays: b.workDays, workStartMin: b.workHours?.startMin, workEndMin: b.workHours?.endMin,
+        mustChangePassword: b.mustChangePassword,
       });
       if (!user) throw new HttpError(409, 'username_taken', `用户名 ${b.username} 已经有人用了`);
       request.log.info({ user: user.username, role: user.role, by: request.principal?.name }, 'account created');
@@ -73,7 +75,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { password, workHours, ...rest } = request.body;
+      const { password, workHours, mustChangePassword, ...rest } = request.body;
       const hash = password ? await hashPassword(password) : undefined;
       const user = await withTransaction(app.db.pool, async (q) => {
         const updated = await updateUser(q, request.params.id, {
@@ -81,7 +83,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
           ...(workHours === undefined ? {} : { workStartMin: workHours?.startMin ?? null, workEndMin: workHours?.endMin ?? null }),
         });
         if (!updated) throw notFound(`没有编号为 ${request.params.id} 的账号`);
-        if (hash) await setPasswordHash(q, updated.id, hash);
+        if (hash) await setPasswordHash(q, updated.id, hash, { mustChange: mustChangePassword ?? false });
         if (hash || rest.disabled) await revokeUserSessions(q, updated.id);
         return updated;
       });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../knowledge/categories.ts';
-
-export const TITLE_MAX = 200;
+import { TITLE_MAX } from '../knowledge/limits.ts';
 
 export function documentBody(maxChars: number) {
   return z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { INTENTS } from '../bot/intents.ts';
-import { MAX_MESSAGE_CHARS } from '../bot/agent.ts';
+import { INTENTS } from '../conversations/intents.ts';
+import { MAX_MESSAGE_CHARS } from '../conversations/limits.ts';
 
 const phone = z.string().trim().min(5, '手机号太短').max(20, '手机号太长');
 

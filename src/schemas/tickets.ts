@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { TICKET_STATUSES } from '../escalation/tickets.ts';
-import { EXPERT_CATEGORIES } from '../escalation/categories.ts';
+import { EXPERT_CATEGORIES, TICKET_STATUSES } from '../escalation/categories.ts';
 import { CATEGORIES } from '../knowledge/categories.ts';
 
 export const REPLY_MAX = 2000;

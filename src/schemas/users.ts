@@ -77,9 +77,14 @@ export const createUserBody = z
     capacity: profile.capacity.optional(),
     workHours: profile.workHours.optional(),
     workDays: profile.workDays.optional(),
+    /** true: the person must choose their own password at first login (an administrator picked this one) */
+    mustChangePassword: z.boolean().optional(),
   })
   .refine((b) => b.role !== 'expert' || (b.specialties?.length ?? 0) > 0, {
     message: '专家账号至少要有一个专业 specialties（如 植保）', path: ['specialties'],
+  })
+  .refine((b) => b.role !== 'county_admin' || (b.counties?.length ?? 0) > 0, {
+    message: '县管理员账号要写明所属县市区 counties（如 邹城市）', path: ['counties'],
   });
 
 export const updateUserBody = z.object({
@@ -95,6 +100,8 @@ export const updateUserBody = z.object({
   workDays: profile.workDays.nullable().optional(),
   available: z.boolean().optional(),
   disabled: z.boolean().optional(),
+  /** with a new password: the person must change it at their next login (a reset) */
+  mustChangePassword: z.boolean().optional(),
 });
 
 export const userResponse = z.object({
@@ -111,6 +118,7 @@ export const userResponse = z.object({
   workDays: z.array(z.number()).nullable(),
   available: z.boolean(),
   disabled: z.boolean(),
+  mustChangePassword: z.boolean(),
   createdAt: z.string(),
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, createTestApp, type TestContext } from '../helpers/app.ts';
 import { bearer, person } from '../escalation/people.ts';
-import { runAccountsCommand, UsageError } from '../../src/accounts/commands.ts';
+import { runAccountsCommand, UsageError } from '../../src/cli/accounts-commands.ts';
 import { seedDemoTeam, DEMO_TEAM } from '../../src/escalation/demo-team.ts';
 import { tokenDigest } from '../../src/accounts/sessions.ts';
 
@@ -164,7 +164,7 @@ describe('the demo team', () => {
       const shown = await seedDemoTeam(fresh.db.pool, { reveal: true });
       expect(shown.created).toBe(0);
       expect(shown.accounts).toHaveLength(12);
-      const zhibao = shown.accounts.find((a) => a.category === '植保')!;
+      const zhibao = shown.accounts.find((a) => a.label === '植保')!;
       const res = await fresh.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: zhibao.username, password: zhibao.password } });
       expect(res.statusCode).toBe(200);
     } finally {

@@ -42,7 +42,7 @@ beforeAll(async () => {
   expect(own.statusCode, own.body).toBe(200);
   integrationConversation = own.json().conversationId;
   expect(officerTicket).toBeTruthy();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
 });
@@ -221,5 +221,53 @@ describe('an officer writing for a farmer', () => {
       `SELECT author FROM messages WHERE conversation_id = $1 AND text = '退订' ORDER BY id DESC LIMIT 1`, [officerConversation],
     );
     expect(last.rows[0].author).toBe('officer');
+  });
+});
+
+// ---- admin (issue 13): the bureau's routes, and a county administrator held to their county ------------
+describe('the bureau’s routes', () => {
+  let countyAdmin: Record<string, string>;
+  const bureauRoles: Role[] = ['anonymous', 'tampered', 'integration', 'officer', 'expertIn', 'adminToken', 'adminPerson'];
+  beforeAll(async () => {
+    countyAdmin = (await person(t, { username: 'gly_jx', role: 'county_admin', name: '金乡县农业农村局', counties: ['金乡县'] })).headers;
+  });
+  const adminAuthHeaders = () => headers.adminToken;
+  const as = (role: Role | 'countyAdmin') => (role === 'countyAdmin' ? countyAdmin : headers[role]);
+  const bureau = { ...deny(ADMINS), countyAdmin: 'ok' as Expect };
+  const cityOnly = { ...deny(ADMINS), countyAdmin: 403 as Expect };
+  const cases: { name: string; expect: Record<string, Expect>; method: 'GET' | 'POST' | 'DELETE'; url: string; payload?: object }[] = [
+    { name: 'GET /api/v1/programme/progress', expect: bureau, method: 'GET', url: '/api/v1/programme/progress' },
+    { name: 'GET /api/v1/programme/progress.csv', expect: bureau, method: 'GET', url: '/api/v1/programme/progress.csv' },
+    { name: 'GET /api/v1/programme/reports', expect: bureau, method: 'GET', url: '/api/v1/programme/reports' },
+    { name: 'POST /api/v1/programme/progress (own county)', expect: bureau, method: 'POST', url: '/api/v1/programme/progress', payload: { county: '金乡县', asOf: '2019-06-30', stationsBuilt: 1 } },
+    { name: 'POST /api/v1/programme/progress (another county)', expect: { ...bureau, countyAdmin: 403 }, method: 'POST', url: '/api/v1/programme/progress', payload: { county: '邹城市', asOf: '2019-06-30', stationsBuilt: 1 } },
+    { name: 'GET /api/v1/stats/service', expect: bureau, method: 'GET', url: '/api/v1/stats/service' },
+    { name: 'GET /api/v1/stats/service (another county)', expect: { ...bureau, countyAdmin: 403 }, method: 'GET', url: '/api/v1/stats/service?county=邹城市' },
+    { name: 'GET /api/v1/kb/documents', expect: cityOnly, method: 'GET', url: '/api/v1/kb/documents' },
+    { name: 'GET /api/v1/review/expert-answers', expect: cityOnly, method: 'GET', url: '/api/v1/review/expert-answers' },
+    { name: 'GET /api/v1/users', expect: { ...deny(WORKERS), countyAdmin: 403 }, method: 'GET', url: '/api/v1/users' },
+    { name: 'GET /api/v1/prices', expect: bureau, method: 'GET', url: '/api/v1/prices' },
+    { name: 'DELETE /api/v1/prices/:id', expect: cityOnly, method: 'DELETE', url: '/api/v1/prices/999999999' },
+    { name: 'GET /api/v1/admin/posts', expect: bureau, method: 'GET', url: '/api/v1/admin/posts?kind=labor' },
+    { name: 'DELETE /api/v1/posts/:id', expect: cityOnly, method: 'DELETE', url: '/api/v1/posts/00000000-0000-4000-8000-000000000000?kind=labor' },
+    { name: 'GET /admin (the console page itself is public)', expect: { ...all('ok'), countyAdmin: 'ok' }, method: 'GET', url: '/admin' },
+  ];
+  describe.each(cases)('$name', (c) => {
+    it.each([...bureauRoles, 'countyAdmin' as const])('%s', async (role) => {
+      const res = await t.app.inject({ method: c.method, url: c.url, payload: c.payload, headers: as(role) });
+      const want = c.expect[role];
+      if (want === 'ok') expect([401, 403], `${role}: ${res.body}`).not.toContain(res.statusCode);
+      else {
+        expect(res.statusCode, `${role}: ${res.body}`).toBe(want);
+        expect(res.json().error.message).toBeTruthy();
+      }
+    });
+  });
+
+  it('a county administrator sees only their county’s reports (the city administrator filed 邹城市 above)', async () => {
+    const all = await t.app.inject({ method: 'GET', url: '/api/v1/programme/reports', headers: adminAuthHeaders() });
+    expect(new Set(all.json().reports.map((r: { county: string }) => r.county))).toEqual(new Set(['金乡县', '邹城市']));
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/programme/reports', headers: countyAdmin });
+    expect(new Set(res.json().reports.map((r: { county: string }) => r.county))).toEqual(new Set(['金乡县']));
   });
 });

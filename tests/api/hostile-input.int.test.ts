@@ -1,4 +1,3 @@
-import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth } from '../helpers/app.ts';
 import { ALWAYS, ask, person, type Person } from '../escalation/people.ts';
@@ -32,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('NUL in a string field never reaches PostgreSQL', () => {
-  const cases: [string, () => InjectOptions][] = [
+  const cases: [string, () => import('fastify').InjectOptions][] = [
     ['login', () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { username: NUL, password: 'x' } })],
     ['messages: text and messageId', () => ({ method: 'POST', url: '/api/v1/messages', headers: adminAuth, payload: { text: `小麦${NUL}`, messageId: `q${NUL}`, from: { phone: '13812340001' } } })],
     ['kb document title, source, county', () => ({ method: 'POST', url: '/api/v1/kb/documents', headers: adminAuth, payload: { title: `标题${NUL}`, source: NUL, county: NUL, category: 'agronomy', format: 'markdown', content: '小麦播种要适期。' } })],

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrCreateConversation } from '../../src/conversations/store.ts';
-import type { Principal } from '../../src/http/auth.ts';
+import type { Principal } from '../../src/accounts/principal.ts';
 import { createTestApp, DEMO_NOW, type TestContext } from '../helpers/app.ts';
 
 /**
@@ -25,11 +25,19 @@ interface Turn {
 interface Dialogue {
   name: string;
   channel?: 'api' | 'sms' | 'web';
+  /** A gap the agent still has (tests/dialogues/KNOWN-GAPS.md says why): run as an expected failure. */
+  known_gap?: boolean;
+  /** In known-gaps.yaml: the skill file the dialogue goes back to once it passes. */
+  from?: string;
   turns: Turn[];
 }
 
 const dir = path.join(import.meta.dirname, '..', 'dialogues');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+/** Every dialogue in this file is a known gap. */
+const KNOWN_GAPS = 'known-gaps.yaml';
+const load = (file: string) => parse(readFileSync(path.join(dir, file), 'utf8')) as Dialogue[];
+const isKnownGap = (file: string, d: Dialogue) => file === KNOWN_GAPS || d.known_gap === true;
 const officer: Principal = { role: 'officer', name: '测试信息员', userId: 'officer-test' };
 
 let t: TestContext;
@@ -41,20 +49,23 @@ afterAll(async () => {
   await t?.close();
 });
 
-it('has at least 80 dialogues', () => {
-  const count = files.reduce((n, f) => n + (parse(readFileSync(path.join(dir, f), 'utf8')) as Dialogue[]).length, 0);
+it('has at least 80 dialogues that pass, and the known gaps besides', () => {
+  const count = files.reduce((n, f) => n + load(f).filter((d) => !isKnownGap(f, d)).length, 0);
   expect(count).toBeGreaterThanOrEqual(80);
+  expect(load(KNOWN_GAPS).length).toBeGreaterThan(0);
 });
 
 for (const file of files) {
-  const dialogues = parse(readFileSync(path.join(dir, file), 'utf8')) as Dialogue[];
+  const dialogues = load(file);
   describe(file, () => {
     for (const d of dialogues) {
-      it(d.name, async () => {
+      // A known gap must still fail: when it passes, it.fails reports it, and the dialogue moves back.
+      const test = isKnownGap(file, d) ? it.fails : it;
+      test(d.name, async () => {
         const conversation = await findOrCreateConversation(t.db.pool, { channel: d.channel ?? 'api', phone: String(phone++) });
         for (const [i, turn] of d.turns.entries()) {
           const where = `turn ${i + 1} "${turn.say}"`;
-          const outcome = await t.agent.handle({
+          const outcome = await t.say({
             conversationId: conversation.id,
             text: turn.say,
             author: turn.as === 'officer' ? 'officer' : 'farmer',

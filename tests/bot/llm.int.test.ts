@@ -24,7 +24,7 @@ afterAll(async () => {
 
 async function ask(text: string) {
   const conversation = await findOrCreateConversation(t.db.pool, { channel: 'api', phone: String(phone++) });
-  const { replies } = await t.agent.handle({ conversationId: conversation.id, text });
+  const { replies } = await t.say({ conversationId: conversation.id, text });
   return replies[0];
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/bot/commands.ts';
 import { extractDate } from '../../src/bot/dates.ts';
-import { formatForSms, SMS_BUDGET_CHARS, SMS_MORE_HINT } from '../../src/bot/channel-format.ts';
+import { smsReply } from '../../src/channels/sms/render.ts';
+import { MORE_HINT as SMS_MORE_HINT } from '../../src/channels/sms/pager.ts';
+import { smsShape } from '../../src/channels/sms/encoding.ts';
 import { INJECTION, isJustSlots } from '../../src/bot/text-checks.ts';
 import { isContentless, normalizeText } from '../../src/bot/normalize.ts';
 
@@ -36,22 +38,22 @@ describe('extractDate', () => {
   });
 });
 
-describe('formatForSms', () => {
+describe('smsReply (an answer as an SMS shows it)', () => {
   it('keeps a short answer whole with its source', () => {
-    expect(formatForSms('小麦10月上旬播种。', [{ documentId: 'd', title: '小麦播期', snippet: '' }]).text).toBe('小麦10月上旬播种。（来源：小麦播期）');
+    expect(smsReply({ text: '小麦10月上旬播种。', citations: [{ documentId: 'd', title: '小麦播期', snippet: '' }] }, 3).text).toBe('小麦10月上旬播种。（来源：小麦播期）');
   });
 
   it('pages a long answer at sentence ends and keeps the rest for "1"', () => {
     const text = '每亩用药15毫升兑水30公斤均匀喷雾。'.repeat(12);
-    const { text: first, more } = formatForSms(text);
-    expect(first.length).toBeLessThanOrEqual(SMS_BUDGET_CHARS);
+    const { text: first, more } = smsReply({ text, citations: [] }, 3);
+    expect(smsShape(first).segments).toBeLessThanOrEqual(3);
     expect(first.endsWith(SMS_MORE_HINT)).toBe(true);
     expect(first.replace(SMS_MORE_HINT, '') + more).toBe(text);
   });
 
   it('never cuts inside a number', () => {
     const text = `${'甲'.repeat(190)}电话13800001234，地址在村委会`;
-    const { text: first, more } = formatForSms(text);
+    const { text: first, more } = smsReply({ text, citations: [] }, 3);
     expect(first.endsWith(SMS_MORE_HINT)).toBe(true);
     expect(first.replace(SMS_MORE_HINT, '')).not.toMatch(/\d$/);
     expect(more).toMatch(/^(电话)?13800001234/);

@@ -3,8 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Database } from '../../src/db/pool.ts';
 import {
-  DataError, JINING_COUNTIES, countyProgress, countyTargets, findServicePoints, recordStationProgress,
-  seedStructuredData,
+  JINING_COUNTIES, countyTargets, findServicePoints, seedStructuredData,
 } from '../../src/data/index.ts';
 import { readCsvTable } from '../../src/data/csv.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -76,34 +75,5 @@ describe('countyTargets', () => {
 
   it('returns nothing for a county it does not know', async () => {
     expect(await countyTargets(db.pool, '寿光市')).toEqual([]);
-  });
-});
-
-describe('countyProgress', () => {
-  it('has no figure before anything is reported, and the latest report against the final target after', async () => {
-    const before = await countyProgress(db.pool, '任城区');
-    expect(before).toEqual([
-      { county: '任城区', villages: 567, stationsTarget: 567, asOf: null, stationsBuilt: null, percent: null, dueStations: null },
-    ]);
-
-    await recordStationProgress(db.pool, { county: '任城', asOf: '2019-06-30', stationsBuilt: 230 });
-    await recordStationProgress(db.pool, { county: '任城区', asOf: '2019-12-31', stationsBuilt: 470 });
-    await recordStationProgress(db.pool, { county: '任城区', asOf: '2019-12-31', stationsBuilt: 471 }); // a correction
-    const [after] = await countyProgress(db.pool, '任城区');
-    expect(after).toMatchObject({ asOf: '2019-12-31', stationsBuilt: 471, stationsTarget: 567, percent: 83.1, dueStations: 454 });
-
-    const all = await countyProgress(db.pool);
-    expect(all).toHaveLength(JINING_COUNTIES.length);
-    expect(all.filter((c) => c.asOf !== null).map((c) => c.county)).toEqual(['任城区']);
-  });
-
-  it('refuses a report it cannot trust', async () => {
-    await expect(recordStationProgress(db.pool, { county: '寿光', asOf: '2019-06-30', stationsBuilt: 1 })).rejects.toThrow(DataError);
-    await expect(
-      recordStationProgress(db.pool, { county: '任城区', asOf: '2026-12-01', stationsBuilt: 1 }, { today: '2026-11-28' }),
-    ).rejects.toThrow('还没到');
-    await expect(recordStationProgress(db.pool, { county: '任城区', asOf: '2019-06-30', stationsBuilt: -1 })).rejects.toThrow(
-      '不小于 0',
-    );
   });
 });

@@ -118,7 +118,7 @@ describe('a farmer on a phone', () => {
   it('sees the notice when a question goes to an expert, then the expert’s answer live', async () => {
     const page = await phone();
     await page.goto(s.base);
-    await ask(page, '俺家羊羔拉稀还咳嗽咋整');
+    await ask(page, '俺家鸵鸟不吃食还咳嗽咋整');
     const notice = page.locator('#log .msg.escalated');
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/已转给专家[\s\S]*(预计|一般)[\s\S]*答复[\s\S]*问题编号/);

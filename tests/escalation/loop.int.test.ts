@@ -149,7 +149,7 @@ describe('a question the assistant cannot answer', () => {
 describe('an SMS farmer', () => {
   it('gets the expert’s answer through the SMS outbox', async () => {
     const conversation = await findOrCreateConversation(t.db.pool, { channel: 'sms', phone: '13700001111' });
-    const turn = await t.agent.handle({ conversationId: conversation.id, text: '我家葡萄树叶子背面长了白毛是啥病', channelMessageId: 'gw-1' });
+    const turn = await t.say({ conversationId: conversation.id, text: '我家葡萄树叶子背面长了白毛是啥病', channelMessageId: 'gw-1' });
     const ticketId = Object.values(turn.tickets)[0];
     expect(ticketId).toBeTruthy();
     const row = await ticketRow(t, ticketId);

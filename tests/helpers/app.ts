@@ -2,14 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/pool.ts';
-import { createKnowledge, type Knowledge } from '../../src/knowledge/index.ts';
+import type { Knowledge } from '../../src/knowledge/index.ts';
 import { createTestDatabase } from './database.ts';
 import { seedStructuredData } from '../../src/data/index.ts';
-import { ConversationEvents } from '../../src/conversations/events.ts';
-import { createAgent, type Agent } from '../../src/bot/index.ts';
+import type { ConversationEvents } from '../../src/conversations/events.ts';
+import { getConversation } from '../../src/conversations/store.ts';
+import type { Agent } from '../../src/bot/index.ts';
 import { seedKnowledgeBase } from '../../src/knowledge/seed.ts';
-import { createEscalation, type Escalation } from '../../src/escalation/index.ts';
-import { smsAgentHooks } from '../../src/channels/sms/index.ts';
+import type { Escalation } from '../../src/escalation/index.ts';
+import type { Principal } from '../../src/accounts/principal.ts';
+import { createServices, type Services } from '../../src/compose.ts';
+import type { ChannelAdapter, Inbound, Outbox, Turns, TurnOutcome } from '../../src/turns/index.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const adminAuth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -21,8 +24,33 @@ export interface TestContext {
   agent: Agent;
   events: ConversationEvents;
   escalation: Escalation;
+  outbox: Outbox;
+  turns: Turns;
+  services: Services;
   config: Config;
+  /** One message into a conversation known by id, through the whole turn pipeline. */
+  say(turn: TestTurn): Promise<TurnOutcome>;
   close(): Promise<void>;
+}
+
+/** A message into an existing conversation, spoken by a farmer or an officer (the dialogue suite's way in). */
+export interface TestTurn extends Inbound {
+  conversationId: string;
+  author?: 'farmer' | 'officer';
+  principal?: Principal;
+}
+
+/** A channel adapter for a conversation made beforehand: the test says who speaks. */
+function knownConversation(db: Database): ChannelAdapter<TestTurn> {
+  return {
+    channel: 'api',
+    async conversation(m) {
+      const conversation = await getConversation(db.pool, m.conversationId);
+      if (!conversation) throw new Error(`conversation ${m.conversationId} does not exist`);
+      return conversation;
+    },
+    speaker: async (m) => ({ author: m.author ?? 'farmer', principal: m.principal }),
+  };
 }
 
 /** The day the shipped demo data was written for: tests pin the clock so prices and posts stay current. */
@@ -34,7 +62,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 /**
  * The real app on a fresh database, driven with `inject`. With `seed`, the shipped knowledge and data are
- * loaded as on a first start; with `sms`, the SMS hooks are wired into the agent too.
+ * loaded as on a first start. Wired by the composition root, as main.ts is (`sms` is kept for callers; the
+ * SMS delivery is always there).
  */
 export async function createTestApp(
   overrides: Record<string, string> = {},
@@ -42,31 +71,26 @@ export async function createTestApp(
 ): Promise<TestContext> {
   const config = testConfig(overrides);
   const db = await createTestDatabase();
-  const knowledge = await createKnowledge(config, db);
+  const services = await createServices(config, db, { clock: opts.clock });
   if (opts.seed) {
-    await seedKnowledgeBase(db, knowledge, config.SEEDS_DIR);
+    await seedKnowledgeBase(db, services.knowledge, config.SEEDS_DIR);
     await seedStructuredData(db, config.SEEDS_DIR);
   }
-  const events = new ConversationEvents();
-  const escalation = createEscalation(config, { pool: db.pool, knowledge, events, clock: opts.clock });
-  const agent = await createAgent(config, {
-    pool: db.pool, knowledge, events, clock: opts.clock,
-    hooks: {
-      onEscalated: escalation.hooks.onEscalated, onFollowUpToExpert: escalation.hooks.onFollowUpToExpert,
-      // as main.ts wires them: 代问 answers also reach the farmer's phone
-      ...(opts.sms ? smsAgentHooks(db.pool) : {}),
-    },
-  });
-  const app = await buildApp({ config, db, knowledge, agent, events, escalation });
+  const app = await buildApp(services);
+  const adapter = knownConversation(db);
   await app.ready();
   return {
     app,
     db,
-    knowledge,
-    agent,
-    events,
-    escalation,
+    knowledge: services.knowledge,
+    agent: services.agent,
+    events: services.events,
+    escalation: services.escalation,
+    outbox: services.outbox,
+    turns: services.turns,
+    services,
     config,
+    say: (turn) => services.turns.receive(adapter, turn),
     async close() {
       await app.close();
       await db.close();

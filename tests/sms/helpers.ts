@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/pool.ts';
-import type { Agent } from '../../src/bot/index.ts';
-import { sign, verifySignature } from '../../src/channels/sms/signature.ts';
+import type { Turns } from '../../src/turns/index.ts';
+import { sign, verifySignature } from '../../src/webhooks/signature.ts';
 import { HttpGateway } from '../../src/channels/sms/http-gateway.ts';
 import { OutboxWorker, type WorkerOptions } from '../../src/channels/sms/worker.ts';
 import { createTestApp, DEMO_NOW } from '../helpers/app.ts';
@@ -14,13 +14,13 @@ export const SECRET = 'sms-test-secret-0123456789abcdef';
 export interface SmsTestApp {
   app: FastifyInstance;
   db: Database;
-  agent: Agent;
+  turns: Turns;
   config: Config;
   close(): Promise<void>;
 }
 
 /**
- * The real app on a fresh database with the SMS hooks wired into the agent as main.ts wires them (代问
+ * The real app on a fresh database wired as main.ts wires it (代问
  * reaches the farmer's phone). Seeded, with the clock at the demo data's day.
  */
 export async function createSmsApp(overrides: Record<string, string> = {}, opts: { seed?: boolean } = { seed: true }): Promise<SmsTestApp> {

@@ -21,7 +21,7 @@ beforeAll(async () => {
     SMPP_RECONNECT_MAX_SECONDS: '1', SMS_RETRY_BASE_MS: '100', SMS_RETRY_MAX_MS: '1000', SMS_POLL_MS: '50',
     SMS_RATE_PER_SECOND: '1000', SMS_LEASE_SECONDS: '30', SMS_INBOX_RETRY_SECONDS: '2',
   });
-  sms = await startSms(t.config, t.db.pool, t.agent, (level, fields, msg) => events.push(`${level} ${msg} ${JSON.stringify(fields)}`));
+  sms = await startSms(t.config, t.db.pool, t.turns, (level, fields, msg) => events.push(`${level} ${msg} ${JSON.stringify(fields)}`));
   await waitFor(() => sms.gateway.ready(), 10_000, 'the bind');
 }, 120_000);
 afterAll(async () => {
@@ -71,8 +71,8 @@ describe('SMPP transceiver', () => {
   it('handles what arrived of a long text whose last part never came, marking the gap', async () => {
     expect(await smsc.mo('8613955557777', '大蒜根蛆咋防治，用什么药，', { ref: 9, total: 3, seq: 1 })).toBe(smpp.ESME_ROK);
     expect(await smsc.mo('8613955557777', '什么时候用最好？', { ref: 9, total: 3, seq: 3 })).toBe(smpp.ESME_ROK);
-    expect(await flushStaleParts(inboundDeps(t.config, t.db.pool, t.agent), 3600)).toEqual([]); // not stale yet
-    const stored = await flushStaleParts(inboundDeps(t.config, t.db.pool, t.agent), 0);
+    expect(await flushStaleParts(inboundDeps(t.config, t.db.pool, t.turns), 3600)).toEqual([]); // not stale yet
+    const stored = await flushStaleParts(inboundDeps(t.config, t.db.pool, t.turns), 0);
     expect(stored).toHaveLength(1);
     const { rows } = await t.db.pool.query(`SELECT text FROM sms_inbox WHERE phone = '13955557777'`);
     expect(rows).toEqual([{ text: '大蒜根蛆咋防治，用什么药，…什么时候用最好？' }]);
@@ -115,12 +115,18 @@ describe('SMPP transceiver', () => {
 
   it('keeps at most a window of 10 submits unanswered, and all go', async () => {
     smsc.maxOutstanding = 0;
-    smsc.respond = () => ({ delayMs: 40 });
+    // The SMSC holds every answer until released, so the window is seen full however slow the machine is.
+    let release!: () => void;
+    smsc.hold = new Promise<void>((r) => { release = r; });
     const phones = Array.from({ length: 40 }, (_, i) => `1398000${String(i).padStart(4, '0')}`);
     for (const p of phones) await enqueueSms(t.db.pool, { to: p, text: '窗口测试', kind: 'notify' });
+    await waitFor(() => smsc.outstanding === 10, 10_000, 'a full window of 10 unanswered submits');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smsc.outstanding).toBe(10); // and no 11th while all ten wait
+    smsc.hold = null;
+    release();
     for (const p of phones) await waitFor(async () => (await outboxRows(t, p))[0].status === 'sent', 10_000, `sent to ${p}`);
     expect(smsc.maxOutstanding).toBe(10);
-    smsc.respond = () => ({});
   });
 
   it('retries a throttled submit and fails a refused number for good', async () => {

@@ -24,6 +24,8 @@ export class TestSmsc {
   /** delay (ms) before answering a submit_sm, and the status to answer with */
   respond: (s: Omit<Submitted, 'messageId'>) => { delayMs?: number; status?: number } = () => ({});
   frozen = false;
+  /** while set, submit_sm answers wait for it to resolve (a congested SMSC), so a window can be observed full */
+  hold: Promise<void> | null = null;
   private server?: Server;
   private sessionCount = 0;
   private nextId = 1;
@@ -74,7 +76,7 @@ export class TestSmsc {
       const how = this.respond(s);
       this.outstanding++;
       this.maxOutstanding = Math.max(this.maxOutstanding, this.outstanding);
-      setTimeout(() => {
+      const answer = () => {
         this.outstanding--;
         if (how.status) {
           session.send(pdu.response({ command_status: how.status }));
@@ -83,7 +85,9 @@ export class TestSmsc {
         const messageId = `M${this.nextId++}`;
         this.submits.push({ ...s, messageId });
         session.send(pdu.response({ message_id: messageId }));
-      }, how.delayMs ?? 0);
+      };
+      const gate = this.hold ?? Promise.resolve();
+      void gate.then(() => setTimeout(answer, how.delayMs ?? 0));
     });
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { smsEncoding, smsShape, splitParts } from '../../src/channels/sms/encoding.ts';
 import { cutPoint, MORE_HINT, smsBudgetText, smsPages } from '../../src/channels/sms/pager.ts';
 import { parseSmsPhone, maskPhone } from '../../src/channels/sms/phone.ts';
-import { sign, verifySignature } from '../../src/channels/sms/signature.ts';
+import { sign, verifySignature } from '../../src/webhooks/signature.ts';
 import { parseReceiptText, submitParts } from '../../src/channels/sms/smpp/codec.ts';
 
 describe('encodings and segments', () => {

@@ -68,7 +68,7 @@ describe('POST /webchat/api/send', () => {
 describe('GET /webchat/api/poll', () => {
   it('returns what came after the given id, and waits for an expert answer when there is nothing yet', async () => {
     const deviceId = newDeviceId();
-    const sent = (await send({ deviceId, clientId: 'p1', text: '俺家羊羔拉稀还咳嗽咋整' })).json();
+    const sent = (await send({ deviceId, clientId: 'p1', text: '俺家鸵鸟不吃食还咳嗽咋整' })).json();
     const reply = sent.messages[1];
     expect(reply).toMatchObject({ escalated: true, ticketId: expect.any(String) });
 
@@ -93,7 +93,10 @@ describe('GET /webchat/api/poll', () => {
     expect(officer.messages[1]).toMatchObject({ onBehalfOf: '13905370002' });
     const history = await t.app.inject({ method: 'POST', url: '/webchat/api/history', payload: { phone: '13905370002' }, headers: adminAuth });
     expect(history.statusCode).toBe(200);
-    expect(history.json().messages.map((m: { id: string }) => m.id)).toEqual(officer.messages.map((m: { id: string }) => m.id));
+    const record = history.json().messages;
+    // The officer's question and its answer, then the farmer's SMS copy of the answer.
+    expect(record.slice(0, 2).map((m: { id: string }) => m.id)).toEqual(officer.messages.map((m: { id: string }) => m.id));
+    expect(record[2]).toMatchObject({ author: 'bot', channel: 'sms' });
     const anonymous = await t.app.inject({ method: 'POST', url: '/webchat/api/history', payload: { phone: '13905370002' } });
     expect(anonymous.statusCode).toBe(401);
     // The phone is no longer taken from the URL, where every access log line would carry it.

@@ -62,7 +62,7 @@ describe('ask and answer', () => {
 
   it('marks an escalated reply with its ticket, and the expert answer arrives live in the same thread', async () => {
     const { client, welcome } = await ChatClient.connect(s.wsUrl, { deviceId: newDeviceId() });
-    const { reply } = await client.ask('俺家羊羔拉稀还咳嗽咋整');
+    const { reply } = await client.ask('俺家鸵鸟不吃食还咳嗽咋整');
     expect(reply.escalated).toBe(true);
     expect(reply.text).toMatch(/专家/);
     const { rows } = await s.db.pool.query('SELECT id FROM escalations WHERE message_id = $1', [reply.id]);
@@ -222,8 +222,13 @@ describe('officer mode', () => {
     client.send({ type: 'history', phone });
     const history = await client.next('history');
     expect(history.phone).toBe(phone);
-    expect(history.messages.map((m: { id: string }) => m.id)).toEqual([ack.messageId, reply.id]);
+    // The officer's question and its answer, then the copy the farmer was sent by SMS (in the farmer's own
+    // SMS conversation, so the farmer can reply there).
+    expect(history.messages.slice(0, 2).map((m: { id: string }) => m.id)).toEqual([ack.messageId, reply.id]);
     expect(history.messages[0]).toMatchObject({ author: 'officer', channel: 'api' });
+    expect(history.messages).toHaveLength(3);
+    expect(history.messages[2]).toMatchObject({ author: 'bot', channel: 'sms' });
+    expect(history.messages[2].text).toMatch(/^信息员为您代问，答复如下：/);
 
     // Guided posting works in the officer's own thread.
     const post = await client.ask('发布价格 金乡大蒜 3.5');

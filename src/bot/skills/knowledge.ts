@@ -2,7 +2,8 @@ import type { Category } from '../../knowledge/categories.ts';
 import type { SearchHit } from '../../knowledge/retriever.ts';
 import { answerKindOf, answers } from '../../knowledge/scoring.ts';
 import { answerFromPassage, citationOf } from '../compose.ts';
-import { soundsAgricultural, type Intent } from '../intents.ts';
+import type { Intent } from '../intents.ts';
+import { isClearlyOffTopic } from '../scope.ts';
 import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 
@@ -74,7 +75,8 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
       return { text: fill(deps.templates, 'nothing_more'), intent, confidence: 0.9, quickReplies: ['转人工'] };
     }
   } else if (!best || confidence < deps.answerThreshold) {
-    if (!soundsAgricultural(input.text, input.slots) && intent === 'agronomy') {
+    // Only what is clearly neither farming nor rural life is turned away; the rest goes to an expert.
+    if (intent === 'agronomy' && isClearlyOffTopic(input.text, input.slots, confidence)) {
       return { text: fill(deps.templates, 'out_of_scope'), intent: 'unknown', confidence: 1 - confidence, quickReplies: ['帮助'] };
     }
     context.lastQuestion = input.text;

@@ -1,5 +1,5 @@
 import { GatewayError, type GatewayMessage, type SmsGateway } from './gateway.ts';
-import { signedHeaders } from './signature.ts';
+import { signedHeaders } from '../../webhooks/signature.ts';
 
 export interface HttpGatewayOptions {
   url: string;
@@ -9,7 +9,7 @@ export interface HttpGatewayOptions {
 }
 
 /**
- * The generic HTTP gateway (DESIGN.md): POST {id, to, text} signed like the webhooks, read {id} back. Our
+ * The generic HTTP gateway: POST {id, to, text} signed like the webhooks, read {id} back. Our
  * outbox id travels as `id`, and the gateway contract is that a repeated id is the same SMS: that is what
  * makes resending after an interrupted attempt safe (at-least-once to the gateway, once to the phone).
  */

@@ -1,14 +1,12 @@
 import type pg from 'pg';
 import { AppError } from '../../errors.ts';
 import { isUnsafeText } from '../../privacy/clean-text.ts';
-import { withTransaction, type Queryable } from '../../db/pool.ts';
-import type { Agent } from '../../bot/index.ts';
-import { parseCommand } from '../../bot/commands.ts';
-import { normalizeText } from '../../bot/normalize.ts';
-import { findOrCreateConversation, setConversationFlags } from '../../conversations/store.ts';
+import type { Queryable } from '../../db/pool.ts';
+import { findOrCreateConversation } from '../../conversations/store.ts';
+import type { Turns } from '../../turns/index.ts';
+import type { ChannelAdapter, Inbound } from '../../turns/types.ts';
 import { hasLoneSurrogate } from './encoding.ts';
 import { officerByPhone } from './officers.ts';
-import { enqueueOutgoing } from './outbox.ts';
 import { parseSmsPhone } from './phone.ts';
 
 export interface InboundSms {
@@ -33,12 +31,19 @@ export class InboundRejected extends AppError {
 
 export interface InboundDeps {
   pool: pg.Pool;
-  agent: Agent;
+  turns: Turns;
+  /** the SMS channel adapter (made from the rest when absent) */
+  channel?: ChannelAdapter<SmsTurn>;
   officerPhones: Set<string>;
   maxChars: number;
   /** how long a turn may take before another attempt may take it over */
   leaseSeconds: number;
   maxAttempts?: number;
+}
+
+/** A stored text as the turn pipeline gets it: the phone in the project's key form. */
+export interface SmsTurn extends Inbound {
+  phone: string;
 }
 
 /** What a turn needs of a stored message. */
@@ -116,11 +121,27 @@ export async function storeInbound(deps: InboundDeps, m: InboundSms, q: Queryabl
   return { inboxId: rows[0].id, row, claimed: false, status: rows[0].status };
 }
 
+/** The SMS channel as the turn pipeline sees it: a phone's conversation, officers known by their phone. */
+export function smsChannel(deps: Pick<InboundDeps, 'pool' | 'officerPhones'>): ChannelAdapter<SmsTurn> {
+  return {
+    channel: 'sms',
+    conversation: (m) => findOrCreateConversation(deps.pool, { channel: 'sms', phone: m.phone }),
+    async speaker(m, said, conversation) {
+      // Only officers' commands (代问, 发布 and the guided exchange it starts) need to know who is asking.
+      const kind = said.command?.kind;
+      if (kind !== 'ask-for' && kind !== 'post' && !conversation.context?.pending) return { author: 'farmer' };
+      const phone = parseSmsPhone(m.phone);
+      const officer = phone.ok ? await officerByPhone(deps.pool, phone, deps.officerPhones) : undefined;
+      // Only a 代问 is the officer speaking for someone: their other texts are their own questions.
+      return { author: officer && kind === 'ask-for' ? 'officer' : 'farmer', principal: officer };
+    },
+  };
+}
+
 /**
- * Step two: the conversation turn for a stored message, and its replies into the outbox, then the inbox row
- * marked handled in the same transaction as the replies. Run again after a crash it repeats nothing: the
- * agent answers a known channel message id with the replies it already gave, and the outbox keys rows by
- * reply id.
+ * Step two: the stored message through the turn pipeline (which queues the replies in the SMS outbox), then
+ * the inbox row marked handled. Run again after a crash it repeats nothing: the pipeline answers a known
+ * channel message id with the replies it stored, and the outbox keys rows by reply id.
  */
 export async function handleInbound(deps: InboundDeps, inboxId: string, stored?: InboxRow): Promise<InboundResult> {
   const row = stored ?? (await deps.pool.query<InboxRow & { status: string }>(
@@ -129,50 +150,23 @@ export async function handleInbound(deps: InboundDeps, inboxId: string, stored?:
   if (!row) return { status: 'duplicate', outbox: [] };
   const phone = parseSmsPhone(row.phone);
   if (!phone.ok) throw new Error(`stored SMS ${inboxId} has an unusable phone`);
-  const conversation = await findOrCreateConversation(deps.pool, { channel: 'sms', phone: phone.key });
-  const unsubscribes = parseCommand(normalizeText(row.text))?.kind === 'unsubscribe';
-  // Consent is the channel's promise: after 退订, writing anything else is opting back in.
-  if (conversation.optedOut && !unsubscribes) {
-    await setConversationFlags(deps.pool, conversation.id, { optedOut: false });
-  }
-  // Only officers' commands (代问, 发布 and the guided exchange it starts) need to know who is asking.
-  const needsOfficer = /^\s*(代问|发布)/.test(row.text) || Boolean(conversation.context?.pending);
-  const officer = needsOfficer ? await officerByPhone(deps.pool, phone, deps.officerPhones) : undefined;
-  // Only a 代问 is the officer speaking for someone: their other texts are their own questions, so a
-  // farmer named in an earlier 代问 does not get them.
-  const asksFor = Boolean(officer) && /^\s*代问/.test(row.text);
-  const outcome = await deps.agent.handle({
-    conversationId: conversation.id,
-    text: row.text,
-    author: asksFor ? 'officer' : 'farmer',
-    principal: officer,
-    channelMessageId: `${row.gateway}:${row.gateway_message_id}`,
+  const outcome = await deps.turns.receive(deps.channel ?? smsChannel(deps), {
+    phone: phone.key, text: row.text, channelMessageId: `${row.gateway}:${row.gateway_message_id}`,
   });
-  if (outcome.duplicate && outcome.replies.length === 0) {
-    // The turn is still being decided by an attempt we took over from, or an expert holds the
-    // conversation: leave the row for the sweeper, which finishes it once the replies exist.
-    const { rows: c } = await deps.pool.query(`SELECT mode FROM conversations WHERE id = $1`, [conversation.id]);
-    if (c[0]?.mode !== 'expert') return { status: 'stored', conversationId: conversation.id, outbox: [] };
+  const conversationId = outcome.conversation.id;
+  if (outcome.duplicate && outcome.replies.length === 0 && outcome.conversation.mode !== 'expert') {
+    // The turn is still being decided by an attempt we took over from: leave the row for the sweeper,
+    // which finishes it once the replies exist.
+    return { status: 'stored', conversationId, outbox: [] };
   }
-  // The 退订 confirmation is the one reply that goes to a phone that has just opted out (the agent set
-  // the flag in the turn's transaction).
-  const optedOut = unsubscribes;
-  const outbox = await withTransaction(deps.pool, async (client) => {
-    const ids: string[] = [];
-    for (const reply of outcome.replies) {
-      if (!reply.text.trim()) continue;
-      ids.push(...(await enqueueOutgoing(client, {
-        to: phone.key, text: reply.text, kind: 'reply', conversationId: conversation.id, messageId: reply.id,
-      }, { bypassOptOut: optedOut })));
-    }
-    await client.query(
-      `UPDATE sms_inbox SET status = 'handled', handled_at = now(), conversation_id = $2, message_id = $3, last_error = NULL
-        WHERE id = $1 AND status = 'received'`,
-      [inboxId, conversation.id, outcome.inbound.id],
-    );
-    return ids;
-  });
-  return { status: outcome.duplicate ? 'duplicate' : 'handled', conversationId: conversation.id, outbox };
+  const { rows } = await deps.pool.query<{ id: string }>(
+    `WITH handled AS (
+       UPDATE sms_inbox SET status = 'handled', handled_at = now(), conversation_id = $2, message_id = $3, last_error = NULL
+        WHERE id = $1 AND status = 'received')
+     SELECT id FROM sms_outbox WHERE message_id = ANY($4::bigint[]) ORDER BY id`,
+    [inboxId, conversationId, outcome.inbound.id, outcome.replies.map((r) => r.id)],
+  );
+  return { status: outcome.duplicate ? 'duplicate' : 'handled', conversationId, outbox: rows.map((r) => r.id) };
 }
 
 /** Store, then handle: the webhook's path. A failure after storing leaves the message to the sweeper. */
@@ -209,15 +203,22 @@ async function noteInboxError(deps: InboundDeps, inboxId: string, err: unknown):
  * Turns a crash or an error interrupted: take over rows whose lease ran out and handle them. Returns how many
  * it handled. Never throws; each row's failure is noted on the row.
  */
-export async function sweepInbox(deps: InboundDeps, limit = 20, log?: (err: unknown, inboxId: string) => void): Promise<number> {
+export async function sweepInbox(
+  deps: InboundDeps,
+  limit = 20,
+  log?: (err: unknown, inboxId: string) => void,
+  gaveUp?: (row: { inboxId: string; lastError: string }) => void,
+): Promise<number> {
   let rows: { id: string }[];
   try {
     // A message no attempt could finish is kept as failed with its last error, for a person to see.
-    await deps.pool.query(
+    const failed = await deps.pool.query<{ id: string; last_error: string }>(
       `UPDATE sms_inbox SET status = 'failed', last_error = coalesce(last_error, 'gave up after repeated attempts')
-        WHERE status = 'received' AND lease_until < now() AND attempts >= $1`,
+        WHERE status = 'received' AND lease_until < now() AND attempts >= $1
+        RETURNING id, last_error`,
       [deps.maxAttempts ?? 5],
     );
+    for (const r of failed.rows) gaveUp?.({ inboxId: r.id, lastError: r.last_error });
     ({ rows } = await deps.pool.query<{ id: string }>(
       `WITH due AS (
          SELECT id FROM sms_inbox WHERE status = 'received' AND lease_until < now()

@@ -2,5 +2,4 @@
 export { enqueueSms, smsBudgetText, SmsInputError, type OutgoingSms, type SmsKind } from './outbox.ts';
 export { smsRoutes } from './routes.ts';
 export { startSms, type SmsService } from './service.ts';
-export { smsAgentHooks } from './hooks.ts';
 export { parseSmsPhone, maskPhone } from './phone.ts';

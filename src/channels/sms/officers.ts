@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.ts';
-import type { Principal } from '../../http/auth.ts';
+import type { Principal } from '../../accounts/principal.ts';
 import { maskPhone } from './phone.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { Queryable } from '../../db/pool.ts';
+import { afterCommit, type Queryable } from '../../db/pool.ts';
 import { hasLoneSurrogate, smsShape } from './encoding.ts';
-import { DEFAULT_BUDGET_SEGMENTS, MORE_HINT, smsBudgetText, smsPages } from './pager.ts';
+import { DEFAULT_BUDGET_SEGMENTS, smsBudgetText, smsPages } from './pager.ts';
 import { parseSmsPhone } from './phone.ts';
 
 export { smsBudgetText } from './pager.ts';
@@ -30,6 +30,11 @@ const settings = { budgetSegments: DEFAULT_BUDGET_SEGMENTS };
 /** The SMS budget in segments (SMS_BUDGET_SEGMENTS), set once at start. */
 export function configureOutbox(opts: { budgetSegments: number }): void {
   settings.budgetSegments = opts.budgetSegments;
+}
+
+/** The budget the outbox pages to, for the channel adapter that pages a turn's replies the same way. */
+export function budgetSegments(): number {
+  return settings.budgetSegments;
 }
 
 /**
@@ -72,37 +77,33 @@ export async function enqueueOutgoing(q: Queryable, msg: OutgoingSms, opts: { by
     }
     ids.push(rows[0].id);
   }
-  if (paged.more !== undefined) await keepRest(q, msg.conversationId!, paged.more, paged.agentPaged);
-  // After the caller's commit, most likely; the worker's poll catches the rare early wake-up.
-  setTimeout(() => outboxSignal.emit('queued'), 5).unref();
+  if (paged.more !== undefined) await keepRest(q, msg.conversationId!, paged.more);
+  // The worker must find the rows when it wakes: after the caller's transaction commits.
+  afterCommit(q, () => outboxSignal.emit('queued'));
   return ids;
 }
 
 /**
  * The text as it goes: whole; or a first page with "（回复1看更多）" and the rest for "1" when this phone's SMS
  * conversation is named to keep it in; or numbered pages when it isn't (a 代问 copy sent with the officer's
- * conversation, a notice to a bare number). A reply the agent already paged keeps the agent's rest after ours.
+ * conversation, a notice to a bare number). A turn's reply arrives paged already (the SMS channel adapter
+ * renders it with the same pager), so it fits.
  */
 async function pagesFor(
   q: Queryable, text: string, msg: OutgoingSms, phone: string, budget: number,
-): Promise<{ pages: string[]; more?: string; agentPaged: boolean }> {
-  if (smsShape(text).segments <= budget) return { pages: [text], agentPaged: false };
+): Promise<{ pages: string[]; more?: string }> {
+  if (smsShape(text).segments <= budget) return { pages: [text] };
   const own = msg.conversationId
     ? (await q.query(`SELECT 1 FROM conversations WHERE id = $1 AND channel = 'sms' AND farmer_phone = $2`, [msg.conversationId, phone])).rowCount
     : 0;
-  if (!own) return { pages: smsPages(text, budget), agentPaged: false };
-  const agentPaged = msg.kind === 'reply' && text.endsWith(MORE_HINT);
-  const paged = smsBudgetText(agentPaged ? text.slice(0, -MORE_HINT.length) : text, budget);
-  return { pages: [paged.text], more: paged.more ?? '', agentPaged };
+  if (!own) return { pages: smsPages(text, budget) };
+  const paged = smsBudgetText(text, budget);
+  return { pages: [paged.text], more: paged.more ?? '' };
 }
 
-async function keepRest(q: Queryable, conversationId: string, more: string, agentPaged: boolean): Promise<void> {
+async function keepRest(q: Queryable, conversationId: string, more: string): Promise<void> {
   await q.query(
-    `UPDATE conversations
-        SET context = jsonb_set(context, '{more}',
-              to_jsonb($2::text || CASE WHEN $3 THEN coalesce(context->>'more', '') ELSE '' END)),
-            updated_at = now()
-      WHERE id = $1`,
-    [conversationId, more, agentPaged],
+    `UPDATE conversations SET context = jsonb_set(context, '{more}', to_jsonb($2::text)), updated_at = now() WHERE id = $1`,
+    [conversationId, more],
   );
 }

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { badRequest, HttpError, unauthorized } from '../../http/errors.ts';
+import { HttpError } from '../../http/errors.ts';
 import { errorResponse } from '../../schemas/common.ts';
 import { InboundRejected, receiveSms, type InboundDeps, type InboundResult } from './inbound.ts';
 import { recordReceipt } from './outbox-store.ts';
 import { inboundDeps } from './service.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './signature.ts';
+import { acceptSignedJson } from '../../http/signed-json.ts';
 
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const inboundBody = z.object({
   id: z.union([z.string().min(1, 'id 不能为空').max(200, 'id 最多 200 个字符'), z.number().int().transform(String)], { error: '缺少 id（网关的短信编号）' }),
@@ -41,34 +40,11 @@ function answer(result: InboundResult) {
 }
 
 /**
- * The generic HTTP gateway's webhooks (DESIGN.md). The signature covers the raw bytes, so this plugin reads
+ * The generic HTTP gateway's webhooks (docs/architecture.md, README "SMS"). The signature covers the raw bytes, so this plugin reads
  * JSON itself: check the signature first (401, nothing stored), then UTF-8 and JSON (400), then the fields.
  */
 const httpWebhooks: FastifyPluginAsyncZod<{ inbound: InboundDeps; secret: string; maxAge: number }> = async (app, opts) => {
-  app.addHook('onRequest', async (request) => {
-    if (!request.headers[TIMESTAMP_HEADER] || !request.headers[SIGNATURE_HEADER]) {
-      throw unauthorized('缺少 X-Yinong-Timestamp 或 X-Yinong-Signature 签名头');
-    }
-  });
-  app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (request, body, done) => {
-    const raw = body as Buffer;
-    const verdict = verifySignature(
-      opts.secret, { timestamp: request.headers[TIMESTAMP_HEADER], signature: request.headers[SIGNATURE_HEADER] }, raw, opts.maxAge,
-    );
-    if (!verdict.ok) return done(unauthorized(verdict.reason));
-    let text: string;
-    try {
-      text = utf8.decode(raw);
-    } catch {
-      return done(badRequest('请求体不是有效的 UTF-8 文本，请检查网关的字符编码', 'invalid_encoding'));
-    }
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(badRequest('请求体不是有效的 JSON', 'invalid_json'));
-    }
-  });
+  acceptSignedJson(app, { secret: opts.secret, maxAge: opts.maxAge, bodyLimit: WEBHOOK_BODY_LIMIT, encodingHint: '，请检查网关的字符编码' });
 
   app.post('/webhooks/sms/http', {
     schema: {
@@ -117,7 +93,7 @@ const consoleWebhook: FastifyPluginAsyncZod<{ inbound: InboundDeps }> = async (a
 /** SMS webhooks: the HTTP gateway's when SMS_HTTP_SECRET is set; the console route in development. */
 export const smsRoutes: FastifyPluginAsyncZod = async (app) => {
   const config = app.config;
-  const inbound = inboundDeps(config, app.db.pool, app.agent);
+  const inbound = inboundDeps(config, app.db.pool, app.turns);
   if (config.SMS_HTTP_SECRET) {
     await app.register(httpWebhooks, { inbound, secret: config.SMS_HTTP_SECRET, maxAge: config.SMS_SIGNATURE_MAX_AGE_SECONDS });
   }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Config } from '../../config.ts';
-import type { Agent } from '../../bot/index.ts';
+import type { Turns } from '../../turns/index.ts';
 import { ConsoleGateway } from './console-gateway.ts';
 import type { SmsGateway } from './gateway.ts';
 import { HttpGateway } from './http-gateway.ts';
@@ -27,11 +27,11 @@ export function officerPhoneSet(config: Pick<Config, 'SMS_OFFICER_PHONES'>): Set
   return set;
 }
 
-export function inboundDeps(config: SmsConfig, pool: pg.Pool, agent: Agent): InboundDeps {
+export function inboundDeps(config: SmsConfig, pool: pg.Pool, turns: Turns): InboundDeps {
   configureOutbox({ budgetSegments: config.SMS_BUDGET_SEGMENTS });
   return {
-    pool, agent, officerPhones: officerPhoneSet(config), maxChars: config.SMS_MAX_INBOUND_CHARS,
-    leaseSeconds: config.SMS_INBOX_RETRY_SECONDS,
+    pool, turns, officerPhones: officerPhoneSet(config),
+    maxChars: config.SMS_MAX_INBOUND_CHARS, leaseSeconds: config.SMS_INBOX_RETRY_SECONDS,
   };
 }
 
@@ -48,18 +48,18 @@ export interface SmsService {
 }
 
 /** The gateway SMS_GATEWAY names, the outbox worker, and the sweeper for interrupted inbound turns. */
-export async function startSms(config: SmsConfig, pool: pg.Pool, agent: Agent, log: WorkerLog): Promise<SmsService> {
-  const inbound = inboundDeps(config, pool, agent);
+export async function startSms(config: SmsConfig, pool: pg.Pool, turns: Turns, log: WorkerLog): Promise<SmsService> {
+  const inbound = inboundDeps(config, pool, turns);
   // One farmer's texts are answered in the order they came: turns of one phone run one after another.
-  const turns = new Map<string, Promise<void>>();
+  const queues = new Map<string, Promise<void>>();
   const handleLater = (inboxId: string, phone = '') => {
     const run = () => handleInbound(inbound, inboxId)
       .then(() => undefined)
       .catch((err: unknown) => log('warn', { err, inboxId }, 'SMS turn failed; the sweeper will retry it'));
-    const next = (turns.get(phone) ?? Promise.resolve()).then(run);
-    turns.set(phone, next);
+    const next = (queues.get(phone) ?? Promise.resolve()).then(run);
+    queues.set(phone, next);
     void next.finally(() => {
-      if (turns.get(phone) === next) turns.delete(phone);
+      if (queues.get(phone) === next) queues.delete(phone);
     });
   };
   const gateway = createGateway(config, inbound, log, handleLater);
@@ -79,7 +79,12 @@ export async function startSms(config: SmsConfig, pool: pg.Pool, agent: Agent, l
     const recovered = await recoverExpired(pool, { idempotent: gateway.idempotent, resendUncertain: config.SMS_RESEND_UNCERTAIN });
     const flushed = await flushStaleParts(inbound, STALE_PARTS_SECONDS);
     for (const inboxId of flushed) handleLater(inboxId);
-    const inboxHandled = await sweepInbox(inbound, 20, (err, inboxId) => log('warn', { err, inboxId }, 'SMS turn retry failed'));
+    const inboxHandled = await sweepInbox(
+      inbound, 20,
+      (err, inboxId) => log('warn', { err, inboxId }, 'SMS turn retry failed'),
+      // A farmer's text nobody could answer: a person must look (also yinong_sms_inbox{status="failed"}).
+      (row) => log('error', row, 'SMS turn given up after repeated attempts: the farmer got no reply'),
+    );
     return { ...recovered, partsFlushed: flushed.length, inboxHandled };
   };
   let sweeping = false;

@@ -2,15 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
 import type { RawData } from 'ws';
 import { messagesAfter } from '../../conversations/store.ts';
-import type { Message } from '../../conversations/types.ts';
-import { farmerHistory, FARMER_OUT_OF_SCOPE, toWireAll } from './history.ts';
-import { canSeeFarmer, recordScopeOf } from '../../conversations/scope.ts';
+import type { Conversation, Message } from '../../conversations/types.ts';
+import { canSeeFarmer, farmerOutOfScope, recordScopeOf } from '../../conversations/scope.ts';
+import { AppError } from '../../errors.ts';
+import { farmerHistory, toWireAll } from './history.ts';
 import type { ChatHub, HubMember } from './hub.ts';
 import { Outbound } from './outbound.ts';
 import { parseFrame, toWire, type ClientFrame, type ErrorCode, type ServerFrame } from './protocol.ts';
 import { rateLimitedMessage, TokenBucket } from './rate-limit.ts';
 import {
-  askForPhone, ChatError, conversationFor, identify, maskPhone, openThread, runTurn, type Thread,
+  ChatError, identify, maskPhone, openThread, type Thread,
 } from './thread.ts';
 
 /** Messages sent on (re)connect at most; `hasMore` tells the page to reconnect for the rest. */
@@ -204,9 +205,11 @@ export class ChatConnection implements HubMember {
   private async onMessage(frame: Extract<ClientFrame, { type: 'message' }>): Promise<void> {
     const thread = this.thread;
     if (!thread) return; // hello failed; its error went out already
-    const phone = askForPhone(thread, frame.text);
-    const conversation = await conversationFor(this.app, thread, phone);
-    if (phone && !this.watching.has(conversation.id)) this.watch(conversation.id, phone);
+    let phone: string | undefined;
+    const followFarmer = (conversation: Conversation, farmerPhone: string | undefined) => {
+      phone = farmerPhone;
+      if (farmerPhone && !this.watching.has(conversation.id)) this.watch(conversation.id, farmerPhone);
+    };
     this.inflight.set(frame.clientId, false);
     let typing = false;
     const typingTimer = setTimeout(() => {
@@ -214,7 +217,9 @@ export class ChatConnection implements HubMember {
       this.send({ type: 'typing', active: true });
     }, TYPING_DELAY_MS);
     try {
-      const outcome = await runTurn(this.app, thread, conversation, frame);
+      const outcome = await this.app.turns.receive(this.hub.channel, {
+        thread, text: frame.text, channelMessageId: frame.clientId, onConversation: followFarmer,
+      });
       if (!this.inflight.get(frame.clientId)) this.ack(frame.clientId, outcome.inbound, outcome.duplicate);
       if (outcome.duplicate) {
         // Nothing was published for a resend: send what was stored the first time (the page drops copies).
@@ -223,6 +228,11 @@ export class ChatConnection implements HubMember {
       }
       if (phone) this.app.log.info({ farmer: maskPhone(phone), officer: thread.principal?.name }, 'webchat 代问');
     } catch (err) {
+      if (err instanceof AppError && err.statusCode < 500) {
+        // A refusal the officer can act on (a farmer outside their scope): said as it is, nothing was stored.
+        this.send({ type: 'error', code: 'forbidden', message: err.message, clientId: frame.clientId });
+        return;
+      }
       this.app.log.error({ err }, 'webchat turn failed');
       this.send({ type: 'error', code: 'internal', message: '这条消息没处理成功，请稍后重发', clientId: frame.clientId });
     } finally {
@@ -239,7 +249,7 @@ export class ChatConnection implements HubMember {
     }
     const normalized = phone.replace(/^\+?86/, '');
     if (!(await canSeeFarmer(this.app.db.pool, recordScopeOf(this.thread.principal), normalized))) {
-      this.sendError('forbidden', FARMER_OUT_OF_SCOPE);
+      this.sendError('forbidden', farmerOutOfScope().message);
       return;
     }
     const messages = await farmerHistory(this.app.db.pool, normalized);

@@ -13,9 +13,6 @@ const COLUMNS = `m.id, m.conversation_id, m.author, m.author_id, m.text, m.inten
  * A farmer's most recent questions and answers on every channel keyed by phone (SMS, the API, officers'
  * 代问), oldest first.
  */
-/** Said to an officer who asks for a farmer outside their scope. */
-export const FARMER_OUT_OF_SCOPE = '这位农户不在您的服务范围内：信息员只能查看本村本县的农户和自己代问过的农户';
-
 export async function farmerHistory(q: Queryable, phone: string, limit = 100): Promise<(WireMessage & { channel: string })[]> {
   const { rows } = await q.query(
     `SELECT ${COLUMNS}, c.channel FROM messages m JOIN conversations c ON c.id = m.conversation_id

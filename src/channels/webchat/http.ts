@@ -4,13 +4,13 @@ import { messagesAfter } from '../../conversations/store.ts';
 import { HttpError } from '../../http/errors.ts';
 import { errorResponse } from '../../schemas/common.ts';
 import { RESUME_LIMIT } from './connection.ts';
-import { farmerHistory, FARMER_OUT_OF_SCOPE, toWireAll } from './history.ts';
-import { canSeeFarmer, recordScopeOf } from '../../conversations/scope.ts';
+import { canSeeFarmer, farmerOutOfScope, recordScopeOf } from '../../conversations/scope.ts';
+import { farmerHistory, toWireAll } from './history.ts';
 import type { ChatHub } from './hub.ts';
 import { requireAllowedOrigin } from './origins.ts';
 import { rateLimitedMessage } from './rate-limit.ts';
 import { historyBody, historyResponse, pollQuery, pollResponse, sendBody, sendResponse } from './schemas.ts';
-import { askForPhone, ChatError, conversationFor, identify, openThread, runTurn } from './thread.ts';
+import { ChatError, identify, openThread } from './thread.ts';
 
 /**
  * The same chat over plain HTTP, for networks that block WebSockets: send a message and get the replies in
@@ -42,12 +42,13 @@ export const webchatHttpRoutes: FastifyPluginAsyncZod<{ hub: ChatHub }> = async 
         throw new HttpError(429, 'rate_limited', rateLimitedMessage(wait));
       }
       const thread = await openThread(app, deviceId, principal);
-      const phone = askForPhone(thread, text);
-      const conversation = await conversationFor(app, thread, phone);
-      const outcome = await runTurn(app, thread, conversation, { clientId, text });
+      let phone: string | undefined;
+      const outcome = await app.turns.receive(hub.channel, {
+        thread, text, channelMessageId: clientId, onConversation: (_c, farmerPhone) => (phone = farmerPhone),
+      });
       return {
         conversationId: thread.conversation.id,
-        ack: { clientId, messageId: outcome.inbound.id, conversationId: conversation.id, duplicate: outcome.duplicate },
+        ack: { clientId, messageId: outcome.inbound.id, conversationId: outcome.conversation.id, duplicate: outcome.duplicate },
         messages: await toWireAll(app.db.pool, [outcome.inbound, ...outcome.replies], { onBehalfOf: phone }),
       };
     },
@@ -86,7 +87,7 @@ export const webchatHttpRoutes: FastifyPluginAsyncZod<{ hub: ChatHub }> = async 
       onRequest: originCheck,
       schema: {
         tags,
-        summary: '信息员查看某位农户（按手机号，放在请求体里）以前的问答：本村本县的农户和自己代问过的农户',
+        summary: '信息员查看某位农户以前的问答（手机号放在请求体里，不进网址和访问日志）：本村本县的农户和自己代问过的农户',
         security: [{ bearer: [] }],
         body: historyBody,
         response: { 200: historyResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse },
@@ -96,9 +97,7 @@ export const webchatHttpRoutes: FastifyPluginAsyncZod<{ hub: ChatHub }> = async 
       const principal = await principalOf(app, request);
       if (!principal) throw new HttpError(401, 'unauthorized', '请先用信息员账号登录');
       const phone = request.body.phone.replace(/^\+?86/, '');
-      if (!(await canSeeFarmer(app.db.pool, recordScopeOf(principal), phone))) {
-        throw new HttpError(403, 'out_of_scope', FARMER_OUT_OF_SCOPE);
-      }
+      if (!(await canSeeFarmer(app.db.pool, recordScopeOf(principal), phone))) throw farmerOutOfScope();
       return { phone, messages: await farmerHistory(app.db.pool, phone) };
     },
   );

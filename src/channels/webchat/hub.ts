@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { ChannelAdapter } from '../../turns/index.ts';
 import { KeyedLimiter } from './rate-limit.ts';
+import { webchatChannel, type WebTurn } from './thread.ts';
 
 /** What every open chat needs to share: its heartbeat and the limits that span connections. */
 export interface HubMember {
@@ -12,6 +14,8 @@ export class ChatHub {
   /** The HTTP fallback has no connection: its per-connection limit is kept per device instead. */
   readonly perDevice: KeyedLimiter;
   readonly members = new Set<HubMember>();
+  /** the web chat as the turn pipeline sees it, for the socket and the HTTP fallback alike */
+  readonly channel: ChannelAdapter<WebTurn>;
   /** Aborted when the server stops: long polls return at once instead of holding the close up. */
   readonly closing: AbortSignal;
   private readonly stopping = new AbortController();
@@ -22,6 +26,7 @@ export class ChatHub {
     this.perIp = new KeyedLimiter(c.WEBCHAT_RATE_PER_IP);
     this.perDevice = new KeyedLimiter(c.WEBCHAT_RATE_PER_CONNECTION);
     this.closing = this.stopping.signal;
+    this.channel = webchatChannel(app.db.pool);
     // One timer for all sockets rather than one each: 2,000 idle phones cost one wake-up per beat.
     this.timer = setInterval(() => this.beat(), c.WEBCHAT_HEARTBEAT_SECONDS * 1000);
     this.timer.unref();

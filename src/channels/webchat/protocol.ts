@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS } from '../../bot/agent.ts';
+import { MAX_MESSAGE_CHARS } from '../../conversations/limits.ts';
 import type { Author, Citation, Message } from '../../conversations/types.ts';
 import { issuesMessage, zhIssue } from '../../http/validation.ts';
 import { cleanDeep } from '../../privacy/clean-text.ts';

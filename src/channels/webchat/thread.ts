@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { parseCommand } from '../../bot/commands.ts';
-import { normalizeText } from '../../bot/normalize.ts';
 import { normalizePhone } from '../../data/index.ts';
+import type { Queryable } from '../../db/pool.ts';
 import { findOrCreateConversation } from '../../conversations/store.ts';
-import { creatorKey, recordAskedFor } from '../../conversations/scope.ts';
+import { creatorKey, officerThreadId } from '../../conversations/scope.ts';
 import type { Conversation } from '../../conversations/types.ts';
-import type { TurnOutcome } from '../../bot/index.ts';
-import type { Principal } from '../../http/auth.ts';
+import { speakerFor, type ChannelAdapter, type Inbound } from '../../turns/index.ts';
+import type { Principal } from '../../accounts/principal.ts';
+import type { Said } from '../../bot/index.ts';
 import type { ErrorCode } from './protocol.ts';
 
 /** A refusal the page shows as it is: a code for programs and a Chinese message for people. */
@@ -42,6 +42,7 @@ export async function identify(app: FastifyInstance, token: string | undefined):
   if (principal.role !== 'officer' && principal.role !== 'admin') {
     throw new ChatError('forbidden', '这个账号不能在聊天页使用，请用信息员账号登录');
   }
+  if (principal.mustChangePassword) throw new ChatError('forbidden', '请先在管理台修改初始密码，再来使用');
   return principal;
 }
 
@@ -51,44 +52,48 @@ export async function identify(app: FastifyInstance, token: string | undefined):
  */
 export async function openThread(app: FastifyInstance, deviceId: string, principal?: Principal): Promise<Thread> {
   if (principal) {
-    const webId = `officer:${principal.userId ?? principal.name}`;
+    const webId = officerThreadId(creatorKey(principal));
     return { role: 'officer', principal, conversation: await findOrCreateConversation(app.db.pool, { channel: 'web', webId }) };
   }
   return { role: 'farmer', conversation: await findOrCreateConversation(app.db.pool, { channel: 'web', webId: deviceId }) };
 }
 
+/** A message from the page: whose thread it is in, and who wants to know which conversation it went to. */
+export interface WebTurn extends Inbound {
+  thread: Thread;
+  /**
+   * Told the conversation before the message is stored, with the farmer's phone for a 代问: the socket
+   * follows that conversation first, so it hears the replies.
+   */
+  onConversation?: (conversation: Conversation, farmerPhone: string | undefined) => void;
+}
+
 /**
- * The farmer an officer asks for ("代问 13800000000 …"): that turn goes into the farmer's own conversation
- * (channel 'api' keyed by phone, as POST /api/v1/messages does), so it is in the farmer's record.
+ * The web chat as the turn pipeline sees it. The farmer an officer asks for ("代问 13800000000 …"): that
+ * turn goes into the farmer's own conversation (channel 'api' keyed by phone, as POST /api/v1/messages
+ * does), so it is in the farmer's record.
  */
-export function askForPhone(thread: Thread, text: string): string | undefined {
-  if (thread.role !== 'officer') return undefined;
-  const command = parseCommand(normalizeText(text));
-  if (command?.kind !== 'ask-for' || !command.phone) return undefined;
-  const phone = normalizePhone(command.phone);
+export function webchatChannel(pool: Queryable): ChannelAdapter<WebTurn> {
+  return {
+    channel: 'web',
+    async conversation(m, said) {
+      const farmerPhone = askedFor(m, said);
+      const conversation = farmerPhone
+        ? await findOrCreateConversation(pool, { channel: 'api', phone: farmerPhone, createdBy: m.thread.principal && creatorKey(m.thread.principal) })
+        : m.thread.conversation;
+      m.onConversation?.(conversation, farmerPhone);
+      return conversation;
+    },
+    // An officer's words are the officer's, in their own thread or in the farmer's record (src/turns/speaker.ts).
+    speaker: async (m, said) => speakerFor(m.thread.principal, askedFor(m, said)),
+  };
+}
+
+/** The farmer an officer's "代问 13800000000 …" names, if it names one. */
+function askedFor(m: WebTurn, said: Said): string | undefined {
+  if (m.thread.role !== 'officer' || said.command?.kind !== 'ask-for' || !said.command.phone) return undefined;
+  const phone = normalizePhone(said.command.phone);
   return phone.ok ? phone.phone : undefined;
-}
-
-export async function conversationFor(app: FastifyInstance, thread: Thread, farmerPhone: string | undefined): Promise<Conversation> {
-  if (!farmerPhone) return thread.conversation;
-  if (thread.principal) await recordAskedFor(app.db.pool, thread.principal, farmerPhone);
-  return findOrCreateConversation(app.db.pool, { channel: 'api', phone: farmerPhone, createdBy: thread.principal && creatorKey(thread.principal) });
-}
-
-/** One turn through the agent; the client id makes a resend after a dropped connection a no-op. */
-export function runTurn(
-  app: FastifyInstance,
-  thread: Thread,
-  conversation: Conversation,
-  turn: { clientId: string; text: string },
-): Promise<TurnOutcome> {
-  return app.agent.handle({
-    conversationId: conversation.id,
-    text: turn.text,
-    author: thread.role === 'officer' ? 'officer' : 'farmer',
-    principal: thread.principal,
-    channelMessageId: turn.clientId,
-  });
 }
 
 export { maskPhone } from '../../privacy/phone.ts';

@@ -1,0 +1,95 @@
+import type { Queryable } from '../db/pool.ts';
+import { findEmergencyCard, type EmergencyKind } from '../knowledge/emergency-cards.ts';
+import { fill, type Templates } from './templates.ts';
+import type { SkillResult } from './skill.ts';
+
+const ANIMAL = /猪|牛|羊|鸡|鸭|鹅|兔|鸽|狗|畜|禽|牲口|鱼|虾|蟹/;
+const LIVESTOCK = '(猪|牛|羊|鸡|鸭|鹅|兔|鸽|畜|禽|牲口|崽|仔)';
+const MANY = '(好多|一片|一大片|一批|不少|很多|一群|一圈|一半|[两二三四五六七八九十几\\d]+(头|只|个|匹|口))';
+
+/** The words a farmer uses for each emergency; the first that matches wins (a poisoning before a flood). */
+const RULES: [EmergencyKind, RegExp][] = [
+  [
+    'pesticide-poisoning',
+    /农药中毒|(药|农药)中毒|中毒了|(喝|吃|误服|误食|误喝)了?.{0,4}(农药|百草枯|敌敌畏|除草剂|杀虫剂|老鼠药|药水)|(农药|百草枯|敌敌畏|除草剂|杀虫剂|老鼠药).{0,10}(喝|吃|误服|误食)了|(打|喷|配|撒|熏)(完|了|过)?.{0,2}药.{0,12}(头晕|头疼|头痛|恶心|想吐|呕吐|吐了|冒汗|出汗|流汗|抽搐|抽筋|晕倒|昏迷|喘不上|眼花|看不清|哆嗦|发抖|流口水|冒沫|吐白沫|浑身没劲|站不住)/,
+  ],
+  [
+    'fish-hypoxia',
+    /浮头|泛塘|翻塘|(鱼|虾|蟹).{0,8}(缺氧|张嘴|浮(在|到|上)?水面|浮上来|往岸边|死了|死一片|死很多|翻白|翻肚|都漂)|(塘|池).{0,6}(缺氧|死鱼)|死鱼/,
+  ],
+  [
+    // 'dead-animals' (how to dispose of one) is listed before 'animal-disease' (many dying) on purpose
+    'dead-animals',
+    new RegExp(`(病死|死掉的|死了的|死)${LIVESTOCK}.{0,8}(咋|怎么|如何|能不能|可以)?.{0,2}(处理|处置|埋|扔|卖|吃|漂)|漂了?.{0,4}死${LIVESTOCK}|死了一?(头|只|匹)${LIVESTOCK}.{0,12}(卖|收|吃|埋|扔)|收死(猪|牛|羊|牲口)|无害化处理`),
+  ],
+  [
+    'animal-disease',
+    new RegExp(
+      `${LIVESTOCK}.{0,10}(死了?${MANY}|接连死|成批死|陆续死|一天死|天天死|都死了|全死了|死了一半|一个接一个死)|疫情|` +
+      `${LIVESTOCK}.{0,4}${MANY}.{0,6}(发烧|发热|趴着|不吃|病了|倒了|抽风)|` +
+      '(疑似|得了|染上|发现|是不是|像是|怀疑|传有|闹|来了).{0,4}(非洲猪瘟|猪瘟|禽流感|口蹄疫|疫病|布病|炭疽)|(暴发|爆发|发生)了?.{0,4}(疫|瘟|禽流感|口蹄疫)',
+    ),
+  ],
+  [
+    'lightning-flood',
+    /雷击|被雷|雷劈|冒火花|漏电|触电|打雷.{0,8}(劈|击|打着|打中)|(地|田|棚|麦|玉米|苞米|庄稼|苗|菜|果园|大豆|花生).{0,6}(被淹|淹了|泡了|泡水|进水了|积水|水淹)|(淹|泡)了?.{0,3}(地|田|庄稼|麦子|玉米|棚)|内涝|涝了|洪水|发大水|水漫/,
+  ],
+];
+
+/** The emergency a message reports, if any. A human poisoning needs a person, not an animal word. */
+export function detectEmergency(text: string): EmergencyKind | undefined {
+  for (const [kind, re] of RULES) {
+    if (!re.test(text)) continue;
+    if (kind === 'pesticide-poisoning' && ANIMAL.test(text) && !/人|我|俺|他|她|头晕|恶心|呕吐/.test(text)) return 'animal-disease';
+    return kind;
+  }
+  return undefined;
+}
+
+function expertFor(kind: EmergencyKind, text: string): string {
+  switch (kind) {
+    case 'fish-hypoxia': return '水产';
+    case 'pesticide-poisoning': return '植保';
+    case 'animal-disease':
+    case 'dead-animals': return /鱼|虾|蟹/.test(text) ? '水产' : '兽医';
+    case 'lightning-flood': return /菜|棚|瓜|椒|茄/.test(text) ? '蔬菜' : /果/.test(text) ? '果树' : '粮食作物';
+  }
+}
+
+/** A card's body as the farmer reads it: headings and emphasis marks dropped, blank lines squeezed. */
+function cardSteps(content: string): string {
+  return content
+    .replace(/^#{1,6}\s+/gm, '')
+    .replace(/\*\*|__/g, '')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
+}
+
+/**
+ * An emergency reply (undefined when the kind is no emergency and has no card): the reviewed safety steps first (from the emergency card in the knowledge base, or
+ * the short built-in steps when no card is loaded), then the promise that an expert has it, as an urgent ticket.
+ */
+export async function emergencyReply(
+  q: Queryable, templates: Templates, kind: EmergencyKind, text: string, wait: string,
+): Promise<SkillResult | undefined> {
+  const card = await findEmergencyCard(q, kind);
+  if (kind === 'dead-animals') {
+    // Disposing of a dead animal is a how-to, not an emergency: the card answers it when there is one,
+    // and the knowledge base does otherwise. Animals dying in numbers is 'animal-disease'.
+    if (!card) return undefined;
+    return {
+      text: cardSteps(card.content), intent: 'agronomy', confidence: 1, quickReplies: ['转人工'],
+      citations: [{ documentId: card.documentId, title: card.title, source: card.source ?? undefined, snippet: card.content.slice(0, 60) }],
+    };
+  }
+  const steps = card ? cardSteps(card.content) : fill(templates, `emergency_${kind.replaceAll('-', '_')}`);
+  const team = expertFor(kind, text);
+  return {
+    text: `${steps}\n\n${fill(templates, 'emergency_ticket', { team, wait })}`,
+    intent: 'agronomy',
+    confidence: 1,
+    citations: card ? [{ documentId: card.documentId, title: card.title, source: card.source ?? undefined, snippet: steps.slice(0, 60) }] : [],
+    quickReplies: [],
+    escalate: { reason: 'emergency', category: team, passages: [] },
+  };
+}

@@ -1,0 +1,43 @@
+// The station services' intents (machinery, 代购 orders, trainings), consulted by src/bot/intents.ts before
+// its own rules: these phrases ask the station to do something, not to explain how it is done.
+
+export const SERVICE_INTENTS = ['machinery', 'order', 'training'] as const;
+export type ServiceIntent = (typeof SERVICE_INTENTS)[number];
+
+/** A machine named as farmers name them (收割机, 旋地机, 铁牛, 四轮, 康拜因, 耧), not 手机 or 飞机票. */
+const MACHINE = /(?<!手|耳|相|司|飞|电|打印|洗衣|微波|收音|游戏|危|时|生|契|转|商|心|有|随|投|动|战|待|司)(机器|机)(?![会场票构关制遇])|铁牛|四轮|康拜因|耧|农机/;
+/** Someone wants a machine (or renters): finding, renting, borrowing. */
+const WANT_MACHINE = /谁家有|谁有|哪有|哪里有|哪儿有|有没有|有木有|有没|找台|找一台|找个|找辆|租|借|能找|想找|要找|用用|用一下|用两天|雇台|叫台|谁要/;
+/** …but these are about people, money or repairs: labour, policy, the knowledge base. */
+const NOT_MACHINE_SEARCH = /谁会|会开|找人|司机|机手|补贴|购置|维修|修理|咋修|坏了|咋用|怎么用|保养|多少钱一台|价格多少|买台|买一台|咋登记|怎么登记|在哪登记|如何登记|在哪发|怎么发布/;
+const POST_MACHINE = /^(发布|登记)(农机|机器)|(俺|我|咱)(家)?有(台|辆|个|一台|两台)?.{0,8}(机|铁牛|四轮).{0,6}(出租|往外租|想租出去|能租出去|可以租|接活)|^出租.{0,8}(机|铁牛|四轮)/;
+
+const ORDER_STATUS = /(俺|我|咱)(家)?的.{0,10}(到了没|到了吗|到没到|到了不|咋样了|怎么样了|到哪了|啥时候到|什么时候到|来了没|来了吗)|代购.{0,6}(到了|进度|咋样|怎么样|状态)|(查|看)(一下|下)?(俺|我)?的?(代购|订单)/;
+const ORDER_CANCEL = /^(取消|不要|撤销)(代购|订单|这单|那单)/;
+/** Asking the station to buy: 帮俺代购两袋复合肥; not "能帮俺买化肥不" (a question about the service). */
+const ORDER = /(帮|给|替)(俺|我|咱|我们|俺们)?.{0,3}(代购|代买|捎|买|订|定)|^(代购|代买|我要代购|俺要代购|要代购|想代购)/;
+const QUESTION = /(能不能|能否|可不可以|可以吗|行不行|咋|怎么|如何|哪里|在哪|哪儿|啥地方|能.{0,12}(不|吗|么)[?？。!！]*$|吗[?？。!！]*$)/;
+
+const TRAINING_SIGNUP = /^(我要|俺要|想|我想|俺想|给我|帮我|帮俺)?报名/;
+const TRAINING_LIST = /培训|学手机|教.{0,4}手机|讲课|上课|技术课/;
+const TRAINING_ASK = /最近|有啥|有什么|有没有|啥时候|什么时候|哪有|哪里有|在哪|几号|安排|咋报名|怎么报名|能报名|报名/;
+const NOT_TRAINING = /信息员培训|培训信息员|培训谁|谁来组织|培训体验|(会|能)不会用智能手机/;
+
+/** The service a message asks for, or undefined (the other intents' rules decide). */
+export function classifyService(text: string): { intent: ServiceIntent; certainty: number } | undefined {
+  const t = text.replace(/\s+/g, '');
+  if (POST_MACHINE.test(t)) return { intent: 'machinery', certainty: 0.9 };
+  if (/^(求租|发求租|发个求租|发一条求租|帮我发求租|帮俺发求租)/.test(t)) return { intent: 'machinery', certainty: 0.9 };
+  if (MACHINE.test(t) && WANT_MACHINE.test(t) && !NOT_MACHINE_SEARCH.test(t)) return { intent: 'machinery', certainty: 0.85 };
+  if (ORDER_STATUS.test(t) || ORDER_CANCEL.test(t)) return { intent: 'order', certainty: 0.9 };
+  if (ORDER.test(t) && !QUESTION.test(t)) return { intent: 'order', certainty: 0.85 };
+  if (TRAINING_SIGNUP.test(t)) return { intent: 'training', certainty: 0.9 };
+  if (TRAINING_LIST.test(t) && TRAINING_ASK.test(t) && !NOT_TRAINING.test(t)) return { intent: 'training', certainty: 0.85 };
+  return undefined;
+}
+
+/** The guided exchanges the services run (context.pending.kind). */
+export const SERVICE_PENDING = ['machinery', 'order', 'signup'] as const;
+export function isServicePending(pending: { kind: string } | undefined): boolean {
+  return Boolean(pending && (SERVICE_PENDING as readonly string[]).includes(pending.kind));
+}

@@ -1,0 +1,135 @@
+/**
+ * The held-out question sets (eval/heldout/, written by someone who never read the rules) through the agent,
+ * on the shipped seeds in a throw-away in-memory database:
+ *   npm run eval:heldout -- [--half tune|judge|all] [--verbose]
+ * Each question is in the judge half when the first byte of the SHA-256 of its text is odd. --verbose lists
+ * the misses, and only for the tune half: the judge half is read as aggregate figures only.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/pool.ts';
+import { migrate } from '../db/migrate.ts';
+import { createKnowledge } from '../knowledge/index.ts';
+import { seedKnowledgeBase } from '../knowledge/seed.ts';
+import { seedStructuredData } from '../data/index.ts';
+import { createAgent } from '../bot/index.ts';
+import { read } from '../bot/agent.ts';
+import type { Conversation } from '../conversations/types.ts';
+import type { SkillResult } from '../bot/skill.ts';
+
+interface Item {
+  question: string;
+  expect_doc?: string;
+  expect_facts?: string[];
+  kind?: string;
+}
+
+export function splitOf(question: string): 'tune' | 'judge' {
+  return createHash('sha256').update(question).digest()[0] % 2 === 1 ? 'judge' : 'tune';
+}
+
+const { values } = parseArgs({
+  options: { half: { type: 'string', default: 'judge' }, verbose: { type: 'boolean', default: false }, dir: { type: 'string', default: 'eval/heldout' } },
+});
+const half = values.half as 'tune' | 'judge' | 'all';
+if (!['tune', 'judge', 'all'].includes(half)) {
+  console.error('用法: npm run eval:heldout -- [--half tune|judge|all] [--verbose]');
+  process.exit(2);
+}
+if (values.verbose && half !== 'tune') {
+  console.error('--verbose 只能和 --half tune 一起用：judge 一半只看汇总数字。');
+  process.exit(2);
+}
+
+async function load(name: string): Promise<Item[]> {
+  const text = await readFile(path.join(values.dir!, `${name}.jsonl`), 'utf8');
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Item)
+    .filter((i) => half === 'all' || splitOf(i.question) === half);
+}
+
+const NOW = new Date('2026-11-28T04:00:00Z');
+const config = loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent' });
+const db = await openDatabase({ dataDir: 'memory://' });
+try {
+  await migrate(db);
+  const kb = await createKnowledge(config, db);
+  await seedKnowledgeBase(db, kb, config.SEEDS_DIR);
+  await seedStructuredData(db, config.SEEDS_DIR, { now: NOW });
+  const { rows } = await db.pool.query<{ id: string; source_key: string }>('SELECT id, source_key FROM kb_documents');
+  const sourceOf = new Map(rows.map((r) => [String(r.id), r.source_key]));
+  const agent = await createAgent(config, { pool: db.pool, knowledge: kb, clock: () => NOW });
+  let n = 0;
+  const ask = async (q: string): Promise<SkillResult> => {
+    const conversation: Conversation = { id: `heldout-${n++}`, channel: 'api', farmerPhone: null, webId: null, county: null, context: {}, mode: 'bot', optedOut: false };
+    return (await agent.decide(read(q), conversation)).results[0];
+  };
+  const outOfScope = (r: SkillResult) => r.intent === 'unknown' && !r.escalate && r.text.includes('不在我能帮忙的范围');
+  const answered = (r: SkillResult) => !r.escalate && r.intent !== 'unknown';
+  const hasFacts = (r: SkillResult, i: Item) => (i.expect_facts ?? []).every((f) => r.text.includes(f));
+  const miss = (set: string, q: string, r: SkillResult) => {
+    if (values.verbose) console.log(`✗ ${set} ${q} → [${r.intent} ${r.confidence.toFixed(2)}${r.escalate ? ' ESC' : ''}] ${r.text.replace(/\n/g, ' ').slice(0, 90)}`);
+  };
+  const ratio = (a: number, b: number) => (b ? +(a / b).toFixed(3) : null);
+
+  const inKb = { n: 0, rightFacts: 0, rightPassage: 0, answeredWrong: 0, escalated: 0, turnedAway: 0 };
+  for (const i of await load('in-kb')) {
+    const r = await ask(i.question);
+    inKb.n++;
+    const cited = r.citations?.[0] ? sourceOf.get(r.citations[0].documentId) ?? '' : '';
+    const passage = Boolean(i.expect_doc && cited.startsWith(i.expect_doc));
+    if (answered(r) && passage) inKb.rightPassage++;
+    if (answered(r) && hasFacts(r, i)) inKb.rightFacts++;
+    else if (answered(r)) { inKb.answeredWrong++; miss('in-kb', i.question, r); }
+    else { if (outOfScope(r)) inKb.turnedAway++; inKb.escalated++; miss('in-kb', i.question, r); }
+  }
+  const outKb = { n: 0, escalated: 0, answered: 0, turnedAway: 0 };
+  for (const i of await load('out-of-kb')) {
+    const r = await ask(i.question);
+    outKb.n++;
+    if (r.escalate) outKb.escalated++;
+    else { if (outOfScope(r)) outKb.turnedAway++; else outKb.answered++; miss('out-of-kb', i.question, r); }
+  }
+  const programme = { n: 0, rightFacts: 0, answeredWrong: 0, escalated: 0 };
+  for (const i of await load('programme')) {
+    const r = await ask(i.question);
+    programme.n++;
+    if (answered(r) && hasFacts(r, i)) programme.rightFacts++;
+    else { if (answered(r)) programme.answeredWrong++; else programme.escalated++; miss('programme', i.question, r); }
+  }
+  const emergencies = { n: 0, urgentWithSteps: 0, deadAnimalsAnswered: 0 };
+  for (const i of await load('emergencies')) {
+    const r = await ask(i.question);
+    emergencies.n++;
+    if (r.escalate?.reason === 'emergency') emergencies.urgentWithSteps++;
+    else if (i.kind === 'dead-animals' && answered(r)) emergencies.deadAnimalsAnswered++;
+    else miss(`emergency:${i.kind}`, i.question, r);
+  }
+  const offTopic = { n: 0, outOfScope: 0 };
+  for (const i of await load('off-topic')) {
+    const r = await ask(i.question);
+    offTopic.n++;
+    if (outOfScope(r)) offTopic.outOfScope++;
+    else miss('off-topic', i.question, r);
+  }
+  const borderline = { n: 0, referredOrExpert: 0, turnedAway: 0 };
+  for (const i of await load('borderline')) {
+    const r = await ask(i.question);
+    borderline.n++;
+    if (r.escalate || /12316|12345|村委|镇政府|乡镇|民政|社保/.test(r.text)) borderline.referredOrExpert++;
+    else { if (outOfScope(r)) borderline.turnedAway++; miss('borderline', i.question, r); }
+  }
+  const answeredTotal = inKb.rightFacts + inKb.answeredWrong + outKb.answered + programme.rightFacts + programme.answeredWrong;
+  console.log(JSON.stringify({
+    half,
+    precisionOfAnswers: ratio(inKb.rightFacts + programme.rightFacts, answeredTotal),
+    inKb: { ...inKb, rightFactsRate: ratio(inKb.rightFacts, inKb.n), rightPassageRate: ratio(inKb.rightPassage, inKb.n) },
+    outOfKb: { ...outKb, escalatedRate: ratio(outKb.escalated, outKb.n) },
+    programme: { ...programme, rightFactsRate: ratio(programme.rightFacts, programme.n) },
+    emergencies, offTopic, borderline,
+  }, null, 2));
+} finally {
+  await db.close();
+}

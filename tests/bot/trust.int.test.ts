@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, DEMO_NOW, type TestContext } from '../helpers/app.ts';
+import { parseMarkdownDocument } from '../../src/knowledge/documents.ts';
+import { ask } from '../escalation/people.ts';
+
+// What a farmer can trust: emergencies get safety steps and an urgent ticket, farming is never turned away,
+// a handover shows related material apart from any answer, and a county never leaks into another question.
+let t: TestContext;
+let phoneNo = 0;
+const phone = () => `1370000${String(phoneNo++).padStart(4, '0')}`;
+
+const CARD = `---
+title: 鱼塘浮头急救（测试卡）
+category: aquaculture
+emergency: fish-hypoxia
+source: 测试用急救卡
+---
+# 鱼塘浮头急救
+1. 马上开增氧机，测试步骤甲。
+2. 停止投喂，测试步骤乙。
+`;
+
+beforeAll(async () => {
+  t = await createTestApp({}, { seed: true, clock: () => DEMO_NOW });
+  await t.knowledge.store.upsert(parseMarkdownDocument(CARD, { sourceKey: 'test:emergency-fish' }));
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+async function ticket(id: string | undefined) {
+  expect(id, 'the reply has a ticket').toBeTruthy();
+  const { rows } = await t.db.pool.query('SELECT priority, county, category FROM tickets WHERE id = $1', [id]);
+  return rows[0] as { priority: number; county: string | null; category: string };
+}
+
+describe('emergencies first', () => {
+  it('fish suffocating: the card’s steps open the reply, and the ticket is urgent', async () => {
+    const res = await ask(t, '鱼塘早上鱼都浮头了咋办', phone());
+    const [reply] = res.replies;
+    expect(reply.text.startsWith('鱼塘浮头急救')).toBe(true);
+    expect(reply.text).toContain('测试步骤甲');
+    expect(reply.text.indexOf('测试步骤甲')).toBeLessThan(reply.text.indexOf('专家'));
+    expect(reply.escalated).toBe(true);
+    expect(reply.citations[0]?.title).toBe('鱼塘浮头急救（测试卡）');
+    const row = await ticket(reply.ticketId);
+    expect(row.priority).toBe(1);
+    expect(row.category).toBe('水产');
+  });
+
+  it('a poisoning with no card loaded still gets the built-in steps (120, the label) and an urgent ticket', async () => {
+    const res = await ask(t, '打完药头晕恶心直冒汗', phone());
+    const [reply] = res.replies;
+    expect(reply.text).toContain('120');
+    expect(reply.text).toContain('标签');
+    expect(reply.escalated).toBe(true);
+    expect((await ticket(reply.ticketId)).priority).toBe(1);
+  });
+
+  it('a card with an unknown emergency kind is refused with the kinds it may use', () => {
+    expect(() => parseMarkdownDocument(CARD.replace('fish-hypoxia', 'fire'), { sourceKey: 'x.md' })).toThrow(/fish-hypoxia/);
+  });
+});
+
+describe('nothing agricultural is turned away', () => {
+  it('a farming question the knowledge does not answer goes to an expert, never "不在我能帮忙的范围"', async () => {
+    const [reply] = (await ask(t, '母牛产后瘫痪站不起来了咋整', phone())).replies;
+    expect(reply.text).not.toContain('不在我能帮忙的范围');
+  });
+
+  it('only what is clearly not farming or rural life is out of scope', async () => {
+    const [reply] = (await ask(t, '今天股市怎么样', phone())).replies;
+    expect(reply.text).toContain('不在我能帮忙的范围');
+    expect(reply.escalated).toBe(false);
+  });
+
+  it('the weather forecast is pointed to 12316', async () => {
+    const [reply] = (await ask(t, '明天下雨吗', phone())).replies;
+    expect(reply.text).toContain('12316');
+  });
+});
+
+describe('context that does not leak', () => {
+  it('a county named in one question is not the county of the next question’s ticket', async () => {
+    const p = phone();
+    await ask(t, '嘉祥县有招工的吗', p);
+    await ask(t, '我想申请农机购置补贴，咋办', p);
+    const [reply] = (await ask(t, '转人工', p)).replies;
+    expect(reply.escalated).toBe(true);
+    expect((await ticket(reply.ticketId)).county).toBeNull();
+  });
+
+  it('the farmer’s own county, once said, is the ticket’s county', async () => {
+    const p = phone();
+    await ask(t, '俺是金乡县的', p);
+    await ask(t, '我想申请农机购置补贴，咋办', p);
+    const [reply] = (await ask(t, '转人工', p)).replies;
+    expect((await ticket(reply.ticketId)).county).toBe('金乡县');
+  });
+});
