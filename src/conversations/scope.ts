@@ -58,7 +58,7 @@ export function farmerVisibleSql(scope: Extract<RecordScope, { kind: 'officer' }
   const counties = bind(scope.counties);
   const village = bind(scope.village);
   return `(${phone} IS NOT NULL AND (
-    EXISTS (SELECT 1 FROM officer_farmers l WHERE l.officer_id = ${officer}::uuid AND l.farmer_phone = ${phone})
+    EXISTS (SELECT 1 FROM officer_farmers l WHERE l.officer_id::text = ${officer}::text AND l.farmer_phone = ${phone})
     OR (cardinality(${counties}::text[]) > 0
         AND EXISTS (SELECT 1 FROM conversations fc WHERE fc.farmer_phone = ${phone} AND fc.county = ANY(${counties}::text[])))
     OR EXISTS (SELECT 1 FROM farmers f WHERE f.phone = ${phone} AND (f.county = ANY(${counties}::text[])

@@ -51,7 +51,7 @@ export function scopeCondition(scope: TicketScope, p: Params): string {
     }
     case 'officer': {
       const farmer = `coalesce(t.on_behalf_of, (SELECT fc.farmer_phone FROM conversations fc WHERE fc.id = t.conversation_id))`;
-      return `(t.asked_by = ${p.bind(scope.userId)}::uuid OR ${farmerVisibleSql(scope, (v) => p.bind(v), farmer)})`;
+      return `(t.asked_by = ${p.bind(scope.userId)} OR ${farmerVisibleSql(scope, (v) => p.bind(v), farmer)})`;
     }
   }
 }

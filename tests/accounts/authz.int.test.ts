@@ -178,15 +178,28 @@ for (const c of ticketCases) {
   if (c.name.includes(':id') && c.expect.expertOut === 'ok') c.expect.expertOut = 403;
 }
 
+/** What a refused request must not have written: messages, conversations, consent, scope links, tickets. */
+async function footprint() {
+  const { rows } = await t.db.pool.query(`SELECT
+      (SELECT count(*)::int FROM messages) AS messages,
+      (SELECT count(*)::int FROM conversations WHERE opted_out) AS opted_out,
+      (SELECT count(*)::int FROM officer_farmers) AS links,
+      (SELECT count(*)::int FROM tickets) AS tickets,
+      (SELECT count(*)::int FROM ticket_events) AS ticket_events`);
+  return rows[0];
+}
+
 describe.each([...ticketCases, ...accountCases])('$name', (c) => {
   it.each(ROLES.filter((r) => c.expect[r] !== undefined))('%s', async (role) => {
     const req = await c.request();
+    const before = await footprint();
     const res = await t.app.inject({ ...req, headers: headers[role] });
     const want = c.expect[role];
     if (want === 'ok') expect([401, 403], `${role}: ${res.body}`).not.toContain(res.statusCode);
     else {
       expect(res.statusCode, `${role}: ${res.body}`).toBe(want);
       expect(res.json().error.message).toBeTruthy();
+      expect(await footprint(), 'a refused request writes nothing').toEqual(before);
     }
   });
 });
