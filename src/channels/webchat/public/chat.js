@@ -127,6 +127,8 @@
       d.appendChild(el('p', '', c.snippet));
       if (c.source) d.appendChild(el('p', 'src', c.source));
       box.appendChild(d);
+      // Outside the folded details, so the farmer sees it without opening the source.
+      if (c.notice) box.appendChild(el('span', 'notice', c.notice));
     });
     box.appendChild(el('span', 'when', time(m.createdAt)));
     if (withRetry && m.state === 'failed') {
