@@ -25,7 +25,7 @@ beforeAll(async () => {
   t = await createSmsApp({}, { seed: false });
   expert = await person(t as never, { username: 'zb_fuzz', role: 'expert', name: '植保', specialties: ['植保'], ...ALWAYS, capacity: 100 });
   ticketId = (await ask(t as never, '小麦条锈病用什么药防治', '13812349999')).replies[0].ticketId!;
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

@@ -23,7 +23,7 @@ source: 测试用急救卡
 beforeAll(async () => {
   t = await createTestApp({}, { seed: true, clock: () => DEMO_NOW });
   await t.knowledge.store.upsert(parseMarkdownDocument(CARD, { sourceKey: 'test:emergency-fish' }));
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
   // The embedding site must be allowed to frame the chat.
   [s, browser] = await Promise.all([startServer({ WEBCHAT_ALLOWED_ORIGINS: hostOrigin }), launchChromium()]);
-}, 120_000);
+}, 300_000);
 
 afterEach(async () => {
   await context?.close();

@@ -14,7 +14,7 @@ const ticketsOf = async (conversationId: string) =>
 beforeAll(async () => {
   t = await createTestApp({}, { seed: true });
   expert = await person(t, { username: 'jingji_after', role: 'expert', name: '金乡经作专家', phone: '13900000011', specialties: ['经济作物'], counties: ['金乡'], ...ALWAYS });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

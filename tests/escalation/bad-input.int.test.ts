@@ -27,7 +27,7 @@ beforeAll(async () => {
   const res = await ask(t, '小麦赤霉病用什么药', '13812340000');
   ticketId = res.replies[0].ticketId!;
   conversationId = res.conversationId;
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

@@ -20,7 +20,7 @@ beforeAll(async () => {
   local = await person(t, { username: 'jingji_jx', role: 'expert', name: '金乡经作专家', phone: '13900000001', specialties: ['经济作物'], counties: ['金乡'], ...ALWAYS });
   cityWide = await person(t, { username: 'jingji_city', role: 'expert', name: '市经作专家', phone: '13900000002', specialties: ['经济作物', '果树'], ...ALWAYS });
   plantDoctor = await person(t, { username: 'zhibao_1', role: 'expert', name: '植保专家', phone: '13900000003', specialties: ['植保'], ...ALWAYS });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

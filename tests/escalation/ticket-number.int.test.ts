@@ -16,7 +16,7 @@ beforeAll(async () => {
   const asked = await ask(t, '金乡县家里的蓝莓叶子发红怎么回事', '13812340031');
   ticketId = asked.replies[0].ticketId!;
   expect(ticketId).toBeTruthy();
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });
