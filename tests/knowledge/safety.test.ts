@@ -104,7 +104,8 @@ describe('pesticide poisoning first aid', () => {
     ['call 120', /打120/],
     ['leave the place', /脱离现场.*空气新鲜/],
     ['take off contaminated clothes', /脱去衣物.*脱掉被药打湿的衣服/],
-    ['wash the skin with soap and plenty of water, not hot', /肥皂和大量清水.*不要用热水/],
+    ['wash the skin with plenty of cool water, not hot', /冲洗皮肤.*大量干净的凉水.*不要用热水/],
+    ['no soap, soda or baking soda on 敌百虫: alkali turns it into 敌敌畏', /敌百虫的，只用清水冲，不要用肥皂、碱面、小苏打水.*敌敌畏/],
     ['rinse the eyes for 15 minutes', /冲洗眼睛.*清水连续冲洗15分钟以上/],
     ['do not make the person vomit unless a doctor says so', /不要催吐.*除非医生或120/],
     ['bring the label', /带上标签.*农药瓶子或标签/],
@@ -160,11 +161,13 @@ describe('emergency cards', () => {
 
   it('pesticide poisoning: the seven steps in order, 120 first', () => {
     const t = card('pesticide-poisoning');
-    const order = ['拨打120', '脱离现场', '脱去衣物', '肥皂和大量清水', '15分钟以上', '不要催吐', '带上标签'];
+    const order = ['拨打120', '脱离现场', '脱去衣物', '大量干净的凉水', '冲洗眼睛', '不要催吐', '带上标签'];
     const at = order.map((w) => t.indexOf(w));
     expect(at.every((i) => i >= 0), `all of ${order.join('/')}`).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(t).toMatch(/除非医生或120调度员/);
+    // Alkali turns 敌百虫 into the more toxic 敌敌畏: the card must never leave soap as the only advice.
+    expect(t).toMatch(/敌百虫的，只用清水冲，不要用肥皂、碱面、小苏打水.*敌敌畏/);
   });
 
   it('notifiable animal disease: the legal duty to report, do not move or sell, the five diseases, whom to call', () => {
