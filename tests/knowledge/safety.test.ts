@@ -73,6 +73,8 @@ describe('banned and restricted pesticides', () => {
     expect(answer('什么农药不能打蔬菜上？')).toMatch(/2026年6月1日起全面禁用.*3911.*2024年9月1日起全面禁用.*百草枯任何剂型/);
     expect(answer('3911还能用吗？拌麦种防地下虫')).toContain('2024年9月1日');
     expect(answer('呋喃丹还能在玉米花生上用不？')).toContain('2026年6月1日');
+    // 敌草快 is offered as 百草枯's replacement: it is as deadly to swallow, with no antidote.
+    expect(answer('百草枯胶剂还能买吗？')).toMatch(/敌草快喝下去同样常常致命、没有解药.*不要用饮料瓶装/);
   });
 });
 
