@@ -60,6 +60,11 @@ describe('banned and restricted pesticides', () => {
     expect(list.source).toMatch(/第536号.*第736号/);
   });
 
+  it('keeps high-toxicity products off water plants (藕田) and warns about 磷化铝 fumigation at home', () => {
+    expect(list.content).toMatch(/剧毒、高毒农药.*不得用于水生植物（藕/);
+    expect(list.content).toMatch(/磷化铝.*不能在住人的屋里熏/);
+  });
+
   it('the summary in the safe-use document agrees with the list', () => {
     const summary = section(doc('pesticide-safety.md').content, '哪些农药不能用');
     expect(summary).toMatch(/克百威（呋喃丹）.*2026年6月1日起全面禁止销售和使用.*第736号/);
