@@ -9,6 +9,7 @@ import type { Templates } from './templates.ts';
 import type { AnswerPhraser } from './llm.ts';
 import type { MachineWords } from '../data/machinery.ts';
 import type { PlanFact } from '../programme/plan-facts.ts';
+import type { IntentModel } from './intent-model.ts';
 
 export interface AgentDeps {
   pool: pg.Pool;
@@ -24,6 +25,8 @@ export interface AgentDeps {
   machines?: MachineWords;
   /** the 2019 plan's facts in plain words (seeds/data/plan-facts.jsonl) */
   planFacts?: readonly PlanFact[];
+  /** the trained intent classifier (seeds/intents/model.json, `npm run intents:fit`) */
+  intentModel?: IntentModel;
 }
 
 export interface SkillInput {
