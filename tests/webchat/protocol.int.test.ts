@@ -69,7 +69,7 @@ describe('ask and answer', () => {
     expect(reply.ticketId).toBe(rows[0].id);
 
     const answer = await expertSays(welcome.conversationId, '可能是猪瘟或链球菌病，先隔离病猪，量体温，请当地兽医上门看。');
-    const live = await client.next('message', 5000, (f) => f.author === 'expert');
+    const live = await client.next('message', 20_000, (f) => f.author === 'expert');
     expect(live).toMatchObject({ id: answer.id, text: answer.text, conversationId: welcome.conversationId });
     client.close();
   });
@@ -79,7 +79,7 @@ describe('ask and answer', () => {
     const a = await ChatClient.connect(s.wsUrl, { deviceId });
     const b = await ChatClient.connect(s.wsUrl, { deviceId });
     const { ack, reply } = await a.client.ask('益农信息社能办哪些事');
-    const seenByB = await b.client.next('message', 5000, (f) => f.id === reply.id);
+    const seenByB = await b.client.next('message', 20_000, (f) => f.id === reply.id);
     expect(seenByB.text).toBe(reply.text);
     expect(b.client.frames.some((f) => f.type === 'message' && f.id === ack.messageId)).toBe(true);
     expect(b.client.frames.some((f) => f.type === 'ack')).toBe(false);
@@ -121,7 +121,7 @@ describe('reconnecting', () => {
     again.client.send({ type: 'message', clientId: 'resend-1', text: '大蒜多少钱一斤' });
     const ack = await again.client.next('ack');
     expect(ack).toMatchObject({ clientId: 'resend-1', messageId: original.ack.messageId, duplicate: true });
-    const reply = await again.client.next('message', 5000, (f) => f.replyTo === ack.messageId);
+    const reply = await again.client.next('message', 20_000, (f) => f.replyTo === ack.messageId);
     expect(reply.id).toBe(original.reply.id);
 
     const conversationId = first.welcome.conversationId;
