@@ -1,4 +1,4 @@
-// The intent classifier: multinomial naive Bayes over words (jieba), character 1–3-grams and the slots a
+// The intent classifier: complement naive Bayes over words (jieba), character 1–3-grams and the slots a
 // question fills, with a temperature that turns its scores into probabilities that mean something (fitted
 // by cross-validation in scripts/intents/fit.ts). Written here rather than taken from npm: the maintained
 // classifiers there are dense (ml-logistic-regression: 20k features × rows of doubles) or tokenise for
@@ -86,15 +86,26 @@ export function fitNaiveBayes(examples: readonly Example[], alpha: number, tempe
   return { version: 1, classes, alpha, temperature, logPrior: prior.map((p) => Math.log(p / z)), totals, counts };
 }
 
-/** The log posterior (up to a constant) of every class. */
+const vocabularies = new WeakMap<IntentModel, { size: number; total: number }>();
+
+/**
+ * The score of every class, complement naive Bayes (Rennie et al. 2003): a class is scored by how unlike
+ * the other classes' questions the question is. Plain multinomial NB favours small classes on unseen
+ * words (their smoothed probabilities are larger); the complements are all large, so that bias is gone.
+ */
 function scores(model: IntentModel, feats: Map<string, number>): number[] {
-  const vocabulary = Object.keys(model.counts).length;
+  let v = vocabularies.get(model);
+  if (!v) {
+    v = { size: Object.keys(model.counts).length, total: model.totals.reduce((a, b) => a + b, 0) };
+    vocabularies.set(model, v);
+  }
   const s = [...model.logPrior];
   for (const [f, w] of feats) {
     const row = model.counts[f];
     if (!row) continue; // a feature never seen says nothing about any class
+    const rowTotal = row.reduce((a, b) => a + b, 0);
     for (let k = 0; k < s.length; k++) {
-      s[k] += w * Math.log((row[k] + model.alpha) / (model.totals[k] + model.alpha * vocabulary));
+      s[k] -= w * Math.log((rowTotal - row[k] + model.alpha) / (v.total - model.totals[k] + model.alpha * v.size));
     }
   }
   return s;
@@ -107,6 +118,20 @@ export function predict(model: IntentModel, feats: Map<string, number>): Predict
   const z = exp.reduce((a, b) => a + b, 0);
   const ranked = model.classes.map((intent, k) => ({ intent, probability: exp[k] / z })).sort((a, b) => b.probability - a.probability);
   return { intent: ranked[0].intent, probability: ranked[0].probability, ranked };
+}
+
+/** The classes whose questions the knowledge skill answers (it also tells farming from the clearly off-topic). */
+export const KNOWLEDGE_CLASSES: ReadonlySet<string> = new Set(['agronomy', 'policy', 'other']);
+/**
+ * Below this probability a skill of its own (price, labor, programme…) is not trusted with the question:
+ * it goes to the knowledge skill, which answers, hands it to an expert or says it is out of scope. Chosen on
+ * the held-out tune half (`npm run eval:intents -- --half tune`): the misses there sat below 0.35.
+ */
+export const MIN_SKILL_PROBABILITY = 0.35;
+
+/** The class a prediction decides: its best class, or `other` when that is a skill's class and unsure. */
+export function decided(p: Prediction): string {
+  return KNOWLEDGE_CLASSES.has(p.intent) || p.probability >= MIN_SKILL_PROBABILITY ? p.intent : 'other';
 }
 
 /** Check a model read from disk, so a broken file fails at start with a message, not at the first question. */

@@ -2,7 +2,7 @@ import type { Slots } from './slots.ts';
 import { classifyService } from './skills/stations/intents.ts';
 
 import { INTENTS, type Intent } from '../conversations/intents.ts';
-import { features, predict, type IntentModel } from './intent-model.ts';
+import { decided, features, KNOWLEDGE_CLASSES, predict, type IntentModel } from './intent-model.ts';
 
 const INTENT_SET: ReadonlySet<string> = new Set(INTENTS);
 
@@ -52,9 +52,12 @@ export function classify(text: string, slots: Slots, words: readonly string[] = 
   if ((text.match(/\p{Script=Han}/gu) ?? []).length < 2) return { intent: 'agronomy', certainty: 0.5 };
   const p = predict(model, features(text, words, slots));
   // `other` (not any skill's) and anything unknown go to the knowledge skill, which tells farming from the rest.
-  const intent = (INTENT_SET.has(p.intent) ? p.intent : 'agronomy') as Intent;
+  const best = decided(p);
+  const intent = (INTENT_SET.has(best) ? best : 'agronomy') as Intent;
   const categories = CATEGORIES[intent];
-  return { intent, certainty: +p.probability.toFixed(3), ...(categories ? { categories } : {}) };
+  // Sent on to the knowledge skill for being unsure: its certainty is that of the knowledge classes together.
+  const certainty = best === p.intent ? p.probability : p.ranked.filter((r) => KNOWLEDGE_CLASSES.has(r.intent)).reduce((n, r) => n + r.probability, 0);
+  return { intent, certainty: +certainty.toFixed(3), ...(categories ? { categories } : {}) };
 }
 
 /** A short follow-up that only changes a slot ("那嘉祥县呢？", "昨天呢？", "玉米呢"). */

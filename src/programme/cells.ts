@@ -74,8 +74,11 @@ function cell(c: CountyTargets, p: PeriodTarget, measures: readonly Measure[]): 
     parts.push(`${first ? '建议APP下载量' : '建议新增APP下载量'}${wan(p.appDownloadsTarget)}`);
   }
   if (measures.includes('coverage')) {
-    const share = +((100 * p.stationsCumulative) / c.villages).toFixed(2);
-    parts.push(`到这一阶段累计建${p.stationsCumulative}个，覆盖全部行政村的${share}%`);
+    const share = (100 * p.stationsCumulative) / c.villages;
+    const exact = +share.toFixed(2);
+    // The plan speaks in whole percents (40%, 80%): say that, and the exact share beside it.
+    const said = Number.isInteger(exact) ? `${exact}%` : `约${Math.round(share)}%（${exact}%）`;
+    parts.push(`到这一阶段累计建${p.stationsCumulative}个，覆盖全部行政村的${said}`);
   }
   return `${periodLabel(p.period)}${parts.join('，')}`;
 }

@@ -9,6 +9,8 @@ const PLAN = { documentId: 'table:plan_facts', title: '济宁市信息进村入�
 
 /** Asks for a figure of the table: how many, a target, a share. */
 const FIGURE = /多少|几个|几家|目标|任务|下载|最多|最少|占|覆盖|百分|比例|几成|%/;
+/** What the table counts: a "多少" about these is a question for the table. */
+const TABLE_SUBJECT = /信息社|站点|建|行政村|村|下载|app|任务|目标/i;
 /** Asks how far the roll-out has come (附件2 reports), not what the plan set. */
 const PROGRESS = /进度|完成了|完成得|完成多少了|建了多少|建成了|建成多少|已经建|已建|建得咋样|建得怎么样|建到哪/;
 
@@ -51,7 +53,8 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
       citations: [{ ...PLAN, snippet: best.fact.answer.slice(0, 60) }],
     };
   }
-  if (all.length && (FIGURE.test(text) || progressNote)) {
+  // The city's row only for a question about the table itself, not any "多少" the classifier sent here.
+  if (all.length && ((FIGURE.test(text) && TABLE_SUBJECT.test(text)) || progressNote)) {
     const villages = all.reduce((n, c) => n + c.villages, 0);
     const stations = all.reduce((n, c) => n + c.totalStations, 0);
     return table(
