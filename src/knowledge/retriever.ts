@@ -5,6 +5,7 @@ import type { ChineseTokenizer } from './tokenizer.ts';
 import { normalizeForSearch } from './tokenizer.ts';
 import { toOrTsquery } from './tsv.ts';
 import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
+import { PAST_REVIEW_SQL } from './review.ts';
 
 export interface SearchOptions {
   limit?: number;
@@ -27,6 +28,8 @@ export interface SearchHit {
   source: string | null;
   format: string;
   reviewed: boolean;
+  /** The document's reviewBy date has passed: the citation tells the farmer so. */
+  pastReview: boolean;
   /** 0..1, higher is better: how much of the question the passage covers, blended with vector similarity. */
   score: number;
   signals: { cosine: number; coverage: number; bigramCoverage: number; headingCoverage: number; titleMatch: number; bm25: number };
@@ -56,6 +59,7 @@ interface CandidateRow {
   tf: Record<string, number>;
   token_count: number;
   reviewed: boolean;
+  past_review: boolean;
   cosine: number;
   title: string;
   category: Category;
@@ -150,6 +154,7 @@ export class HybridRetriever {
         source: row.source,
         format: row.format,
         reviewed: row.reviewed,
+        pastReview: row.past_review,
         score: round(Math.min(1, signals.score)),
         signals: {
           cosine: round(signals.cosine),
@@ -224,7 +229,7 @@ SELECT c.id, c.document_id, c.heading_path, c.content, c.token_count, c.reviewed
        (SELECT coalesce(jsonb_object_agg(u.lexeme, coalesce(array_length(u.positions, 1), 1)), '{}')
           FROM unnest(c.tsv) AS u(lexeme, positions, weights) WHERE u.lexeme = ANY($6::text[])) AS tf,
        1 - (c.embedding <=> $1::public.vector) AS cosine,
-       d.title, d.category, d.county, d.source, d.format
+       d.title, d.category, d.county, d.source, d.format, ${PAST_REVIEW_SQL} AS past_review
   FROM ids JOIN kb_chunks c ON c.id = ids.id JOIN kb_documents d ON d.id = c.document_id`;
 
 /**

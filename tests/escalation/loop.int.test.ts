@@ -84,13 +84,15 @@ describe('a question the assistant cannot answer', () => {
     expect(msgs.json().messages.at(-1)).toMatchObject({ author: 'expert', text: ANSWER });
   });
 
-  it('a follow-up goes to the same expert while the assistant stays silent', async () => {
+  it('a follow-up goes to the same expert, and the farmer is told so instead of hearing nothing', async () => {
     const res = await ask(t, '那浇了硫酸亚铁多久能转绿？', '13812341234');
-    expect(res.replies).toEqual([]);
+    expect(res.replies).toHaveLength(1);
+    expect(res.replies[0].escalated).toBe(false);
     expect((await ticketRow(t, ticketId)).status).toBe('reopened');
     expect(await eventKinds(t, ticketId)).toContain('follow_up');
     const page = await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticketId}`, headers: local.headers });
-    expect(page.json().messages.at(-1)).toMatchObject({ author: 'farmer', text: '那浇了硫酸亚铁多久能转绿？' });
+    expect(page.json().messages.at(-2)).toMatchObject({ author: 'farmer', text: '那浇了硫酸亚铁多久能转绿？' });
+    expect(res.replies[0].text).toMatch(/已转给金乡经作专家.*专家看到后会答复您/);
   });
 
   it('the second answer is saved to the knowledge base as a reviewed Q&A, and closing hands back', async () => {

@@ -258,6 +258,23 @@ describe('officer mode', () => {
     expect(await expert.closedBy()).toEqual({ code: 4003, reason: 'role not allowed' });
   });
 
+  it('an officer account reads only farmers of their county or those they asked for', async () => {
+    const created = await s.app.inject({
+      method: 'POST', url: '/api/v1/users', headers: adminAuth,
+      payload: { username: 'ws-scoped', password: 'Webchat-test-2024', role: 'officer', name: '嘉祥信息员', counties: ['嘉祥县'], village: '王庄村' },
+    });
+    expect(created.statusCode).toBe(201);
+    const token = (await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ws-scoped', password: 'Webchat-test-2024' } })).json().token;
+    const { client } = await ChatClient.connect(s.wsUrl, { deviceId: newDeviceId(), token });
+    // 13905370001 was asked for by the admin token above: not this officer's farmer.
+    client.send({ type: 'history', phone: '13905370001' });
+    expect(await client.next('error')).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/服务范围/) });
+    await client.ask('代问 13905379999 玉米价格');
+    client.send({ type: 'history', phone: '13905379999' });
+    expect((await client.next('history')).messages[0]).toMatchObject({ author: 'officer' });
+    client.close();
+  });
+
   it('a farmer cannot read records or post', async () => {
     const { client } = await ChatClient.connect(s.wsUrl, { deviceId: newDeviceId() });
     client.send({ type: 'history', phone: '13905370001' });

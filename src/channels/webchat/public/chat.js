@@ -127,6 +127,8 @@
       d.appendChild(el('p', '', c.snippet));
       if (c.source) d.appendChild(el('p', 'src', c.source));
       box.appendChild(d);
+      // Outside the folded details, so the farmer sees it without opening the source.
+      if (c.notice) box.appendChild(el('span', 'notice', c.notice));
     });
     box.appendChild(el('span', 'when', time(m.createdAt)));
     if (withRetry && m.state === 'failed') {
@@ -511,7 +513,12 @@
     if (!/^(\+?86)?1[3-9]\d{9}$/.test(phone)) { out.textContent = '请填写 11 位手机号。'; return; }
     out.textContent = '正在查询…';
     if (!http.on && S.ready) { ws.raw({ type: 'history', phone: phone }); return; }
-    fetch('/webchat/api/history?phone=' + encodeURIComponent(phone), { headers: http.headers() })
+    // The phone goes in the body, never the URL: URLs end up in access logs and browser history.
+    fetch('/webchat/api/history', {
+      method: 'POST',
+      headers: http.headers(),
+      body: JSON.stringify({ phone: phone })
+    })
       .then(function (res) { return res.json(); })
       .then(function (body) { if (body.error) out.textContent = body.error.message; else showHistory(body); })
       .catch(function () { out.textContent = '网络不通，请稍后再试。'; });
@@ -532,7 +539,18 @@
   // ---------- the composer ----------
   var input = $('input');
   function grow() { input.style.height = 'auto'; input.style.height = Math.min(input.scrollHeight + 4, 153) + 'px'; }
-  input.addEventListener('input', grow);
+  // No maxlength: a pasted text longer than a message may be is kept whole and the farmer is told, rather
+  // than cut without a word. The counter appears near the limit; past it, sending is refused with the reason.
+  function count() {
+    var n = input.value.trim().length;
+    var box = $('count');
+    box.hidden = n < MAX_CHARS - 200;
+    box.classList.toggle('over', n > MAX_CHARS);
+    box.textContent = n > MAX_CHARS
+      ? '已写 ' + n + ' 个字，超出 ' + (n - MAX_CHARS) + ' 个字：一条消息最多 ' + MAX_CHARS + ' 个字，请删短或分几次发。'
+      : '已写 ' + n + ' 个字，一条消息最多 ' + MAX_CHARS + ' 个字。';
+  }
+  input.addEventListener('input', function () { grow(); count(); });
   input.addEventListener('keydown', function (e) {
     // Enter sends, Shift+Enter is a new line; never while a Chinese input method is composing.
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
@@ -544,8 +562,11 @@
     e.preventDefault();
     var text = input.value;
     if (!text.trim()) { input.focus(); return; }
+    // Too long: the text stays in the box for the farmer to shorten (submit would refuse it with the reason).
+    if (text.trim().length > MAX_CHARS) { count(); submit(text); input.focus(); return; }
     input.value = '';
     grow();
+    count();
     submit(text);
   });
 
