@@ -28,6 +28,7 @@ import { buildDist, scratchDatabase, startServer, type ServerProcess } from '../
 import { sign } from '../../src/webhooks/signature.ts';
 import { SECRET, TestGateway } from '../../tests/sms/gateway.ts';
 import { CRASH_TEXTS } from './texts.ts';
+import { seeded } from '../../bench/seeded.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
@@ -52,15 +53,7 @@ const INTEGRATION = 'crash-integration-token-0123456789';
 const PHONES = Array.from({ length: 40 }, (_, i) => `139${String(53700000 + i * 7919).padStart(8, '0')}`);
 
 // A seeded generator (mulberry32): the same --seed makes the same texts, phones and kill moments.
-let seed = positive('seed', args.seed!, 0) >>> 0;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+const { rand, pick } = seeded(positive('seed', args.seed!, 0));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One text as it was sent: its channel's key in `messages.channel_message_id`, and how it came in. */
