@@ -46,7 +46,11 @@ if (values.verbose && half !== 'tune' && !tuningSet) {
 }
 
 async function load(name: string): Promise<Item[]> {
-  const text = await readFile(path.join(values.dir!, `${name}.jsonl`), 'utf8');
+  // a set may leave a kind out (a tuning set has no emergencies): that kind is then simply not counted
+  const text = await readFile(path.join(values.dir!, `${name}.jsonl`), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return '';
+    throw err;
+  });
   return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Item)
     .filter((i) => half === 'all' || splitOf(i.question) === half);
 }
