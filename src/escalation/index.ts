@@ -18,7 +18,7 @@ import { canSee, scopeOf } from './scope.ts';
 import { TicketStream } from './stream.ts';
 import { sweepTickets, type SweepReport } from './sweep.ts';
 import { getTicket, type Ticket } from './tickets.ts';
-import { parseWorkDays, parseWorkHours } from './working-time.ts';
+import { parseWorkDays, parseWorkHours } from '../settings/work-hours.ts';
 
 export type { TicketScope } from './scope.ts';
 export type { Ticket, TicketStatus } from './tickets.ts';

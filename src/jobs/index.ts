@@ -15,7 +15,6 @@ export { Scheduler, JobFailure, describeError, type JobContext, type JobCounts, 
 export { MessageBridge, startMessageBridge, channelFor, type BridgeObserver } from './bridge.ts';
 export { recentRuns, type JobRun } from './runs.ts';
 export { reembedBeforeStart, maintainKnowledge, analyzeTables } from './knowledge.ts';
-export { jobsSettings } from './settings.ts';
 export { expireOldRecords } from './expiry.ts';
 export { smsOutboxSource, type JobSources } from './sources.ts';
 export { startupLock } from './startup.ts';
