@@ -28,14 +28,26 @@ const layers = [
   },
   {
     files: ['src/{accounts,conversations,knowledge,data,privacy,webhooks,db,settings}/**/*.ts', 'src/config.ts'],
-    // Loading the shipped seed tables is the one ground-floor job that knows every table's loader.
-    ignores: ['src/data/seed.ts'],
     patterns: [...edge('Ground-floor code'), { group: ['**/bot/*', '**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*', '**/jobs/**', '**/programme/*', '**/stats/*', '**/admin/*', '**/integrations/*', '**/metrics/*'], message: 'The ground floor (config.ts, settings, accounts, conversations, knowledge, data, privacy, webhooks, db) imports nothing above it.' }],
   },
   {
     // The environment's schema reads strings: it knows no module of the project's.
     files: ['src/settings/**/*.ts'],
     patterns: [{ group: ['../*'], message: 'Settings (src/settings/) import zod and each other only: src/config.ts spreads them into the one schema.' }],
+  },
+  {
+    // Integrations (handoffs, links, their outbox) build on escalation; a ticket's end reaches them through
+    // EscalationContext.ticketEnded, wired in src/compose.ts.
+    files: ['src/escalation/**/*.ts'],
+    patterns: [...edge('Escalation'), { group: ['**/integrations/*', '**/jobs/*', '**/jobs/**'], message: 'Escalation knows no integration and no job: integrations and the scheduler call it, and src/compose.ts wires its hooks.' }],
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    patterns: [...edge('The station services'), { group: ['**/jobs/*', '**/jobs/**'], message: 'The station services are called by their jobs (src/jobs/services.ts), never the other way round.' }],
+  },
+  {
+    files: ['src/jobs/**/*.ts'],
+    patterns: edge('Scheduled work'),
   },
   {
     files: ['src/schemas/**/*.ts'],

@@ -136,6 +136,7 @@ export function createEscalation(
     events: ConversationEvents;
     knowledge: Knowledge;
     outbox: Outbox;
+    ticketEnded: EscalationContext['ticketEnded'];
     clock?: () => Date;
     log?: (msg: string, err?: unknown) => void;
   },
@@ -147,6 +148,7 @@ export function createEscalation(
     outbox: deps.outbox,
     stream: new TicketStream(),
     settings: escalationSettings(config),
+    ticketEnded: deps.ticketEnded,
     now: deps.clock ?? (() => new Date()),
     log: deps.log ?? (() => {}),
   });
