@@ -23,12 +23,31 @@ export interface EmergencyReading {
   vetoed: boolean;
 }
 
-/** What the classifier reads in a message's features. */
-export function classifyEmergency(model: EmergencyModel, feats: Map<string, number>): EmergencyReading {
+const ANIMALS = '猪|牛|羊|鸡|鸭|鹅|兔|鸽|鹌鹑|畜|禽|牲口|崽|仔|犊|羔|驴|马|狗|鱼|虾|蟹|鳝|鳅|鳖';
+/**
+ * What each emergency is about. The classifier reads words, so "拉稀跟水似的" can look like a pond: a kind
+ * it reads counts only when the message names that kind's subject (a pond or water animal, a pesticide, an
+ * animal, water, weather or power).
+ */
+const SUBJECT: Record<EmergencyKind, RegExp> = {
+  'fish-hypoxia': /鱼|虾|蟹|鳝|鳅|鳖|塘|藕池|藕田|网箱|水面|增氧/,
+  'pesticide-poisoning': /药|毒|除草剂|百草枯|敌敌畏|杀虫|灭鼠|喷雾/,
+  'animal-disease': new RegExp(ANIMALS),
+  'lightning-flood': /雷|电|闪|淹|泡|水|涝|洪|雪|风|塌|雹/,
+  'dead-animals': new RegExp(ANIMALS),
+};
+
+/** Whether a message names what an emergency kind is about. */
+export function namesSubjectOf(kind: EmergencyKind, text: string): boolean {
+  return SUBJECT[kind].test(text);
+}
+
+/** What the classifier reads in a message (its features, and its text for the subject check). */
+export function classifyEmergency(model: EmergencyModel, feats: Map<string, number>, text: string): EmergencyReading {
   const p = predict(model.classifier, feats);
   const none = p.ranked.find((r) => r.intent === NOT_EMERGENCY)?.probability ?? 0;
-  const kind = isEmergencyKind(p.intent) && p.probability >= model.threshold ? p.intent : undefined;
-  return { kind, vetoed: none >= model.veto };
+  const sure = isEmergencyKind(p.intent) && p.probability >= model.threshold && namesSubjectOf(p.intent, text);
+  return { kind: sure ? (p.intent as EmergencyKind) : undefined, vetoed: none >= model.veto };
 }
 
 export function checkEmergencyModel(value: unknown, file: string): EmergencyModel {

@@ -30,7 +30,7 @@ if (!['tune', 'judge', 'all'].includes(half) || (values.verbose && half !== 'tun
 const SEEDS = path.resolve('seeds');
 const DAY = new Date('2026-11-28T04:00:00Z');
 const [model, lexicon, tokenizer] = await Promise.all([loadEmergencyModel(SEEDS), loadSlotLexicon(SEEDS), loadTokenizer(SEEDS)]);
-const withModel = (text: string) => detectEmergency(text, (t) => classifyEmergency(model, features(t, tokenizer.cut(t), extractSlots(t, lexicon, DAY))));
+const withModel = (text: string) => detectEmergency(text, (t) => classifyEmergency(model, features(t, tokenizer.cut(t), extractSlots(t, lexicon, DAY)), t));
 
 async function items(set: string): Promise<{ question: string; kind?: string }[]> {
   const text = await readFile(path.join(values.dir!, `${set}.jsonl`), 'utf8').catch(() => '');

@@ -16,7 +16,7 @@ import { normalizeText } from '../bot/normalize.ts';
 import { extractSlots } from '../bot/slots.ts';
 import { features, type Example } from '../bot/intent-model.ts';
 import { emergencyByRules } from '../bot/emergency.ts';
-import { NOT_EMERGENCY, type EmergencyModel } from '../bot/emergency-model.ts';
+import { namesSubjectOf, NOT_EMERGENCY, type EmergencyModel } from '../bot/emergency-model.ts';
 import { isEmergencyKind } from '../knowledge/emergency-cards.ts';
 import { loadTokenizer } from '../knowledge/index.ts';
 import { trainingQuestions } from './intent-training.ts';
@@ -73,7 +73,8 @@ const byRules = texts.map((t) => emergencyByRules(t));
 function decisions(threshold: number, veto: number): (string | undefined)[] {
   return fitted.outOfFold.map((o, i) => {
     const none = o.ranked.find((r) => r.intent === NOT_EMERGENCY)?.probability ?? 0;
-    const kind = o.ranked[0].intent !== NOT_EMERGENCY && o.ranked[0].probability >= threshold ? o.ranked[0].intent : undefined;
+    const top = o.ranked[0];
+    const kind = isEmergencyKind(top.intent) && top.probability >= threshold && namesSubjectOf(top.intent, texts[i]) ? top.intent : undefined;
     return byRules[i] && none < veto ? byRules[i] : kind;
   });
 }

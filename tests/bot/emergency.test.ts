@@ -19,7 +19,7 @@ beforeAll(async () => {
   [model, lexicon, tokenizer] = await Promise.all([loadEmergencyModel(SEEDS), loadSlotLexicon(SEEDS), loadTokenizer(SEEDS)]);
 }, 60_000);
 
-const read = (text: string) => classifyEmergency(model, features(text, tokenizer.cut(text), extractSlots(text, lexicon, new Date('2026-11-28T04:00:00Z'))));
+const read = (text: string) => classifyEmergency(model, features(text, tokenizer.cut(text), extractSlots(text, lexicon, new Date('2026-11-28T04:00:00Z'))), text);
 const detect = (text: string) => detectEmergency(text, read);
 
 // These phrasings are the project's own (neither the training file's nor a held-out set's).
@@ -47,6 +47,10 @@ describe('the shipped emergency detector', () => {
       expect(emergencyByRules(text), text).toBe('fish-hypoxia');
       expect(detect(text), text).toBeUndefined();
     }
+  });
+
+  it('counts the classifier’s kind only when the message names its subject: 拉稀跟水似的 is no pond', () => {
+    expect(detect('小猪拉稀跟水似的还吐')).toBeUndefined();
   });
 
   it('leaves ordinary questions alone', () => {
