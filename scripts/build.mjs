@@ -2,7 +2,7 @@
 /**
  * Compile src/ to dist/ for production: every .ts file to one .js file beside it (same tree, relative imports
  * rewritten from .ts to .js, packages left as imports), and every other file under src/ (SQL migrations,
- * the web-chat and expert-console pages) copied as is, so code that finds its assets through import.meta.url
+ * the web-chat page and the consoles' pages) copied as is, so code that finds its assets through import.meta.url
  * finds them in dist/ as it does in src/.
  *
  *   node scripts/build.mjs             build

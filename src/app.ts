@@ -22,7 +22,7 @@ import { authRoutes } from './routes/auth.ts';
 import { userRoutes } from './routes/users.ts';
 import { expertAnswerRoutes, ticketRoutes } from './routes/tickets.ts';
 import type { Escalation } from './escalation/index.ts';
-import { expertConsole } from './routes/expert-console.ts';
+import { consoles } from './routes/consoles.ts';
 import { smsRoutes } from './channels/sms/index.ts';
 import { webchat } from './channels/webchat/index.ts';
 import { integrationRoutes } from './routes/integrations.ts';
@@ -30,7 +30,6 @@ import { programmeRoutes } from './routes/programme.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { kbAdminRoutes } from './routes/kb-admin.ts';
 import { adminDataRoutes } from './routes/admin-data.ts';
-import { adminConsole } from './admin/console/routes.ts';
 import { serviceRoutes } from './routes/services.ts';
 
 declare module 'fastify' {
@@ -94,7 +93,7 @@ export async function buildApp(deps: Services, opts: FastifyServerOptions = {}):
   await app.register(userRoutes);
   await app.register(ticketRoutes);
   await app.register(expertAnswerRoutes);
-  await app.register(expertConsole);
+  await app.register(consoles);
   await app.register(smsRoutes);
   await app.register(webchat);
   await app.register(integrationRoutes);
@@ -102,7 +101,6 @@ export async function buildApp(deps: Services, opts: FastifyServerOptions = {}):
   await app.register(statsRoutes);
   await app.register(kbAdminRoutes);
   await app.register(adminDataRoutes);
-  await app.register(adminConsole);
   await app.register(serviceRoutes);
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Principal } from '../accounts/principal.ts';
+import { normalizeCounty } from '../data/counties.ts';
 import { AppError } from '../errors.ts';
 
 /**
@@ -18,4 +19,18 @@ export function outOfCounty(p: Principal, county: string): AppError {
 export function assertCounty(p: Principal, county: string): void {
   const scope = countyScope(p);
   if (scope && !scope.includes(county)) throw outOfCounty(p, county);
+}
+
+/**
+ * The counties a listing covers: the caller's scope, narrowed to `asked` (any spelling normalizeCounty
+ * knows) when given. 400 unknown_county for a place that is not one of Jining's; 403 out_of_scope for a
+ * county outside the caller's.
+ */
+export function countiesToList(p: Principal, asked: string | undefined): readonly string[] | undefined {
+  const scope = countyScope(p);
+  if (!asked) return scope;
+  const county = normalizeCounty(asked);
+  if (!county) throw new AppError(400, 'unknown_county', `“${asked}”不是济宁的县市区`);
+  if (scope && !scope.includes(county)) throw outOfCounty(p, county);
+  return [county];
 }

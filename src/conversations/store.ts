@@ -91,29 +91,41 @@ export interface NewMessage {
   replyTo?: string | null;
 }
 
+// One INSERT for every message: a channel message id already stored in the conversation (a resend, a resumed
+// turn) inserts nothing, and the stored one is read back instead.
+const INSERT_MESSAGE = `
+  INSERT INTO messages (conversation_id, author, author_id, text, intent, slots, confidence, citations,
+                        quick_replies, escalated, channel_message_id, reply_to)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  ON CONFLICT (conversation_id, channel_message_id) WHERE channel_message_id IS NOT NULL DO NOTHING
+  RETURNING ${MESSAGE_COLUMNS}`;
+
+/** INSERT_MESSAGE's $1 to $12. */
+function messageValues(m: NewMessage): unknown[] {
+  return [
+    m.conversationId, m.author, m.authorId ?? null, m.text, m.intent ?? null, JSON.stringify(m.slots ?? {}),
+    m.confidence ?? null, JSON.stringify(m.citations ?? []), JSON.stringify(m.quickReplies ?? []),
+    m.escalated ?? false, m.channelMessageId ?? null, m.replyTo ?? null,
+  ];
+}
+
+/** The message stored first under this channel message id. */
+async function storedCopy(q: Queryable, m: NewMessage): Promise<Message> {
+  const { rows } = await q.query(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND channel_message_id = $2`,
+    [m.conversationId, m.channelMessageId],
+  );
+  return toMessage(rows[0]);
+}
+
 /**
  * Store a message. With a channel message id, a resend returns the stored one and `duplicate: true`
  * instead of a second row.
  */
 export async function insertMessage(q: Queryable, m: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
-  const { rows } = await q.query(
-    `INSERT INTO messages (conversation_id, author, author_id, text, intent, slots, confidence, citations,
-                           quick_replies, escalated, channel_message_id, reply_to)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (conversation_id, channel_message_id) WHERE channel_message_id IS NOT NULL DO NOTHING
-     RETURNING ${MESSAGE_COLUMNS}`,
-    [
-      m.conversationId, m.author, m.authorId ?? null, m.text, m.intent ?? null, JSON.stringify(m.slots ?? {}),
-      m.confidence ?? null, JSON.stringify(m.citations ?? []), JSON.stringify(m.quickReplies ?? []),
-      m.escalated ?? false, m.channelMessageId ?? null, m.replyTo ?? null,
-    ],
-  );
+  const { rows } = await q.query(INSERT_MESSAGE, messageValues(m));
   if (rows[0]) return { message: toMessage(rows[0]), duplicate: false };
-  const existing = await q.query(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND channel_message_id = $2`,
-    [m.conversationId, m.channelMessageId],
-  );
-  return { message: toMessage(existing.rows[0]), duplicate: true };
+  return { message: await storedCopy(q, m), duplicate: true };
 }
 
 /**
@@ -130,26 +142,12 @@ export async function insertReplyWithContext(
        UPDATE conversations SET context = $13, county = coalesce($14, county), opted_out = coalesce($15, opted_out),
               updated_at = now()
         WHERE id = $1
-     )
-     INSERT INTO messages (conversation_id, author, author_id, text, intent, slots, confidence, citations,
-                           quick_replies, escalated, channel_message_id, reply_to)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (conversation_id, channel_message_id) WHERE channel_message_id IS NOT NULL DO NOTHING
-     RETURNING ${MESSAGE_COLUMNS}`,
-    [
-      m.conversationId, m.author, m.authorId ?? null, m.text, m.intent ?? null, JSON.stringify(m.slots ?? {}),
-      m.confidence ?? null, JSON.stringify(m.citations ?? []), JSON.stringify(m.quickReplies ?? []),
-      m.escalated ?? false, m.channelMessageId ?? null, m.replyTo ?? null,
-      JSON.stringify(update.context), update.county ?? null, update.optedOut ?? null,
-    ],
+     ) ${INSERT_MESSAGE}`,
+    [...messageValues(m), JSON.stringify(update.context), update.county ?? null, update.optedOut ?? null],
   );
   if (rows[0]) return toMessage(rows[0]);
   // Another attempt stored this reply first (its key is taken): that one is the reply.
-  const existing = await q.query(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND channel_message_id = $2`,
-    [m.conversationId, m.channelMessageId],
-  );
-  return toMessage(existing.rows[0]);
+  return storedCopy(q, m);
 }
 
 /** Correct a message's text before it is published (inside the transaction that wrote it). */

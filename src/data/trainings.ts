@@ -17,6 +17,7 @@ export function startMoment(value: string | Date): Date | null {
   return parseMoment(zoned, 'start');
 }
 
+/** A training's own fields (src/services/trainings.ts adds its id, status and counts). */
 export interface NewTrainingRow {
   topic: string;
   county: string;

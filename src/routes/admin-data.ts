@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countyScope, outOfCounty } from '../admin/scope.ts';
+import { countiesToList } from '../admin/scope.ts';
 import { deletePrice, listPrices } from '../admin/prices.ts';
-import { DataError, normalizeCounty, upsertPrices, validatePriceRow } from '../data/index.ts';
+import { DataError, upsertPrices, validatePriceRow } from '../data/index.ts';
 import { postKindsWith } from '../data/post-kinds.ts';
 import { requireRole } from '../http/auth.ts';
 import { badRequest, notFound } from '../http/errors.ts';
@@ -117,15 +117,8 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const principal = request.principal!;
       const { kind, status, county, q, limit } = request.query;
-      let counties = countyScope(principal);
-      if (county) {
-        const c = normalizeCounty(county);
-        if (!c) throw badRequest(`“${county}”不是济宁的县市区`, 'unknown_county');
-        if (counties && !counties.includes(c)) throw outOfCounty(principal, c);
-        counties = [c];
-      }
+      const counties = countiesToList(request.principal!, county);
       return { posts: await kindOf(kind).list(app.db.pool, { status, counties, q, limit }), kinds: kinds() };
     },
   );

@@ -11,7 +11,12 @@ import {
   uploadQuery, uploadResponse,
 } from '../schemas/admin.ts';
 
-const isCategory = (c: string | undefined): c is Category => !!c && (CATEGORIES as readonly string[]).includes(c);
+/** The category a query names, if any; 400 for one that is not a category. */
+function categoryOf(c: string | undefined): Category | undefined {
+  if (!c) return undefined;
+  if (!(CATEGORIES as readonly string[]).includes(c)) throw badRequest(`分类应为 ${CATEGORIES.join(', ')} 之一`);
+  return c as Category;
+}
 
 /** A file a person uploads, as documents: Markdown (front matter allowed), Q&A JSON/JSONL, or a CSV table. */
 function documentsOfFile(filename: string, text: string, category: Category | undefined): DocumentInput[] {
@@ -48,7 +53,7 @@ export const kbAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const q = request.query;
-      if (q.category && !isCategory(q.category)) throw badRequest(`分类应为 ${CATEGORIES.join(', ')} 之一`);
+      categoryOf(q.category);
       const { reviewDue, ...rest } = q;
       return listDocuments(app.db.pool, { ...rest, q: q.q || undefined, reviewDueDays: reviewDue });
     },
@@ -78,8 +83,8 @@ export const kbAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { filename, category } = request.query;
-      if (category && !isCategory(category)) throw badRequest(`分类应为 ${CATEGORIES.join(', ')} 之一`);
+      const { filename } = request.query;
+      const category = categoryOf(request.query.category);
       const text = typeof request.body === 'string' ? request.body.replaceAll('\u0000', '') : '';
       if (!text.trim()) throw badRequest('文件是空的', 'empty_file');
       if (text.length > app.config.KB_MAX_DOCUMENT_CHARS) {
@@ -87,7 +92,7 @@ export const kbAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       let docs: DocumentInput[];
       try {
-        docs = documentsOfFile(filename, text, category as Category | undefined);
+        docs = documentsOfFile(filename, text, category);
       } catch (err) {
         if (err instanceof DocumentError) throw badRequest(err.message, 'invalid_document');
         throw err;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assertCounty, countyScope, outOfCounty } from '../admin/scope.ts';
+import { assertCounty, countiesToList, countyScope } from '../admin/scope.ts';
 import { normalizeCounty } from '../data/counties.ts';
 import { chinaToday, parseDay } from '../data/fields.ts';
 import { requireRole } from '../http/auth.ts';
@@ -147,14 +147,7 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const principal = request.principal!;
-      let counties = countyScope(principal);
-      if (request.query.county) {
-        const county = normalizeCounty(request.query.county);
-        if (!county) throw badRequest(`“${request.query.county}”不是济宁的县市区`, 'unknown_county');
-        if (counties && !counties.includes(county)) throw outOfCounty(principal, county);
-        counties = [county];
-      }
+      const counties = countiesToList(request.principal!, request.query.county);
       return { reports: await listProgressReports(app.db.pool, { counties, limit: request.query.limit }) };
     },
   );

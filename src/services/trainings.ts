@@ -3,20 +3,14 @@ import { parseSmsPhone } from '../privacy/phone.ts';
 import { DataError } from '../data/errors.ts';
 import { clean } from '../data/fields.ts';
 import { checkCounty, checkText } from '../data/post-fields.ts';
-import { MAX_CAPACITY, startMoment } from '../data/trainings.ts';
+import { MAX_CAPACITY, startMoment, type NewTrainingRow } from '../data/trainings.ts';
 import { recordEvent, requireCounty, type Actor } from './actor.ts';
 
 // Training sessions (培训) at stations and towns: created by administrators and officers, signed up for by
 // chat or SMS (a seat, or a place on the waiting list), reminded the day before, attendance recorded.
 
-export interface Training {
+export interface Training extends NewTrainingRow {
   id: string;
-  topic: string;
-  county: string;
-  town: string | null;
-  place: string;
-  startsAt: Date;
-  capacity: number;
   seated: number;
   waitlisted: number;
   attended: number;

@@ -162,7 +162,11 @@ describe('human handoff (HITL)', () => {
     const call = await until('the relayed call', () => bp.webhookCalls.find((c) => c.body.includes(text) && c.status === 200));
     expect(call.status).toBe(200);
     expect(call.headers['x-yinong-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
-    const { rows } = await t.db.pool.query(`SELECT status, attempts FROM integration_outbox WHERE type = 'message' AND payload->'message'->>'text' = $1`, [text]);
+    // The worker records "sent" just after Botpress answered 200: wait for that record, not only the call.
+    const rows = await until('the outbox row marked sent', async () => {
+      const r = await t.db.pool.query(`SELECT status, attempts FROM integration_outbox WHERE type = 'message' AND payload->'message'->>'text' = $1`, [text]);
+      return r.rows[0]?.status === 'sent' ? r.rows : undefined;
+    });
     expect(rows).toEqual([{ status: 'sent', attempts: 1 }]);
     // The same delivery again (its answer was lost on the way back) is still one message on Botpress.
     const before = bp.messagesIn(hitlConversation).length;

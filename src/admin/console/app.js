@@ -1,60 +1,25 @@
-/* global fetch, Chart, Node, URLSearchParams, FileReader, Blob, URL, setTimeout, clearTimeout, crypto */
+/* global fetch, Chart, URLSearchParams, FileReader, Blob, URL, setTimeout, crypto */
 // 益农助手 管理台: plain browser JavaScript, no build step. Text from the server is only ever set as text.
+import { $, COUNTIES, consoleApi, el, makeToast, SPECIALTIES } from '/ui/console.js';
+
 (function () {
   'use strict';
 
   const TOKEN_KEY = 'yinong.admin.token';
-  const COUNTIES = ['任城区', '兖州区', '微山县', '鱼台县', '金乡县', '嘉祥县', '汶上县', '泗水县', '梁山县', '曲阜市', '邹城市'];
-  const SPECIALTIES = ['粮食作物', '经济作物', '蔬菜', '果树', '植保', '土肥', '畜牧', '兽医', '水产', '农机', '政策', '市场'];
   const KB_CATEGORIES = { policy: '政策', agronomy: '种植', livestock: '畜牧', aquaculture: '水产', service: '服务', market: '市场', labor: '用工', training: '培训', programme: '工程', faq: '常见问题' };
   const ROLES = { admin: '市管理员', county_admin: '县管理员', expert: '专家', officer: '信息员' };
   const CHANNELS = { web: '网页', sms: '短信', api: '接口', botpress: 'Botpress' };
   const POST_TYPES = { hiring: '招工', seeking: '找活', sell: '出售', buy: '收购' };
   const COLORS = ['#2f7d32', '#1565c0', '#ef6c00', '#6a1b9a', '#00838f', '#c62828', '#558b2f', '#4527a0', '#ad1457', '#37474f', '#f9a825'];
 
-  const $ = (id) => document.getElementById(id);
   const state = { me: null, tab: 'dashboard', charts: {}, kbSelected: null };
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === 'class') node.className = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? '' : v);
-    }
-    for (const c of children) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
-    return node;
-  }
   const clear = (node) => { while (node.firstChild) node.firstChild.remove(); return node; };
   const token = () => localStorage.getItem(TOKEN_KEY);
   const isCity = () => state.me && state.me.role === 'admin';
 
-  async function api(path, opts) {
-    const o = opts || {};
-    const headers = {};
-    if (token()) headers.authorization = `Bearer ${token()}`;
-    let body = o.body;
-    if (o.raw !== undefined) { headers['content-type'] = o.type || 'text/csv'; body = o.raw; }
-    else if (body !== undefined) { headers['content-type'] = 'application/json'; body = JSON.stringify(body); }
-    const res = await fetch(path, { method: o.method || 'GET', headers, body });
-    const data = res.status === 204 ? null : await res.json().catch(() => null);
-    if (res.status === 401 && !path.startsWith('/api/v1/auth/login')) { signedOut('登录已过期，请重新登录'); throw new Error('登录已过期'); }
-    if (res.status === 403 && data && data.error && data.error.code === 'password_change_required') { showChange(); throw new Error(data.error.message); }
-    if (!res.ok) {
-      const err = new Error((data && data.error && data.error.message) || `请求失败（${res.status}）`);
-      err.data = data;
-      throw err;
-    }
-    return data;
-  }
-
-  function toast(text) {
-    const t = $('toast');
-    t.textContent = text;
-    t.hidden = false;
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => { t.hidden = true; }, 5000);
-  }
+  const api = consoleApi({ token, signedOut, passwordChangeRequired: showChange });
+  const toast = makeToast(5000);
   const fail = (e) => toast(e.message);
   const todayChina = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400e3).toISOString().slice(0, 10);

@@ -1,11 +1,11 @@
-/* global fetch, setTimeout, clearTimeout, setInterval, TextDecoder, AbortController, location, Event, Node, URLSearchParams */
+/* global fetch, setTimeout, clearTimeout, setInterval, TextDecoder, AbortController, location, Event, URLSearchParams */
 // 益农助手 专家台: plain browser JavaScript, no build step. Farmers' words are only ever set as text.
+import { $, COUNTIES, consoleApi, el, makeToast, SPECIALTIES as CATEGORIES } from '/ui/console.js';
+
 (function () {
   'use strict';
 
   const TOKEN_KEY = 'yinong.expert.token';
-  const CATEGORIES = ['粮食作物', '经济作物', '蔬菜', '果树', '植保', '土肥', '畜牧', '兽医', '水产', '农机', '政策', '市场'];
-  const COUNTIES = ['任城区', '兖州区', '微山县', '鱼台县', '金乡县', '嘉祥县', '汶上县', '泗水县', '梁山县', '曲阜市', '邹城市'];
   const STATUS = { open: '待处理', assigned: '处理中', answered: '已答复', closed: '已关闭', reopened: '农户追问', expired: '已过期' };
   const PRIORITY = { urgent: '紧急', high: '较急', normal: '一般' };
   const AUTHOR = { farmer: '农户', bot: '助手', expert: '专家', officer: '信息员', system: '系统' };
@@ -15,45 +15,14 @@
     saved_to_kb: '存入知识库', kb_edited: '修改知识库', kb_retired: '停用知识库条目',
   };
 
-  const $ = (id) => document.getElementById(id);
   const state = { me: null, view: 'mine', tickets: [], current: null, cursor: null, stream: null, experts: null, poll: null };
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === 'class') node.className = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v);
-    }
-    for (const c of children) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
-    return node;
-  }
 
   function token() {
     return localStorage.getItem(TOKEN_KEY);
   }
 
-  async function api(path, opts) {
-    const o = opts || {};
-    const headers = { authorization: `Bearer ${token()}` };
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(path, { method: o.method || 'GET', headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
-    if (res.status === 401 && path !== '/api/v1/auth/login') {
-      signedOut('登录已过期，请重新登录');
-      throw new Error('登录已过期');
-    }
-    const data = res.status === 204 ? null : await res.json().catch(() => null);
-    if (!res.ok) throw new Error((data && data.error && data.error.message) || `请求失败（${res.status}）`);
-    return data;
-  }
-
-  function toast(text) {
-    const t = $('toast');
-    t.textContent = text;
-    t.hidden = false;
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => { t.hidden = true; }, 4000);
-  }
+  const api = consoleApi({ token, signedOut });
+  const toast = makeToast(4000);
 
   function when(iso) {
     const d = new Date(iso);
