@@ -5,7 +5,6 @@
  * Each question is in the judge half when the first byte of the SHA-256 of its text is odd. --verbose lists
  * the misses, and only for the tune half: the judge half is read as aggregate figures only.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +18,7 @@ import { createAgent } from '../bot/index.ts';
 import { read } from '../bot/agent.ts';
 import type { Conversation } from '../conversations/types.ts';
 import type { SkillResult } from '../bot/skill.ts';
+import { splitOf } from './heldout-split.ts';
 
 interface Item {
   question: string;
@@ -27,9 +27,6 @@ interface Item {
   kind?: string;
 }
 
-export function splitOf(question: string): 'tune' | 'judge' {
-  return createHash('sha256').update(question).digest()[0] % 2 === 1 ? 'judge' : 'tune';
-}
 
 const { values } = parseArgs({
   options: { half: { type: 'string', default: 'judge' }, verbose: { type: 'boolean', default: false }, dir: { type: 'string', default: 'eval/heldout' } },

@@ -5,6 +5,8 @@ import type { ChineseTokenizer } from './tokenizer.ts';
 import { normalizeForSearch } from './tokenizer.ts';
 import { toOrTsquery } from './tsv.ts';
 import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
+import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
+import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 
 export interface SearchOptions {
   limit?: number;
@@ -30,6 +32,12 @@ export interface SearchHit {
   /** 0..1, higher is better: how much of the question the passage covers, blended with vector similarity. */
   score: number;
   signals: { cosine: number; coverage: number; bigramCoverage: number; headingCoverage: number; titleMatch: number; bm25: number };
+  /** the calibrated probability that this passage answers the question (src/knowledge/confidence.ts) */
+  confidence: number;
+  /** what the calibrator read, checks included */
+  checks: ConfidenceSignals;
+  /** the answer-type or subject check this passage fails: the skill does not answer from it */
+  failed?: 'answer_kind' | 'species' | 'subject';
 }
 
 export interface RetrieverDeps {
@@ -93,6 +101,17 @@ export class HybridRetriever {
     return out;
   }
 
+  /**
+   * The question names a disease or pest of our dictionary (its most specific word, or a word with a longer
+   * namesake) that the passage, with the namesakes blanked out, does not contain.
+   */
+  private namedThingMissing(terms: QueryTerms, text: string): boolean {
+    const tk = this.deps.tokenizer;
+    const top = terms.subject?.[0];
+    if (top && terms.distinct.length > 1 && tk.isDomainWord(top) && !tk.isCommodity(top) && !terms.subject!.some((w) => text.includes(w))) return true;
+    return terms.distinct.some((t) => tk.longerDomainWords(t).length > 0 && !text.includes(t));
+  }
+
   /** Forget cached term counts (the store calls this after every change in this process). */
   invalidate(): void {
     this.dfCache = { at: 0, values: new Map() };
@@ -128,16 +147,36 @@ export class HybridRetriever {
       });
       // Reviewed expert answers rank above plain passages: an expert has already said this is the answer.
       if (row.reviewed) signals.score += REVIEWED_BONUS;
-      return { row, signals };
+      return { row, signals, text };
     });
     scored.sort((a, b) => b.signals.score - a.signals.score || Number(a.row.id) - Number(b.row.id));
     const seen = new Set<string>();
     const hits: SearchHit[] = [];
-    for (const { row, signals } of scored) {
+    const kinds = answerKindsOf(query);
+    const species = terms.distinct.filter((t) => this.deps.tokenizer.isCommodity(t));
+    for (const [rank, { row, signals, text }] of scored.entries()) {
       if (opts.perDocument !== false) {
         if (seen.has(row.document_id)) continue;
         seen.add(row.document_id);
       }
+      const next = scored.slice(rank + 1).find((s) => s.row.document_id !== row.document_id);
+      const checks: ConfidenceSignals = {
+        score: signals.score,
+        margin: signals.score - (next?.signals.score ?? 0),
+        coverage: signals.coverage,
+        bigramCoverage: signals.bigramCoverage,
+        headingCoverage: signals.headingCoverage,
+        titleMatch: signals.titleMatch,
+        cosine: signals.cosine,
+        bm25: signals.bm25,
+        subjectNamed: !(terms.subject && terms.distinct.length > 1 && !terms.subject.some((w) => text.includes(w))),
+        domainSubjectMissing: this.namedThingMissing(terms, text),
+        speciesMatch: speciesMatch(species, text, this.deps.tokenizer.commodities(), (w) => this.deps.tokenizer.aliasesOf(w)),
+        kindMatch: answersAnyOf(kinds, text),
+        reviewed: row.reviewed,
+        qa: row.format === 'qa',
+        terms: terms.distinct.length,
+      };
       hits.push({
         chunkId: String(row.id),
         documentId: row.document_id,
@@ -159,6 +198,9 @@ export class HybridRetriever {
           titleMatch: round(signals.titleMatch),
           bm25: round(signals.bm25),
         },
+        confidence: round(probability(checks)),
+        checks,
+        failed: failedCheck(checks),
       });
       if (hits.length >= limit) break;
     }
