@@ -25,7 +25,7 @@ import { splitOf as heldoutHalfOf } from './heldout-split.ts';
 import {
   dialogueSamples, heldoutSamples, ingestPairs, pairSplitOf, readPairs, removedAnswerSamples, sampleOf, type HeldoutItem, type Sample,
 } from './calibration-data.ts';
-import { calibrationReport, thresholdFor } from './calibration-report.ts';
+import { calibrationReport, operatingPoint, thresholdFor } from './calibration-report.ts';
 
 const TARGET_PRECISION = 0.95;
 const L2 = 1;
@@ -60,7 +60,7 @@ async function devSamples(): Promise<Sample[]> {
     const out: Sample[] = [];
     for (const p of pairs) {
       const [top] = await kb.retriever.search(p.question, { limit: 1 });
-      out.push(sampleOf('dev', top, top?.documentId === ids.get(p.id), true));
+      out.push(sampleOf('dev', top, top?.documentId === ids.get(p.id), true, p.question));
     }
     return [...out, ...(await removedAnswerSamples(kb, pairs, ids))];
   } finally {
@@ -114,6 +114,7 @@ const calibration: Calibration = {
     [...new Set(samples.map((s) => s.set))].map((set) => [set, samples.filter((s) => s.set === set).length]),
   ),
 };
+if (process.env.CALIBRATE_DUMP) await writeFile(process.env.CALIBRATE_DUMP, JSON.stringify(outOfFold));
 await writeFile(OUT, `${JSON.stringify(calibration, null, 2)}\n`);
 console.log(JSON.stringify({
   written: path.relative(process.cwd(), OUT),
@@ -122,4 +123,5 @@ console.log(JSON.stringify({
   weights: Object.fromEntries(features.map((f, j) => [f, calibration.model.weights[j]])),
   threshold,
   outOfFold: calibrationReport(outOfFold, threshold),
+  bySet: Object.fromEntries([...new Set(samples.map((s) => s.set))].map((set) => [set, operatingPoint(outOfFold.filter((s) => s.set === set), threshold)])),
 }, null, 2));

@@ -25,6 +25,9 @@ export interface Sample {
   failed?: string;
   /** the calibrator's features; absent when nothing was retrieved */
   features?: number[];
+  question?: string;
+  /** the first passage's document title and heading */
+  passage?: string;
 }
 
 export interface Pair {
@@ -33,9 +36,10 @@ export interface Pair {
   answer: string;
 }
 
-export function sampleOf(set: string, hit: SearchHit | undefined, right: boolean, known: boolean): Sample {
-  if (!hit) return { set, p: 0, right: false, known };
-  return { set, p: hit.confidence, right, known, failed: hit.failed, features: featureVector(hit.checks) };
+export function sampleOf(set: string, hit: SearchHit | undefined, right: boolean, known: boolean, question?: string): Sample {
+  if (!hit) return { set, p: 0, right: false, known, question };
+  const passage = [hit.title, ...hit.headingPath].join(' › ');
+  return { set, p: hit.confidence, right, known, failed: hit.failed, features: featureVector(hit.checks), question, passage };
 }
 
 /** A fixed split of a pair file: held back when the first byte of the SHA-256 of its id is odd. */
@@ -74,7 +78,7 @@ export async function removedAnswerSamples(kb: Knowledge, pairs: Pair[], docIds:
   const out: Sample[] = [];
   for (const p of removed) {
     const [top] = await kb.retriever.search(p.question, { limit: 1 });
-    out.push(sampleOf('dev-removed', top, false, false));
+    out.push(sampleOf('dev-removed', top, false, false, p.question));
   }
   return out;
 }
@@ -101,11 +105,11 @@ export async function heldoutSamples(kb: Knowledge, db: Database, inKb: HeldoutI
     const right = Boolean(top) && (facts.length
       ? facts.every((f) => passageText(top).includes(f))
       : Boolean(item.expect_doc && (sourceOf.get(top.documentId) ?? '').startsWith(item.expect_doc)));
-    out.push(sampleOf('heldout-in-kb', top, right, true));
+    out.push(sampleOf('heldout-in-kb', top, right, true, item.question));
   }
   for (const item of outOfKb) {
     const [top] = await kb.retriever.search(item.question, { limit: 1 });
-    out.push(sampleOf('heldout-out-of-kb', top, false, false));
+    out.push(sampleOf('heldout-out-of-kb', top, false, false, item.question));
   }
   return out;
 }
@@ -137,7 +141,7 @@ export async function dialogueSamples(kb: Knowledge, dir: string): Promise<Sampl
         && (turn.contains ?? []).every((f) => text.includes(f))
         && (!turn.containsAny || turn.containsAny.some((f) => text.includes(f)))
         && (!turn.cites || top.title.includes(turn.cites));
-      out.push(sampleOf('dialogues', top, right, !turn.escalated));
+      out.push(sampleOf('dialogues', top, right, !turn.escalated, turn.say));
     }
   }
   return out;

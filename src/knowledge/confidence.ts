@@ -34,13 +34,18 @@ export interface ConfidenceSignals {
 export const FEATURES = [
   'score', 'margin', 'coverage', 'bigramCoverage', 'headingCoverage', 'titleMatch', 'cosine', 'logBm25',
   'subjectMissing', 'domainSubjectMissing', 'speciesMismatch', 'kindAsked', 'kindMissing', 'reviewed', 'qa', 'logTerms',
+  'faqMatch',
 ] as const;
+
+/** A curated Q&A pair whose own question is nearly the asked one: its answer was written for this question. */
+const FAQ_MATCH = 0.75;
 
 export function featureVector(s: ConfidenceSignals): number[] {
   return [
     s.score, s.margin, s.coverage, s.bigramCoverage, s.headingCoverage, s.titleMatch, s.cosine, Math.log1p(Math.max(0, s.bm25)),
     s.subjectNamed ? 0 : 1, s.domainSubjectMissing ? 1 : 0, s.speciesMatch === false ? 1 : 0, s.kindMatch === null ? 0 : 1,
     s.kindMatch === false ? 1 : 0, s.reviewed ? 1 : 0, s.qa ? 1 : 0, Math.log1p(s.terms),
+    s.qa && s.titleMatch >= FAQ_MATCH ? 1 : 0,
   ];
 }
 
