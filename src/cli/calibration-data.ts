@@ -11,6 +11,7 @@ import type { Database } from '../db/pool.ts';
 import type { Knowledge } from '../knowledge/index.ts';
 import type { SearchHit } from '../knowledge/retriever.ts';
 import { featureVector } from '../knowledge/confidence.ts';
+import { normalizeText } from '../bot/normalize.ts';
 
 export interface Sample {
   /** where the question comes from (dev, dev-removed, heldout-in-kb, heldout-out-of-kb, dialogues …) */
@@ -116,6 +117,7 @@ export async function heldoutSamples(kb: Knowledge, db: Database, inKb: HeldoutI
 
 interface DialogueTurn {
   say: string;
+  as?: string;
   intent?: string | string[];
   escalated?: boolean;
   contains?: string[];
@@ -134,8 +136,9 @@ export async function dialogueSamples(kb: Knowledge, dir: string): Promise<Sampl
     const dialogues = parse(await readFile(path.join(dir, file), 'utf8')) as { known_gap?: boolean; turns: DialogueTurn[] }[];
     for (const d of dialogues) {
       const turn = d.turns[0];
-      if (d.known_gap || !turn || turn.escalated === undefined || ![turn.intent].flat().includes('agronomy')) continue;
-      const [top] = await kb.retriever.search(turn.say, { limit: 1 });
+      if (d.known_gap || !turn || turn.as || turn.escalated === undefined || ![turn.intent].flat().includes('agronomy')) continue;
+      // the text as the agent reads it (traditional characters folded, full-width forms normalised)
+      const [top] = await kb.retriever.search(normalizeText(turn.say), { limit: 1 });
       const text = top ? passageText(top) : '';
       const right = !turn.escalated && Boolean(top)
         && (turn.contains ?? []).every((f) => text.includes(f))

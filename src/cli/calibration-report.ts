@@ -58,9 +58,10 @@ export function operatingPoint(samples: Sample[], threshold: number) {
 
 /** The lowest threshold whose answers reach the wanted precision (1 when none does). */
 export function thresholdFor(samples: Sample[], precision: number): number {
-  for (let t = 0.05; t <= 0.991; t += 0.01) {
+  for (let k = 5; k <= 99; k++) {
+    const t = k / 100;
     const answered = samples.filter((s) => answeredAt(s, t));
-    if (answered.length && answered.filter((s) => s.right).length / answered.length >= precision) return round(t);
+    if (answered.length && answered.filter((s) => s.right).length / answered.length >= precision) return t;
   }
   return 1;
 }

@@ -78,6 +78,8 @@ interface CandidateRow {
  * question's specific words, BM25, cosine). The score is what the agent turns into confidence.
  */
 const REVIEWED_BONUS = 0.1;
+/** Categories about crops, animals and fish: there "咋回事" asks for a cause (a disease, a deficiency). */
+const FARMING = new Set<Category>(['agronomy', 'livestock', 'aquaculture', 'faq']);
 const DF_CACHE_MS = 60_000;
 const DF_CACHE_MAX = 50_000;
 
@@ -172,7 +174,9 @@ export class HybridRetriever {
         subjectNamed: !(terms.subject && terms.distinct.length > 1 && !terms.subject.some((w) => text.includes(w))),
         domainSubjectMissing: this.namedThingMissing(terms, text),
         speciesMatch: speciesMatch(species, text, this.deps.tokenizer.commodities(), (w) => this.deps.tokenizer.aliasesOf(w)),
-        kindMatch: answersAnyOf(kinds, text),
+        // the passage's own words, not its document's title ("…防治" in a title is not a treatment)
+        // "咋回事" of a programme or service is answered by saying what it is: the cause check is for farming
+        kindMatch: answersAnyOf(FARMING.has(row.category) ? kinds : kinds.filter((k) => k !== 'cause'), normalizeForSearch(row.content)),
         reviewed: row.reviewed,
         qa: row.format === 'qa',
         terms: terms.distinct.length,

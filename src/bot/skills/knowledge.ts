@@ -81,9 +81,12 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
     if (!failedCheck(withSection) && probability(withSection) >= deps.answerThreshold) {
       const siblings = await deps.knowledge.store.chunksOf(best.documentId);
       const parent = best.headingPath.slice(0, -1).join('›');
-      const next = siblings.find(
-        (c) => c.chunkId !== best.chunkId && c.headingPath.slice(0, -1).join('›') === parent && wanted.some((k) => answers(k, c.content)),
-      );
+      // of the sections that hold the asked kind, the one sharing most of the question's wording
+      const grams = [...new Set(Array.from({ length: Math.max(0, question.length - 1) }, (_, i) => question.slice(i, i + 2)))];
+      const next = siblings
+        .filter((c) => c.chunkId !== best.chunkId && c.headingPath.slice(0, -1).join('›') === parent && wanted.some((k) => answers(k, c.content)))
+        .map((c) => ({ c, shared: grams.filter((g) => [...c.headingPath, c.content].join('\n').includes(g)).length }))
+        .sort((a, b) => b.shared - a.shared)[0]?.c;
       if (next) {
         addition = next.content;
         confidence = Math.round(probability(withSection) * 10000) / 10000;
