@@ -110,7 +110,7 @@ async function benchViews(name: string, open: () => Promise<Database>) {
       expert: { kind: 'expert', userId: expert.id, specialties: expert.specialties, counties: expert.counties },
       cityExpert: { kind: 'expert', userId: cityWide.id, specialties: cityWide.specialties, counties: [] },
       admin: { kind: 'all' },
-      officer: { kind: 'officer', userId: officer },
+      officer: { kind: 'officer', userId: officer, counties: [], village: null },
     };
     const views: [string, TicketScope, TicketQuery | 'summary' | 'detail'][] = [
       ['expert: mine', scopes.expert, { view: 'mine', limit: 50 }],

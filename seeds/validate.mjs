@@ -34,8 +34,9 @@ for (const file of walk(join(root, 'knowledge')).filter((f) => f.endsWith('.md')
   // General guidance is reviewed on a schedule: a real review date and the date it must be reviewed again.
   if (!file.includes('/programme/')) {
     const day = (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
-    const [reviewed, reviewBy] = [day(d.reviewed), day(d.reviewBy)];
-    if (!reviewed) fail(file, 'missing reviewed (YYYY-MM-DD: the day the content was last checked)');
+    const [reviewed, reviewBy] = [day(d.reviewedAt ?? d.reviewed), day(d.reviewBy)];
+    if (!reviewed) fail(file, 'missing reviewedAt (YYYY-MM-DD: the day the content was last checked)');
+    for (const k of ['writtenBy', 'reviewedBy']) if (!d[k]) fail(file, `missing ${k} (who wrote it, who checked it)`);
     if (!reviewBy) fail(file, 'missing reviewBy (YYYY-MM-DD: when it must be checked again)');
     if (reviewed && reviewBy && reviewBy <= reviewed) fail(file, `reviewBy ${reviewBy} is not after reviewed ${reviewed}`);
     if (reviewBy && reviewBy < new Date().toISOString().slice(0, 10)) warn(file, `past its review date ${reviewBy}`);

@@ -1,18 +1,8 @@
 import type { Queryable } from '../db/pool.ts';
+import type { PriceRow } from '../data/price-row.ts';
 
-export interface PriceListing {
-  id: string;
-  commodity: string;
-  variety: string | null;
-  market: string;
-  county: string | null;
-  date: string;
-  low: number;
-  avg: number;
-  high: number;
-  unit: string;
-  source: string | null;
-}
+/** A stored quote as the console lists it: the row the bot quotes, with its id to retire it by. */
+export type PriceListing = PriceRow & { id: string };
 
 /** Stored quotes, newest day first, for the console's list. */
 export async function listPrices(

@@ -65,8 +65,11 @@ export class Agent {
     return fill(this.deps.templates, key, { team: result.escalate?.category ?? '', wait });
   }
 
-  /** Decide the replies to one message; reads the database but writes nothing. */
-  async decide(said: Said, conversation: Conversation, principal?: Principal): Promise<Decision> {
+  /**
+   * Decide the replies to one message; reads the database but writes nothing. `author` is who is speaking
+   * (src/turns/speaker.ts): an officer's words are answered as an officer's (退订 is refused to them).
+   */
+  async decide(said: Said, conversation: Conversation, principal?: Principal, author: 'farmer' | 'officer' = 'farmer'): Promise<Decision> {
     const { templates } = this.deps;
     const { raw, text } = said;
     const context: ConversationContext = structuredClone(conversation.context ?? {});
@@ -94,6 +97,8 @@ export class Agent {
           return done([{ text: fill(templates, 'help'), intent: 'smalltalk', confidence: 1, quickReplies: ['金乡大蒜今天啥价', '小麦条锈病咋防治', '转人工'] }]);
         case 'unsubscribe':
           // The consent flag itself is the turn's to set (src/turns/consent.ts): the agent only confirms it.
+          // Opting out stops every message to the farmer, an expert's answer too: the farmer's own act only.
+          if (author !== 'farmer') return done([{ text: fill(templates, 'unsubscribe_farmer_only'), intent: 'smalltalk', confidence: 1 }]);
           return done([{ text: fill(templates, 'unsubscribed'), intent: 'smalltalk', confidence: 1 }]);
         case 'cancel':
           context.pending = undefined;
@@ -114,7 +119,8 @@ export class Agent {
         case 'ask-for': {
           if (!canPublish(input)) return done([{ text: fill(templates, 'officer_only', { what: '代问' }), intent: 'unknown', confidence: 1 }]);
           if (!command.phone || !command.question) return done([{ text: fill(templates, 'ask_for_usage'), intent: 'unknown', confidence: 1 }]);
-          const inner = await this.decide(read(command.question), { ...conversation, context }, principal);
+          // Whoever writes "代问 …" is not the farmer named: the inner question is the officer's.
+          const inner = await this.decide(read(command.question), { ...conversation, context }, principal, 'officer');
           inner.context.onBehalfOf = command.phone;
           return inner;
         }

@@ -2,6 +2,7 @@ import type { SearchHit } from '../knowledge/retriever.ts';
 import type { Citation } from '../conversations/types.ts';
 import { splitQa } from '../knowledge/documents.ts';
 import { splitSentences } from '../knowledge/chunker.ts';
+import { PAST_REVIEW_NOTICE } from '../knowledge/review.ts';
 
 /** Longest answer body on the web; SMS gets its own budget and paging on top of this. */
 export const ANSWER_MAX_CHARS = 300;
@@ -12,6 +13,7 @@ export function citationOf(hit: SearchHit): Citation {
     title: hit.reviewed ? `${hit.title}（专家答复）` : hit.title,
     ...(hit.source ? { source: hit.source } : {}),
     snippet: hit.snippet,
+    ...(hit.pastReview ? { notice: PAST_REVIEW_NOTICE } : {}),
   };
 }
 
@@ -34,5 +36,5 @@ export function trimToSentences(text: string, maxChars: number): string {
 /** One line naming where an answer comes from, for channels without citation cards (SMS). */
 export function sourceLine(citations: Citation[]): string {
   const c = citations[0];
-  return c ? `（来源：${c.source && c.source.length <= 20 ? c.source : c.title}）` : '';
+  return c ? `（来源：${c.source && c.source.length <= 20 ? c.source : c.title}）${c.notice ?? ''}` : '';
 }

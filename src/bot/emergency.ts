@@ -1,5 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
-import { findEmergencyCard, type EmergencyKind } from '../knowledge/emergency-cards.ts';
+import type { Citation } from '../conversations/types.ts';
+import { findEmergencyCard, type EmergencyCard, type EmergencyKind } from '../knowledge/emergency-cards.ts';
+import { PAST_REVIEW_NOTICE } from '../knowledge/review.ts';
 import { fill, type Templates } from './templates.ts';
 import type { SkillResult } from './skill.ts';
 
@@ -65,6 +67,13 @@ function cardSteps(content: string): string {
     .trim();
 }
 
+function cardCitation(card: EmergencyCard, text: string): Citation {
+  return {
+    documentId: card.documentId, title: card.title, source: card.source ?? undefined, snippet: text.slice(0, 60),
+    ...(card.pastReview ? { notice: PAST_REVIEW_NOTICE } : {}),
+  };
+}
+
 /**
  * An emergency reply (undefined when the kind is no emergency and has no card): the reviewed safety steps first (from the emergency card in the knowledge base, or
  * the short built-in steps when no card is loaded), then the promise that an expert has it, as an urgent ticket.
@@ -79,7 +88,7 @@ export async function emergencyReply(
     if (!card) return undefined;
     return {
       text: cardSteps(card.content), intent: 'agronomy', confidence: 1, quickReplies: ['转人工'],
-      citations: [{ documentId: card.documentId, title: card.title, source: card.source ?? undefined, snippet: card.content.slice(0, 60) }],
+      citations: [cardCitation(card, card.content)],
     };
   }
   const steps = card ? cardSteps(card.content) : fill(templates, `emergency_${kind.replaceAll('-', '_')}`);
@@ -88,7 +97,7 @@ export async function emergencyReply(
     text: `${steps}\n\n${fill(templates, 'emergency_ticket', { team, wait })}`,
     intent: 'agronomy',
     confidence: 1,
-    citations: card ? [{ documentId: card.documentId, title: card.title, source: card.source ?? undefined, snippet: steps.slice(0, 60) }] : [],
+    citations: card ? [cardCitation(card, steps)] : [],
     quickReplies: [],
     escalate: { reason: 'emergency', category: team, passages: [] },
   };

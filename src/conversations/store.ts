@@ -26,6 +26,8 @@ export interface Identity {
   channel: Channel;
   phone?: string;
   webId?: string;
+  /** who opens it, when it is new (conversations/scope.ts `creatorKey`) */
+  createdBy?: string;
 }
 
 /** The conversation for this phone or device on this channel, created on first contact (race-safe). */
@@ -36,10 +38,10 @@ export async function findOrCreateConversation(q: Queryable, who: Identity): Pro
     ? '(channel, web_id) WHERE web_id IS NOT NULL'
     : '(channel, farmer_phone) WHERE web_id IS NULL';
   const { rows } = await q.query(
-    `INSERT INTO conversations (channel, farmer_phone, web_id) VALUES ($1, $2, $3)
+    `INSERT INTO conversations (channel, farmer_phone, web_id, created_by) VALUES ($1, $2, $3, $4)
      ON CONFLICT ${conflict} DO UPDATE SET updated_at = now()
      RETURNING ${CONVERSATION_COLUMNS}`,
-    [who.channel, phone, webId],
+    [who.channel, phone, webId, who.createdBy ?? null],
   );
   return toConversation(rows[0]);
 }

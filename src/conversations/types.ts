@@ -6,6 +6,8 @@ export interface Citation {
   title: string;
   source?: string;
   snippet: string;
+  /** Said to the farmer with the citation, in plain Chinese (e.g. that the document is past its review date). */
+  notice?: string;
 }
 
 export interface Message {

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { LeaseWorker, retryDelayMs, type Room, type WorkerLog } from '../db/lease-worker.ts';
 import { signedHeaders } from '../webhooks/signature.ts';
 import { integrationOutboxSignal } from './outbox.ts';
 import { claimDue, markFailed, markRetry, markSent, recoverExpired, type DueEvent } from './outbox-store.ts';
@@ -28,7 +28,7 @@ export function deliveryOptions(config: { INTEGRATION_DELIVERY_MAX_ATTEMPTS: num
   };
 }
 
-export type DeliveryLog = (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, msg: string) => void;
+export type DeliveryLog = WorkerLog;
 
 export const EVENT_ID_HEADER = 'X-Yinong-Event-Id';
 
@@ -44,107 +44,49 @@ class DeliveryError extends Error {
 }
 
 /**
- * Delivers queued integration events to their webhooks: claims due rows (SKIP LOCKED, with a lease), POSTs
- * each signed as the SMS gateway's webhooks are (X-Yinong-Timestamp, X-Yinong-Signature over
- * "<timestamp>.<body>"), and records the outcome. 2xx is delivered; 408, 429, 5xx and network errors are
- * retried with exponential back-off and jitter; any other 4xx is the receiver refusing it, failed for good.
- * The event id is in the body and a header, the same on every attempt, so a receiver that keeps one message
- * per id shows it once even after a resend (a lease that ran out mid-request). Its loop never throws.
+ * Delivers queued integration events to their webhooks (the shared lease loop in db/lease-worker.ts): claims
+ * due rows (SKIP LOCKED, with a lease), POSTs each signed as the SMS gateway's webhooks are
+ * (X-Yinong-Timestamp, X-Yinong-Signature over "<timestamp>.<body>"), and records the outcome. 2xx is
+ * delivered; 408, 429, 5xx and network errors are retried with exponential back-off and jitter; any other 4xx
+ * is the receiver refusing it, failed for good. The event id is in the body and a header, the same on every
+ * attempt, so a receiver that keeps one message per id shows it once even after a resend (a lease that ran
+ * out mid-request).
  */
-export class IntegrationDeliveryWorker {
-  readonly id = `integration-worker-${randomUUID().slice(0, 8)}`;
+export class IntegrationDeliveryWorker extends LeaseWorker<DueEvent> {
   readonly stats = { sent: 0, retried: 0, failed: 0, recovered: 0 };
-  private readonly inFlight = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private ticking = false;
-  private again = false;
-  private lastRecovery = 0;
-  private readonly wake = () => this.kick(0);
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly opts: DeliveryWorkerOptions = DEFAULT_DELIVERY_OPTIONS,
-    private readonly log: DeliveryLog = () => {},
-  ) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    integrationOutboxSignal.on('queued', this.wake);
-    this.kick(0);
+    log: DeliveryLog = () => {},
+  ) {
+    super('integration-worker', 'integration delivery', integrationOutboxSignal, opts, log);
   }
 
-  /** Stop claiming and let the deliveries in flight finish and be recorded. */
-  async stop(timeoutMs = 10_000): Promise<void> {
-    this.running = false;
-    integrationOutboxSignal.off('queued', this.wake);
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const until = Date.now() + timeoutMs;
-    while (this.inFlight.size && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  protected room(): Room {
+    return { claim: Math.max(0, this.opts.window - this.inFlight.size) };
   }
 
-  private kick(ms: number): void {
-    if (!this.running) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
+  protected claim(n: number): Promise<DueEvent[]> {
+    return claimDue(this.pool, this.id, n, this.opts.leaseSeconds);
+  }
+
+  protected async recover(): Promise<void> {
+    const n = await recoverExpired(this.pool);
+    if (n) {
+      this.stats.recovered += n;
+      this.log('info', { n }, 'integration deliveries interrupted by a stopped worker taken over');
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), ms);
   }
 
-  private async tick(): Promise<void> {
-    this.timer = undefined;
-    if (!this.running) return;
-    this.ticking = true;
-    this.again = false;
-    let next = this.opts.pollMs;
+  protected async deliver(row: DueEvent, signal: AbortSignal): Promise<void> {
     try {
-      if (performance.now() - this.lastRecovery > Math.min(5000, (this.opts.leaseSeconds * 1000) / 2)) {
-        this.lastRecovery = performance.now();
-        const n = await recoverExpired(this.pool);
-        if (n) {
-          this.stats.recovered += n;
-          this.log('info', { n }, 'integration deliveries interrupted by a stopped worker taken over');
-        }
-      }
-      const free = this.opts.window - this.inFlight.size;
-      if (free > 0) {
-        const rows = await claimDue(this.pool, this.id, free, this.opts.leaseSeconds);
-        for (const row of rows) this.dispatch(row);
-        if (rows.length === free) next = 0;
-      }
-    } catch (err) {
-      this.log('error', { err }, 'integration outbox tick failed; retrying');
-      next = Math.max(next, 1000);
-    } finally {
-      this.ticking = false;
-    }
-    if (!this.running) return;
-    this.kick(this.again ? 0 : next);
-  }
-
-  private dispatch(row: DueEvent): void {
-    this.inFlight.add(row.id);
-    void this.deliver(row)
-      .catch((err: unknown) => {
-        // The outcome could not be recorded (database gone): the lease brings the row back later.
-        this.log('error', { err, id: row.id }, 'integration delivery outcome not recorded; the lease will retry it');
-      })
-      .finally(() => {
-        this.inFlight.delete(row.id);
-        this.kick(0);
-      });
-  }
-
-  private async deliver(row: DueEvent): Promise<void> {
-    try {
-      const status = await this.post(row);
+      const status = await this.post(row, signal);
+      if (signal.aborted) return; // a crashed process records nothing
       await markSent(this.pool, row.id, this.id, status);
       this.stats.sent++;
     } catch (err) {
+      if (signal.aborted) return;
       const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, false, undefined, undefined, { cause: err });
       if (e.permanent || row.attempts >= this.opts.maxAttempts) {
         await markFailed(this.pool, row.id, this.id, e.message, e.status);
@@ -152,15 +94,14 @@ export class IntegrationDeliveryWorker {
         this.log('warn', { id: row.id, attempts: row.attempts, error: e.message }, 'integration delivery failed for good');
         return;
       }
-      const backoff = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** (row.attempts - 1));
-      const delay = Math.max(e.retryAfterMs ?? 0, backoff * (0.5 + Math.random() / 2));
+      const delay = retryDelayMs(row.attempts, this.opts.retryBaseMs, this.opts.retryMaxMs, e.retryAfterMs);
       await markRetry(this.pool, row.id, this.id, delay, e.message, e.status);
       this.stats.retried++;
       this.log('info', { id: row.id, attempts: row.attempts, delayMs: Math.round(delay), error: e.message }, 'integration delivery will be retried');
     }
   }
 
-  private async post(row: DueEvent): Promise<number> {
+  private async post(row: DueEvent, abandoned: AbortSignal): Promise<number> {
     const body = eventBody(row);
     let res: Response;
     try {
@@ -168,7 +109,7 @@ export class IntegrationDeliveryWorker {
         method: 'POST',
         headers: { 'content-type': 'application/json', [EVENT_ID_HEADER]: row.id, ...signedHeaders(row.secret, body) },
         body,
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        signal: AbortSignal.any([abandoned, AbortSignal.timeout(this.opts.timeoutMs)]),
       });
     } catch (err) {
       throw new DeliveryError(`webhook unreachable: ${(err as Error).message}`, false, undefined, undefined, { cause: err });

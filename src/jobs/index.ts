@@ -9,6 +9,7 @@ import { priceImportJob } from './price-import/index.ts';
 import { Scheduler, type JobLog, type JobObserver } from './scheduler.ts';
 import { registerServiceJobs } from '../services/jobs.ts';
 import type { Outbox } from '../turns/outbox.ts';
+import type { JobSources } from './sources.ts';
 
 export { Scheduler, JobFailure, describeError, type JobContext, type JobCounts, type JobDefinition, type JobLog, type JobObserver, type TickResult } from './scheduler.ts';
 export { MessageBridge, startMessageBridge, channelFor, type BridgeObserver } from './bridge.ts';
@@ -16,19 +17,9 @@ export { recentRuns, type JobRun } from './runs.ts';
 export { reembedBeforeStart, maintainKnowledge, analyzeTables } from './knowledge.ts';
 export { jobsSettings } from './settings.ts';
 export { expireOldRecords } from './expiry.ts';
-export { smsOutboxSource } from './sources.ts';
+export { smsOutboxSource, type JobSources } from './sources.ts';
 export { startupLock } from './startup.ts';
 export { importPrices, importPriceFile, priceImportCounts, recentFiles, type FileReport, type PriceImportDeps, type PriceImportReport } from './price-import/index.ts';
-
-/** Parts of the system that bring jobs of their own; each is wired when present. */
-export interface JobSources {
-  /** Ticket SLA: reminders, overdue notices, auto-close, expiry (src/escalation). */
-  escalation?: { sweep(): Promise<object> };
-  /** SMS outbox: attempts stuck in sending after a crash (src/channels/sms). */
-  smsOutbox?: { sweep(): Promise<object> };
-  /** Daily digests: the experts' from src/escalation (a 信息员 digest would join it here). */
-  digest?: { send(now: Date): Promise<object> };
-}
 
 export interface JobsDeps extends JobSources {
   config: Config;

@@ -19,7 +19,19 @@ export interface DocumentInput {
   tags?: string[];
   format: DocumentFormat;
   content: string;
+  /** An expert's own answer approved for the knowledge base (not the review record below). */
   reviewed?: boolean;
+  /** Who wrote and reviewed the document, when, and by when it must be reviewed again. */
+  review?: ReviewRecord;
+}
+
+export interface ReviewRecord {
+  writtenBy?: string | null;
+  reviewedBy?: string | null;
+  /** YYYY-MM-DD */
+  reviewedAt?: string | null;
+  /** YYYY-MM-DD: after this day the document is past review, listed for the bureau and flagged in citations. */
+  reviewBy?: string | null;
 }
 
 /** A caller's mistake in a document: becomes a 4xx with this message. */
@@ -35,9 +47,21 @@ export function contentHash(doc: DocumentInput): string {
     JSON.stringify([
       CHUNKER_VERSION, doc.title, doc.category, doc.county ?? null, doc.source ?? null, doc.date ?? null,
       [...(doc.tags ?? [])].sort(), doc.format, doc.content, doc.reviewed ?? false,
+      // Only present when set, so documents without a review record keep their hash.
+      ...(hasReview(doc.review) ? [reviewOf(doc)] : []),
     ]),
   );
   return h.digest('hex');
+}
+
+/** The review record with every field present (null when not given). */
+export function reviewOf(doc: DocumentInput): Required<ReviewRecord> {
+  const r = doc.review ?? {};
+  return { writtenBy: r.writtenBy ?? null, reviewedBy: r.reviewedBy ?? null, reviewedAt: r.reviewedAt ?? null, reviewBy: r.reviewBy ?? null };
+}
+
+function hasReview(r: ReviewRecord | undefined): boolean {
+  return !!r && Object.values(r).some((v) => v != null);
 }
 
 export function chunkDocument(doc: DocumentInput): ChunkDraft[] {
@@ -71,7 +95,10 @@ export interface FrontMatterDefaults {
   title?: string;
 }
 
-/** A markdown file with YAML front matter (title, category, county, source, date, tags). */
+/**
+ * A markdown file with YAML front matter: title, category, county, source, date, tags, and the review record
+ * (writtenBy, reviewedBy, reviewedAt, reviewBy; `reviewed: <date>` is read as reviewedAt).
+ */
 export function parseMarkdownDocument(text: string, defaults: FrontMatterDefaults): DocumentInput {
   let parsed: matter.GrayMatterFile<string>;
   try {
@@ -110,6 +137,7 @@ export function parseMarkdownDocument(text: string, defaults: FrontMatterDefault
     tags,
     format: 'markdown',
     content: parsed.content.trim(),
+    ...reviewField(data, defaults.sourceKey),
   };
 }
 
@@ -153,6 +181,7 @@ export function parseQaFile(text: string, opts: { sourceKey: string; category?: 
       tags: Array.isArray(o.tags) ? o.tags.map(String) : [],
       format: 'qa' as const,
       content: qaContent(question, answer),
+      ...reviewField(o, `${opts.sourceKey} 第 ${i + 1} 条`),
     };
   });
 }
@@ -178,6 +207,30 @@ export function parseCsv(text: string): string[][] {
   } catch (err) {
     throw new DocumentError(`CSV 格式有误：${(err as Error).message}`, { cause: err });
   }
+}
+
+/** The review record of a front matter or a Q&A item, or nothing when it has none. */
+function reviewField(data: Record<string, unknown>, where: string): { review?: ReviewRecord } {
+  // `reviewed: true` would be an expert-answer flag, not a date: only a date counts as reviewedAt.
+  const reviewedDate = data.reviewedAt ?? (typeof data.reviewed === 'boolean' ? undefined : data.reviewed);
+  const review: ReviewRecord = {
+    writtenBy: asNames(data.writtenBy ?? data.author),
+    reviewedBy: asNames(data.reviewedBy ?? data.reviewer),
+    reviewedAt: asDate(reviewedDate, `${where} 的 reviewedAt（复核日期）`),
+    reviewBy: asDate(data.reviewBy, `${where} 的 reviewBy（下次复核期限）`),
+  };
+  if (review.reviewedAt && review.reviewBy && review.reviewBy <= review.reviewedAt) {
+    throw new DocumentError(
+      `${where}: 下次复核期限 reviewBy（${review.reviewBy}）应晚于复核日期 reviewedAt（${review.reviewedAt}）`,
+    );
+  }
+  return hasReview(review) ? { review } : {};
+}
+
+/** One name or a list of names, as one line ("甲；乙"). */
+function asNames(v: unknown): string | null {
+  if (Array.isArray(v)) return v.map((x) => asString(x)).filter(Boolean).join('；') || null;
+  return asString(v) ?? null;
 }
 
 function asString(v: unknown): string | undefined {

@@ -7,6 +7,7 @@ import { toOrTsquery } from './tsv.ts';
 import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
 import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
+import { PAST_REVIEW_SQL } from './review.ts';
 
 export interface SearchOptions {
   limit?: number;
@@ -29,6 +30,8 @@ export interface SearchHit {
   source: string | null;
   format: string;
   reviewed: boolean;
+  /** The document's reviewBy date has passed: the citation tells the farmer so. */
+  pastReview: boolean;
   /** 0..1, higher is better: how much of the question the passage covers, blended with vector similarity. */
   score: number;
   signals: { cosine: number; coverage: number; bigramCoverage: number; headingCoverage: number; titleMatch: number; bm25: number };
@@ -64,6 +67,7 @@ interface CandidateRow {
   tf: Record<string, number>;
   token_count: number;
   reviewed: boolean;
+  past_review: boolean;
   cosine: number;
   title: string;
   category: Category;
@@ -193,6 +197,7 @@ export class HybridRetriever {
         source: row.source,
         format: row.format,
         reviewed: row.reviewed,
+        pastReview: row.past_review,
         score: round(Math.min(1, signals.score)),
         signals: {
           cosine: round(signals.cosine),
@@ -270,7 +275,7 @@ SELECT c.id, c.document_id, c.heading_path, c.content, c.token_count, c.reviewed
        (SELECT coalesce(jsonb_object_agg(u.lexeme, coalesce(array_length(u.positions, 1), 1)), '{}')
           FROM unnest(c.tsv) AS u(lexeme, positions, weights) WHERE u.lexeme = ANY($6::text[])) AS tf,
        1 - (c.embedding <=> $1::public.vector) AS cosine,
-       d.title, d.category, d.county, d.source, d.format
+       d.title, d.category, d.county, d.source, d.format, ${PAST_REVIEW_SQL} AS past_review
   FROM ids JOIN kb_chunks c ON c.id = ids.id JOIN kb_documents d ON d.id = c.document_id`;
 
 /**

@@ -3,7 +3,7 @@ import type { Database, Queryable } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import type { Embedder } from './embeddings/index.ts';
 import type { ChineseTokenizer } from './tokenizer.ts';
-import { chunkDocument, contentHash, type DocumentInput } from './documents.ts';
+import { chunkDocument, contentHash, reviewOf, type DocumentInput, type ReviewRecord } from './documents.ts';
 import { toTsvectorLiteral } from './tsv.ts';
 
 export interface UpsertResult {
@@ -42,8 +42,10 @@ export class KnowledgeStore {
       title: scrubPii(input.title),
       content: scrubPii(input.content),
       source: input.source == null ? input.source : scrubPii(input.source),
+      ...(input.review ? { review: scrubReviewers(input.review) } : {}),
     };
     const hash = contentHash(doc);
+    const review = reviewOf(doc);
     const existing = await findBySourceKey(db.pool, doc.sourceKey);
     if (existing?.content_hash === hash) return { id: existing.id, chunks: existing.chunks, status: 'unchanged' };
 
@@ -56,17 +58,20 @@ export class KnowledgeStore {
     return withTransaction(db.pool, async (client) => {
       const { rows } = await client.query<{ id: string; inserted: boolean }>(
         `INSERT INTO kb_documents
-           (source_key, title, category, county, source, doc_date, tags, format, content, content_hash, reviewed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           (source_key, title, category, county, source, doc_date, tags, format, content, content_hash, reviewed,
+            written_by, reviewed_by, reviewed_at, review_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (source_key) DO UPDATE SET
            title = EXCLUDED.title, category = EXCLUDED.category, county = EXCLUDED.county,
            source = EXCLUDED.source, doc_date = EXCLUDED.doc_date, tags = EXCLUDED.tags,
            format = EXCLUDED.format, content = EXCLUDED.content, content_hash = EXCLUDED.content_hash,
-           reviewed = EXCLUDED.reviewed, updated_at = now()
+           reviewed = EXCLUDED.reviewed, written_by = EXCLUDED.written_by, reviewed_by = EXCLUDED.reviewed_by,
+           reviewed_at = EXCLUDED.reviewed_at, review_by = EXCLUDED.review_by, updated_at = now()
          RETURNING id, (xmax = 0) AS inserted`,
         [
           doc.sourceKey, doc.title, doc.category, doc.county ?? null, doc.source ?? null, doc.date ?? null,
           doc.tags ?? [], doc.format, doc.content, hash, doc.reviewed ?? false,
+          review.writtenBy, review.reviewedBy, review.reviewedAt, review.reviewBy,
         ],
       );
       const id = rows[0].id;
@@ -137,6 +142,14 @@ export class KnowledgeStore {
       embedder: this.deps.embedder.id,
     };
   }
+}
+
+function scrubReviewers(r: ReviewRecord): ReviewRecord {
+  return {
+    ...r,
+    writtenBy: r.writtenBy == null ? r.writtenBy : scrubPii(r.writtenBy),
+    reviewedBy: r.reviewedBy == null ? r.reviewedBy : scrubPii(r.reviewedBy),
+  };
 }
 
 export interface KbStats {

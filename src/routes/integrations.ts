@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Principal } from '../accounts/principal.ts';
 import { findOrCreateConversation } from '../conversations/store.ts';
+import { creatorKey } from '../conversations/scope.ts';
 import { normalizePhone } from '../data/index.ts';
 import { badRequest, forbidden, notFound } from '../http/errors.ts';
 import { requireRole } from '../http/auth.ts';
@@ -102,7 +103,10 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const b = request.body;
       const w = await ownWebhook(pool, request.principal!, b.webhookId);
-      const conversation = await findOrCreateConversation(pool, { channel: 'api', webId: b.webId, phone: phoneOrError(b.phone) });
+      // Opened by this integration: only it (and administrators) may post into it by id (conversations/scope.ts).
+      const conversation = await findOrCreateConversation(pool, {
+        channel: 'api', webId: b.webId, phone: phoneOrError(b.phone), createdBy: creatorKey(request.principal!),
+      });
       await linkConversation(pool, {
         conversationId: conversation.id, webhookId: w.id, kind: 'chat', externalId: b.externalId,
         externalUserId: b.externalUserId ?? null,

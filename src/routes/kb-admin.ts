@@ -42,14 +42,15 @@ export const kbAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: adminOnly,
       schema: {
         tags, security, querystring: documentsQuery,
-        summary: '知识文档列表：按标题、来源或正文查找，按分类、县、状态（active 在用 / retired 已停用）筛选',
+        summary: '知识文档列表：按标题、来源或正文查找，按分类、县、状态（active 在用 / retired 已停用）筛选；reviewDue=N 只列 N 天内到复核期的（0 为已过期），到期早的在前',
         response: { 200: documentsResponse, ...errors },
       },
     },
     async (request) => {
       const q = request.query;
       if (q.category && !isCategory(q.category)) throw badRequest(`分类应为 ${CATEGORIES.join(', ')} 之一`);
-      return listDocuments(app.db.pool, { ...q, q: q.q || undefined });
+      const { reviewDue, ...rest } = q;
+      return listDocuments(app.db.pool, { ...rest, q: q.q || undefined, reviewDueDays: reviewDue });
     },
   );
 

@@ -42,7 +42,7 @@ export const kbRoutes: FastifyPluginAsyncZod = async (app) => {
         // Front matter inside the content fills what the body left out.
         try {
           const parsed = parseMarkdownDocument(body.content, { sourceKey: doc.sourceKey, category: body.category, title: body.title });
-          doc = { ...doc, content: parsed.content, county: doc.county ?? parsed.county, source: doc.source ?? parsed.source, date: doc.date ?? parsed.date, tags: doc.tags?.length ? doc.tags : parsed.tags };
+          doc = { ...doc, content: parsed.content, county: doc.county ?? parsed.county, source: doc.source ?? parsed.source, date: doc.date ?? parsed.date, tags: doc.tags?.length ? doc.tags : parsed.tags, review: parsed.review };
         } catch (err) {
           if (err instanceof DocumentError) throw badRequest(err.message, err.code);
           throw err;

@@ -1,21 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { scopeOf, type TicketScope } from '../escalation/scope.ts';
+import { expertSees, scopeOf, type TicketScope } from '../escalation/scope.ts';
 import type { TicketChangeNotice } from '../escalation/stream.ts';
 
-function visible(scope: TicketScope, n: TicketChangeNotice): boolean {
-  switch (scope.kind) {
-    case 'all':
-      return true;
-    case 'expert':
-      return (
-        n.assigneeId === scope.userId ||
-        (scope.specialties.includes(n.category) &&
-          (scope.counties.length === 0 || n.county === null || scope.counties.includes(n.county)))
-      );
-    default:
-      return false;
-  }
-}
+// The stream is for experts and administrators (officers are refused before it opens): their pure test.
+const visible = (scope: TicketScope, n: TicketChangeNotice): boolean => expertSees(scope, n);
 
 /**
  * Server-Sent Events of ticket changes in the caller's scope: the console refreshes its lists when one

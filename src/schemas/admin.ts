@@ -8,6 +8,7 @@ export const documentsQuery = z.object({
   status: z.enum(['active', 'retired', 'all'], { error: 'status 应为 active、retired 或 all' }).default('active'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+  reviewDue: z.coerce.number({ error: 'reviewDue 应为天数（0 表示已过复核期的）' }).int().min(0).max(36500).optional(),
 });
 
 const documentSummary = z.object({
@@ -15,6 +16,8 @@ const documentSummary = z.object({
   source: z.string().nullable(), date: z.string().nullable(), tags: z.array(z.string()), format: z.string(),
   reviewed: z.boolean(), chunks: z.number(), status: z.enum(['active', 'retired']), updatedAt: z.string(),
   retiredBy: z.string().nullable(),
+  writtenBy: z.string().nullable(), reviewedBy: z.string().nullable(), reviewedAt: z.string().nullable(),
+  reviewBy: z.string().nullable(), pastReview: z.boolean(),
 });
 
 export const documentsResponse = z.object({ documents: z.array(documentSummary), total: z.number() });

@@ -33,6 +33,7 @@ export const citation = z.object({
   title: z.string(),
   source: z.string().optional(),
   snippet: z.string(),
+  notice: z.string().optional(),
 });
 
 export const reply = z.object({

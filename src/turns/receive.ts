@@ -3,10 +3,12 @@ import { read, type Agent, type Said } from '../bot/index.ts';
 import { withTransaction } from '../db/pool.ts';
 import { findOrCreateConversation, getConversation, insertMessage, repliesTo, setConversationFlags } from '../conversations/store.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
+import { recordAskedFor } from '../conversations/scope.ts';
 import { consentAfter } from './consent.ts';
 import type { TurnHooks } from './hooks.ts';
 import type { Outbox } from './outbox.ts';
 import { persistDecision } from './persist.ts';
+import { admit } from './speaker.ts';
 import type { ChannelAdapter, Inbound, Speaker, TurnOutcome } from './types.ts';
 
 export interface TurnsDeps {
@@ -35,6 +37,8 @@ export class Turns {
     const said = read(inbound.text.replaceAll('\u0000', ''));
     const conversation = await adapter.conversation(inbound, said);
     const speaker = await adapter.speaker(inbound, said, conversation);
+    // Nothing is stored for a caller outside the conversation's scope (an officer, an integration by id).
+    await admit(pool, speaker, conversation);
     const stored = await insertMessage(pool, {
       conversationId: conversation.id,
       author: speaker.author,
@@ -46,18 +50,20 @@ export class Turns {
     if (stored.duplicate) return this.resume({ conversation, message, said, speaker });
     outbox.announce(pool, message);
 
-    const optedOut = consentAfter(conversation, said);
+    const optedOut = consentAfter(conversation, said, speaker);
     if (conversation.mode === 'expert') {
       // An expert holds the conversation: the assistant stays silent and the expert sees the follow-up.
       if (optedOut !== undefined) await setConversationFlags(pool, conversation.id, { optedOut });
       await this.deps.hooks.onFollowUpToExpert({ ...conversation, optedOut: optedOut ?? conversation.optedOut }, message);
       return { conversation, inbound: message, replies: [], duplicate: false, tickets: {} };
     }
-    const decision = await this.deps.agent.decide(said, conversation, speaker.principal);
+    const decision = await this.deps.agent.decide(said, conversation, speaker.principal, speaker.author);
     const persisted = await persistDecision(this.deps, {
       conversation, inbound: message, speaker, decision, optedOut,
     });
     const farmer = decision.context.onBehalfOf;
+    // "代问 <phone> …" typed into another conversation: that farmer's record is the officer's to read from now on.
+    if (farmer && speaker.author === 'officer' && speaker.principal) await recordAskedFor(pool, speaker.principal, farmer);
     if (farmer && speaker.author === 'officer' && said.command?.kind === 'ask-for' && persisted.replies.length) {
       await this.copyToFarmer(farmer, persisted.replies, persisted.whole).catch((err: unknown) => {
         // The officer has the answer; the farmer's copy is worth a log line, not a failed turn.
@@ -81,9 +87,9 @@ export class Turns {
     const conversation = (await getConversation(this.deps.pool, turn.conversation.id)) ?? turn.conversation;
     const replies = await repliesTo(this.deps.pool, message.id);
     if (!replies.length && conversation.mode !== 'expert' && message.author !== 'bot') {
-      const decision = await this.deps.agent.decide(turn.said, conversation, turn.speaker.principal);
+      const decision = await this.deps.agent.decide(turn.said, conversation, turn.speaker.principal, turn.speaker.author);
       const persisted = await persistDecision(this.deps, {
-        conversation, inbound: message, speaker: turn.speaker, decision, optedOut: consentAfter(conversation, turn.said),
+        conversation, inbound: message, speaker: turn.speaker, decision, optedOut: consentAfter(conversation, turn.said, turn.speaker),
       });
       return { conversation, inbound: message, replies: persisted.replies, duplicate: true, tickets: persisted.tickets };
     }

@@ -9,12 +9,15 @@ export interface Inbound {
 }
 
 /**
- * Who is speaking: the farmer, or a 信息员 acting for a farmer (代问). `principal` is the account behind the
- * words when there is one (an officer, an integration, an admin); the agent needs it for officers' commands.
+ * Who is speaking: the farmer, or a 信息员 (for a farmer: 代问). `principal` is the account behind the words
+ * when there is one (an officer, an integration, an admin); the agent needs it for officers' commands.
+ * Channels build it with `speakerFor` (src/turns/speaker.ts), the one place the rule is written.
  */
 export interface Speaker {
   author: 'farmer' | 'officer';
   principal?: Principal;
+  /** the farmer an officer named for this turn (代问): recorded, so the farmer's record is theirs to read */
+  forFarmer?: string;
 }
 
 /**

@@ -14,6 +14,8 @@ let headers: Record<Role, Record<string, string>>;
 let expertIn: Person;
 let colleague: Person;
 let officerTicket: string;
+let officerConversation: string;
+let integrationConversation: string;
 
 beforeAll(async () => {
   t = await createTestApp({ INTEGRATION_TOKENS: INTEGRATION });
@@ -35,8 +37,12 @@ beforeAll(async () => {
   });
   expect(asked.statusCode, asked.body).toBe(200);
   officerTicket = asked.json().replies[0].ticketId;
+  officerConversation = asked.json().conversationId;
+  const own = await t.app.inject({ method: 'POST', url: '/api/v1/messages', headers: bearer(INTEGRATION), payload: { text: '你好', from: { webId: 'integration-web-0001' } } });
+  expect(own.statusCode, own.body).toBe(200);
+  integrationConversation = own.json().conversationId;
   expect(officerTicket).toBeTruthy();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
 });
@@ -135,9 +141,34 @@ const accountCases: Case[] = [
     request: async () => ({ method: 'DELETE', url: '/api/v1/expert-answers/00000000-0000-4000-8000-000000000000' }),
   },
   {
-    name: 'GET /api/v1/conversations/:id/messages',
-    expect: deny(['integration', ...ADMINS]),
+    name: 'GET /api/v1/conversations/:id/messages (a farmer outside the officer’s scope, not the integration’s)',
+    expect: deny(ADMINS),
     request: async () => ({ method: 'GET', url: `/api/v1/conversations/${(await freshTicket()).conversationId}/messages` }),
+  },
+  {
+    name: 'GET /api/v1/conversations/:id/messages (the farmer the officer asked for)',
+    expect: deny(['officer', ...ADMINS]),
+    request: async () => ({ method: 'GET', url: `/api/v1/conversations/${officerConversation}/messages` }),
+  },
+  {
+    name: 'POST /api/v1/messages into a farmer’s conversation by id (退订)',
+    expect: { ...deny(ADMINS), expertIn: 403, expertOut: 403 },
+    request: async () => ({ method: 'POST', url: '/api/v1/messages', payload: { conversationId: (await freshTicket()).conversationId, text: '退订' } }),
+  },
+  {
+    name: 'POST /api/v1/messages into the integration’s own conversation by id',
+    expect: { integration: 'ok' },
+    request: async () => ({ method: 'POST', url: '/api/v1/messages', payload: { conversationId: integrationConversation, text: '你好' } }),
+  },
+  {
+    name: 'POST /webchat/api/history (a farmer outside the officer’s scope)',
+    expect: { anonymous: 401, tampered: 401, integration: 403, officer: 403, expertIn: 403, adminToken: 'ok', adminPerson: 'ok' },
+    request: async () => ({ method: 'POST', url: '/webchat/api/history', payload: { phone: '13900000001' } }),
+  },
+  {
+    name: 'POST /webchat/api/history (the farmer the officer asked for)',
+    expect: { anonymous: 401, officer: 'ok', adminToken: 'ok' },
+    request: async () => ({ method: 'POST', url: '/webchat/api/history', payload: { phone: '13855556666' } }),
   },
   { name: 'GET /expert (the console page itself is public)', expect: all('ok'), request: async () => ({ method: 'GET', url: '/expert' }) },
 ];
@@ -147,15 +178,28 @@ for (const c of ticketCases) {
   if (c.name.includes(':id') && c.expect.expertOut === 'ok') c.expect.expertOut = 403;
 }
 
+/** What a refused request must not have written: messages, conversations, consent, scope links, tickets. */
+async function footprint() {
+  const { rows } = await t.db.pool.query(`SELECT
+      (SELECT count(*)::int FROM messages) AS messages,
+      (SELECT count(*)::int FROM conversations WHERE opted_out) AS opted_out,
+      (SELECT count(*)::int FROM officer_farmers) AS links,
+      (SELECT count(*)::int FROM tickets) AS tickets,
+      (SELECT count(*)::int FROM ticket_events) AS ticket_events`);
+  return rows[0];
+}
+
 describe.each([...ticketCases, ...accountCases])('$name', (c) => {
   it.each(ROLES.filter((r) => c.expect[r] !== undefined))('%s', async (role) => {
     const req = await c.request();
+    const before = await footprint();
     const res = await t.app.inject({ ...req, headers: headers[role] });
     const want = c.expect[role];
     if (want === 'ok') expect([401, 403], `${role}: ${res.body}`).not.toContain(res.statusCode);
     else {
       expect(res.statusCode, `${role}: ${res.body}`).toBe(want);
       expect(res.json().error.message).toBeTruthy();
+      expect(await footprint(), 'a refused request writes nothing').toEqual(before);
     }
   });
 });
@@ -174,6 +218,22 @@ describe('an expert outside the ticket’s specialty', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/tickets?limit=200', headers: headers.officer });
     expect(res.json().tickets.map((x: { id: string }) => x.id)).toEqual([officerTicket]);
     expect(res.json().tickets[0].farmerPhone).toBe('138****6666');
+  });
+});
+
+describe('an officer writing for a farmer', () => {
+  it('is stored as the officer, and cannot opt the farmer out', async () => {
+    const res = await t.app.inject({
+      method: 'POST', url: '/api/v1/messages', headers: headers.officer, payload: { conversationId: officerConversation, text: '退订' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    for (const r of res.json().replies) expect(r.text).toMatch(/农户本人/);
+    const { rows } = await t.db.pool.query('SELECT opted_out FROM conversations WHERE id = $1', [officerConversation]);
+    expect(rows[0].opted_out).toBe(false);
+    const last = await t.db.pool.query(
+      `SELECT author FROM messages WHERE conversation_id = $1 AND text = '退订' ORDER BY id DESC LIMIT 1`, [officerConversation],
+    );
+    expect(last.rows[0].author).toBe('officer');
   });
 });
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrCreateConversation } from '../../src/conversations/store.ts';
 import type { Principal } from '../../src/accounts/principal.ts';
 import { createTestApp, DEMO_NOW, type TestContext } from '../helpers/app.ts';
+import { person } from '../escalation/people.ts';
 
 /**
  * The dialogue suite: tests/dialogues/*.yaml, one file per skill, each dialogue a fresh conversation whose
@@ -38,12 +39,15 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 const KNOWN_GAPS = 'known-gaps.yaml';
 const load = (file: string) => parse(readFileSync(path.join(dir, file), 'utf8')) as Dialogue[];
 const isKnownGap = (file: string, d: Dialogue) => file === KNOWN_GAPS || d.known_gap === true;
-const officer: Principal = { role: 'officer', name: '测试信息员', userId: 'officer-test' };
+let officer: Principal;
 
 let t: TestContext;
 let phone = 13900000000;
 beforeAll(async () => {
   t = await createTestApp({}, { seed: true, clock: () => DEMO_NOW });
+  // A real account: an officer's words are admitted only into the records of farmers in their scope.
+  const account = await person(t, { username: 'xxy_dialogue', role: 'officer', name: '测试信息员', counties: ['金乡县'], village: '王庄村' });
+  officer = { role: 'officer', name: '测试信息员', userId: account.id, username: account.username, counties: ['金乡县'], village: '王庄村' };
 });
 afterAll(async () => {
   await t?.close();

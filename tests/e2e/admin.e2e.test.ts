@@ -154,6 +154,32 @@ describe('the administrators’ console', { timeout: 120_000 }, () => {
     await chat.screenshot({ path: `${SCREENSHOTS}/admin-6-farmer-chat-cites-upload.png` });
   });
 
+  it('a document past its review date is listed for the bureau, and the farmer is told when it is cited', async () => {
+    const file = path.join(dataDir, '紫云英绿肥.md');
+    await writeFile(file, [
+      '---', 'title: 紫云英绿肥翻压要点', 'category: agronomy', 'source: 鱼台县农技站', 'writtenBy: 鱼台县农技站',
+      'reviewedBy: 县植保站', 'reviewedAt: 2019-05-01', 'reviewBy: 2020-05-01', '---',
+      '# 紫云英绿肥翻压要点', '', '## 翻压时间', '紫云英在盛花期翻压最好，每亩鲜草1500公斤左右，翻压后10天再插秧。', '',
+    ].join('\n'));
+    await admin.getByRole('button', { name: '知识库' }).click();
+    await admin.locator('#kb-file').setInputFiles(file);
+    await admin.getByRole('button', { name: '上传' }).click();
+    await admin.locator('#kb-up-result.ok').waitFor();
+    const row = admin.locator('#kb-due-table tbody tr', { hasText: '紫云英绿肥翻压要点' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('2020-05-01');
+    expect(await row.locator('.tag.overdue').textContent()).toBe('已过期');
+    expect(await row.textContent()).toContain('复核：县植保站');
+    // The document uploaded before with no review date is not listed as past review.
+    expect(await admin.locator('#kb-due-table tbody tr', { hasText: '金蒜九号栽培要点' }).count()).toBe(0);
+    await admin.screenshot({ path: `${SCREENSHOTS}/admin-7-knowledge-review-due.png`, fullPage: true });
+
+    const chat = await askFarmerChat('紫云英啥时候翻压', '盛花期');
+    const answer = chat.locator('#log .msg.bot').filter({ hasText: '盛花期' }).last();
+    expect(await answer.locator('.notice').textContent()).toBe('（此资料已过复核期，请以县农业农村局最新通知为准）');
+    await chat.screenshot({ path: `${SCREENSHOTS}/admin-8-farmer-chat-past-review.png` });
+  });
+
   it('a county administrator created in the console reports for their county and is refused another', async () => {
     await admin.getByRole('button', { name: '账号' }).click();
     await admin.locator('#ac-username').fill('gly_zoucheng');

@@ -70,7 +70,7 @@ describe('web-chat farmer and the expert console', () => {
       body: JSON.stringify({ text: '多半是缺铁，浇点硫酸亚铁水。' }),
     });
     expect(res.status).toBe(200);
-    const live = await client.next('message', 5000, (f) => f.author === 'expert');
+    const live = await client.next('message', 20_000, (f) => f.author === 'expert');
     const ms = performance.now() - started;
     expect(live.text).toBe('多半是缺铁，浇点硫酸亚铁水。');
     console.log(`expert reply → farmer's WebSocket: ${ms.toFixed(1)} ms (one sample; see bench/tickets.ts)`);

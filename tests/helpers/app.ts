@@ -40,7 +40,11 @@ export interface TestTurn extends Inbound {
   principal?: Principal;
 }
 
-/** A channel adapter for a conversation made beforehand: the test says who speaks. */
+/**
+ * A channel adapter for a conversation made beforehand: the test says who speaks. An officer speaking into
+ * a farmer's conversation speaks for that farmer (代问), as an officer naming a farmer's phone on the API does:
+ * the pipeline records it and then admits the officer (src/turns/speaker.ts).
+ */
 function knownConversation(db: Database): ChannelAdapter<TestTurn> {
   return {
     channel: 'api',
@@ -49,7 +53,10 @@ function knownConversation(db: Database): ChannelAdapter<TestTurn> {
       if (!conversation) throw new Error(`conversation ${m.conversationId} does not exist`);
       return conversation;
     },
-    speaker: async (m) => ({ author: m.author ?? 'farmer', principal: m.principal }),
+    speaker: async (m, _said, conversation) =>
+      m.author === 'officer'
+        ? { author: 'officer', principal: m.principal, forFarmer: conversation.farmerPhone ?? undefined }
+        : { author: 'farmer', principal: m.principal },
   };
 }
 

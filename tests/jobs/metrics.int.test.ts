@@ -25,9 +25,9 @@ describe('GET /metrics', () => {
       expect(res.statusCode).toBe(200);
     }
     await t.app.inject({ method: 'GET', url: '/api/v1/conversations/00000000-0000-0000-0000-000000000000/messages', headers: adminAuth });
-    // The turn counter waits on a lookup of the conversation's channel: give it a moment.
+    // The turn counter waits on a lookup of the conversation's channel: poll (up to 20 s on a loaded machine).
     let res = await scrape();
-    for (let i = 0; i < 40 && !res.body.includes('channel="api"} 2'); i++) {
+    for (let i = 0; i < 400 && !res.body.includes('channel="api"} 2'); i++) {
       await new Promise((r) => setTimeout(r, 50));
       res = await scrape();
     }

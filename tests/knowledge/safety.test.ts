@@ -118,9 +118,10 @@ describe('pesticide poisoning first aid', () => {
 });
 
 describe('review dates in front matter', () => {
-  it('a `reviewed` date in front matter does not mark the document as an expert answer', () => {
+  it('a review date in front matter is the review record, and does not mark the document as an expert answer', () => {
     const parsed = doc('pesticide-safety.md');
-    expect(matter(read(agronomy('pesticide-safety.md'))).data.reviewed).toBeInstanceOf(Date);
+    expect(matter(read(agronomy('pesticide-safety.md'))).data.reviewedAt).toBeInstanceOf(Date);
+    expect(parsed.review?.reviewedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(parsed.reviewed ?? false).toBe(false);
   });
 });
@@ -141,7 +142,7 @@ describe('emergency cards', () => {
     expect(cards.map((c) => c.front.emergency).sort()).toEqual([...kinds].sort());
     for (const c of cards) {
       expect(c.doc.title).toMatch(/^急救卡：/);
-      expect(c.front.reviewed).toBeInstanceOf(Date);
+      expect(c.front.reviewedAt).toBeInstanceOf(Date);
       expect(c.front.reviewBy).toBeInstanceOf(Date);
     }
   });

@@ -36,7 +36,7 @@ describe('SMPP transceiver', () => {
   it('binds with the configured credentials and keeps the link alive with enquire_link', async () => {
     expect(smsc.binds).toContain('yinong');
     const before = smsc.enquireLinks;
-    await waitFor(() => smsc.enquireLinks > before, 3000, 'an enquire_link');
+    await waitFor(() => smsc.enquireLinks > before, 15_000, 'an enquire_link');
   });
 
   it('reassembles a long inbound text sent in three UDH parts (out of order, one part twice) and answers it in UCS-2 parts', async () => {
@@ -57,7 +57,7 @@ describe('SMPP transceiver', () => {
     expect(rows).toEqual([{ text: question, phone: '13955556666' }]);
     expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM sms_inbound_parts`)).rows[0].n).toBe(0);
 
-    const [reply] = await waitFor(() => smsc.messagesTo('8613955556666').length > 0 && smsc.messagesTo('8613955556666'), 8000, 'the reply');
+    const [reply] = await waitFor(() => smsc.messagesTo('8613955556666').length > 0 && smsc.messagesTo('8613955556666'), 20_000, 'the reply');
     const [row] = await outboxRows(t, '13955556666');
     expect(reply).toBe(row.text);
     const submits = smsc.submits.filter((s) => s.to === '8613955556666');
@@ -93,7 +93,7 @@ describe('SMPP transceiver', () => {
   it('keeps messages queued while the SMSC is gone and sends each once after the reconnect', async () => {
     const binds = smsc.binds.length;
     smsc.dropAll();
-    await waitFor(() => !sms.gateway.ready(), 5000, 'the link loss');
+    await waitFor(() => !sms.gateway.ready(), 15_000, 'the link loss');
     const phones = ['13970000001', '13970000002', '13970000003', '13970000004', '13970000005'];
     for (const p of phones) await enqueueSms(t.db.pool, { to: p, text: `测试消息${p}`, kind: 'notify' });
     await new Promise((r) => setTimeout(r, 150));

@@ -91,13 +91,16 @@ describe('GET /webchat/api/poll', () => {
   it('officers read a farmer’s record; farmers may not', async () => {
     const officer = (await send({ deviceId: newDeviceId(), clientId: 'o1', text: '代问 13905370002 大蒜多少钱一斤' }, adminAuth)).json();
     expect(officer.messages[1]).toMatchObject({ onBehalfOf: '13905370002' });
-    const history = await t.app.inject({ method: 'GET', url: '/webchat/api/history?phone=13905370002', headers: adminAuth });
+    const history = await t.app.inject({ method: 'POST', url: '/webchat/api/history', payload: { phone: '13905370002' }, headers: adminAuth });
     expect(history.statusCode).toBe(200);
     const record = history.json().messages;
     // The officer's question and its answer, then the farmer's SMS copy of the answer.
     expect(record.slice(0, 2).map((m: { id: string }) => m.id)).toEqual(officer.messages.map((m: { id: string }) => m.id));
     expect(record[2]).toMatchObject({ author: 'bot', channel: 'sms' });
-    const anonymous = await t.app.inject({ method: 'GET', url: '/webchat/api/history?phone=13905370002' });
+    const anonymous = await t.app.inject({ method: 'POST', url: '/webchat/api/history', payload: { phone: '13905370002' } });
     expect(anonymous.statusCode).toBe(401);
+    // The phone is no longer taken from the URL, where every access log line would carry it.
+    const inUrl = await t.app.inject({ method: 'GET', url: '/webchat/api/history?phone=13905370002', headers: adminAuth });
+    expect(inUrl.statusCode).toBe(404);
   });
 });

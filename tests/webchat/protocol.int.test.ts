@@ -69,7 +69,7 @@ describe('ask and answer', () => {
     expect(reply.ticketId).toBe(rows[0].id);
 
     const answer = await expertSays(welcome.conversationId, '可能是猪瘟或链球菌病，先隔离病猪，量体温，请当地兽医上门看。');
-    const live = await client.next('message', 5000, (f) => f.author === 'expert');
+    const live = await client.next('message', 20_000, (f) => f.author === 'expert');
     expect(live).toMatchObject({ id: answer.id, text: answer.text, conversationId: welcome.conversationId });
     client.close();
   });
@@ -79,7 +79,7 @@ describe('ask and answer', () => {
     const a = await ChatClient.connect(s.wsUrl, { deviceId });
     const b = await ChatClient.connect(s.wsUrl, { deviceId });
     const { ack, reply } = await a.client.ask('益农信息社能办哪些事');
-    const seenByB = await b.client.next('message', 5000, (f) => f.id === reply.id);
+    const seenByB = await b.client.next('message', 20_000, (f) => f.id === reply.id);
     expect(seenByB.text).toBe(reply.text);
     expect(b.client.frames.some((f) => f.type === 'message' && f.id === ack.messageId)).toBe(true);
     expect(b.client.frames.some((f) => f.type === 'ack')).toBe(false);
@@ -121,7 +121,7 @@ describe('reconnecting', () => {
     again.client.send({ type: 'message', clientId: 'resend-1', text: '大蒜多少钱一斤' });
     const ack = await again.client.next('ack');
     expect(ack).toMatchObject({ clientId: 'resend-1', messageId: original.ack.messageId, duplicate: true });
-    const reply = await again.client.next('message', 5000, (f) => f.replyTo === ack.messageId);
+    const reply = await again.client.next('message', 20_000, (f) => f.replyTo === ack.messageId);
     expect(reply.id).toBe(original.reply.id);
 
     const conversationId = first.welcome.conversationId;
@@ -256,6 +256,23 @@ describe('officer mode', () => {
     expert.send({ type: 'hello', deviceId: newDeviceId(), token: await login('ws-expert', 'expert', { specialties: ['植保'] }) });
     expect(await expert.next('error')).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/信息员/) });
     expect(await expert.closedBy()).toEqual({ code: 4003, reason: 'role not allowed' });
+  });
+
+  it('an officer account reads only farmers of their county or those they asked for', async () => {
+    const created = await s.app.inject({
+      method: 'POST', url: '/api/v1/users', headers: adminAuth,
+      payload: { username: 'ws-scoped', password: 'Webchat-test-2024', role: 'officer', name: '嘉祥信息员', counties: ['嘉祥县'], village: '王庄村' },
+    });
+    expect(created.statusCode).toBe(201);
+    const token = (await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ws-scoped', password: 'Webchat-test-2024' } })).json().token;
+    const { client } = await ChatClient.connect(s.wsUrl, { deviceId: newDeviceId(), token });
+    // 13905370001 was asked for by the admin token above: not this officer's farmer.
+    client.send({ type: 'history', phone: '13905370001' });
+    expect(await client.next('error')).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/服务范围/) });
+    await client.ask('代问 13905379999 玉米价格');
+    client.send({ type: 'history', phone: '13905379999' });
+    expect((await client.next('history')).messages[0]).toMatchObject({ author: 'officer' });
+    client.close();
   });
 
   it('a farmer cannot read records or post', async () => {

@@ -324,6 +324,10 @@
   options($('kb-up-category'), Object.entries(KB_CATEGORIES), '按文件自动');
   $('kb-search').addEventListener('click', () => loadKb().catch(fail));
   $('kb-q').addEventListener('keydown', (e) => { if (e.key === 'Enter') loadKb().catch(fail); });
+  $('kb-due-days').addEventListener('change', () => loadReviewDue().catch(fail));
+  const reviewCell = (d) => (d.reviewBy
+    ? el('td', {}, d.reviewBy, d.pastReview ? el('small', { class: 'tag overdue' }, '已过期') : null)
+    : el('td', { class: 'hint' }, '未设'));
 
   async function loadKb() {
     const qs = new URLSearchParams({ status: $('kb-status').value, limit: '100' });
@@ -338,7 +342,21 @@
         : el('button', { type: 'button', class: 'small', onclick: (e) => { e.stopPropagation(); restore(d); } }, '恢复');
       tbody.append(el('tr', { class: `clickable${d.status === 'retired' ? ' muted' : ''}`, onclick: () => preview(d) },
         el('td', {}, d.title, d.reviewed ? el('small', { class: 'tag' }, '专家审定') : null), el('td', {}, KB_CATEGORIES[d.category] || d.category),
-        el('td', {}, d.county || '全市'), el('td', {}, d.chunks), el('td', {}, shortTime(d.updatedAt)), el('td', {}, act)));
+        el('td', {}, d.county || '全市'), el('td', {}, d.chunks), reviewCell(d), el('td', {}, shortTime(d.updatedAt)), el('td', {}, act)));
+    }
+    await loadReviewDue();
+  }
+  async function loadReviewDue() {
+    const days = $('kb-due-days').value;
+    const r = await api(`/api/v1/kb/documents?${new URLSearchParams({ status: 'active', reviewDue: days, limit: '200' })}`);
+    $('kb-due-count').textContent = r.total
+      ? `${days === '0' ? '已过复核期' : `${days} 天内到复核期`}：${r.total} 篇`
+      : (days === '0' ? '没有过了复核期的文档' : `${days} 天内没有到复核期的文档`);
+    const tbody = clear($('kb-due-table').tBodies[0]);
+    for (const d of r.documents) {
+      const who = [d.writtenBy && `编写：${d.writtenBy}`, d.reviewedBy && `复核：${d.reviewedBy}`].filter(Boolean).join('；');
+      tbody.append(el('tr', { class: 'clickable', onclick: () => preview(d) },
+        el('td', {}, d.title), reviewCell(d), el('td', {}, d.reviewedAt || '—'), el('td', {}, who || '—')));
     }
   }
   async function preview(d) {

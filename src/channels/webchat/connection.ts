@@ -3,6 +3,8 @@ import type WebSocket from 'ws';
 import type { RawData } from 'ws';
 import { messagesAfter } from '../../conversations/store.ts';
 import type { Conversation, Message } from '../../conversations/types.ts';
+import { canSeeFarmer, farmerOutOfScope, recordScopeOf } from '../../conversations/scope.ts';
+import { AppError } from '../../errors.ts';
 import { farmerHistory, toWireAll } from './history.ts';
 import type { ChatHub, HubMember } from './hub.ts';
 import { Outbound } from './outbound.ts';
@@ -226,6 +228,11 @@ export class ChatConnection implements HubMember {
       }
       if (phone) this.app.log.info({ farmer: maskPhone(phone), officer: thread.principal?.name }, 'webchat 代问');
     } catch (err) {
+      if (err instanceof AppError && err.statusCode < 500) {
+        // A refusal the officer can act on (a farmer outside their scope): said as it is, nothing was stored.
+        this.send({ type: 'error', code: 'forbidden', message: err.message, clientId: frame.clientId });
+        return;
+      }
       this.app.log.error({ err }, 'webchat turn failed');
       this.send({ type: 'error', code: 'internal', message: '这条消息没处理成功，请稍后重发', clientId: frame.clientId });
     } finally {
@@ -241,6 +248,10 @@ export class ChatConnection implements HubMember {
       return;
     }
     const normalized = phone.replace(/^\+?86/, '');
+    if (!(await canSeeFarmer(this.app.db.pool, recordScopeOf(this.thread.principal), normalized))) {
+      this.sendError('forbidden', farmerOutOfScope().message);
+      return;
+    }
     const messages = await farmerHistory(this.app.db.pool, normalized);
     this.send({ type: 'history', phone: normalized, messages });
   }

@@ -4,11 +4,12 @@ import { messagesAfter } from '../../conversations/store.ts';
 import { HttpError } from '../../http/errors.ts';
 import { errorResponse } from '../../schemas/common.ts';
 import { RESUME_LIMIT } from './connection.ts';
+import { canSeeFarmer, farmerOutOfScope, recordScopeOf } from '../../conversations/scope.ts';
 import { farmerHistory, toWireAll } from './history.ts';
 import type { ChatHub } from './hub.ts';
 import { requireAllowedOrigin } from './origins.ts';
 import { rateLimitedMessage } from './rate-limit.ts';
-import { historyQuery, historyResponse, pollQuery, pollResponse, sendBody, sendResponse } from './schemas.ts';
+import { historyBody, historyResponse, pollQuery, pollResponse, sendBody, sendResponse } from './schemas.ts';
 import { ChatError, identify, openThread } from './thread.ts';
 
 /**
@@ -80,22 +81,23 @@ export const webchatHttpRoutes: FastifyPluginAsyncZod<{ hub: ChatHub }> = async 
     },
   );
 
-  app.get(
+  app.post(
     '/webchat/api/history',
     {
       onRequest: originCheck,
       schema: {
         tags,
-        summary: '信息员查看某位农户（按手机号）以前的问答',
+        summary: '信息员查看某位农户以前的问答（手机号放在请求体里，不进网址和访问日志）：本村本县的农户和自己代问过的农户',
         security: [{ bearer: [] }],
-        querystring: historyQuery,
+        body: historyBody,
         response: { 200: historyResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse },
       },
     },
     async (request) => {
       const principal = await principalOf(app, request);
       if (!principal) throw new HttpError(401, 'unauthorized', '请先用信息员账号登录');
-      const phone = request.query.phone.replace(/^\+?86/, '');
+      const phone = request.body.phone.replace(/^\+?86/, '');
+      if (!(await canSeeFarmer(app.db.pool, recordScopeOf(principal), phone))) throw farmerOutOfScope();
       return { phone, messages: await farmerHistory(app.db.pool, phone) };
     },
   );

@@ -43,7 +43,7 @@ export const pollResponse = z.object({
   hasMore: z.boolean(),
 });
 
-export const historyQuery = z.object({ phone: phoneQuery });
+export const historyBody = z.object({ phone: phoneQuery });
 export const historyResponse = z.object({
   phone: z.string(),
   messages: z.array(wireMessage.extend({ channel: z.string() })),

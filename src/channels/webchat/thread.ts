@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { normalizePhone } from '../../data/index.ts';
 import type { Queryable } from '../../db/pool.ts';
 import { findOrCreateConversation } from '../../conversations/store.ts';
+import { creatorKey, officerThreadId } from '../../conversations/scope.ts';
 import type { Conversation } from '../../conversations/types.ts';
-import type { ChannelAdapter, Inbound } from '../../turns/index.ts';
+import { speakerFor, type ChannelAdapter, type Inbound } from '../../turns/index.ts';
 import type { Principal } from '../../accounts/principal.ts';
+import type { Said } from '../../bot/index.ts';
 import type { ErrorCode } from './protocol.ts';
 
 /** A refusal the page shows as it is: a code for programs and a Chinese message for people. */
@@ -50,7 +52,7 @@ export async function identify(app: FastifyInstance, token: string | undefined):
  */
 export async function openThread(app: FastifyInstance, deviceId: string, principal?: Principal): Promise<Thread> {
   if (principal) {
-    const webId = `officer:${principal.userId ?? principal.name}`;
+    const webId = officerThreadId(creatorKey(principal));
     return { role: 'officer', principal, conversation: await findOrCreateConversation(app.db.pool, { channel: 'web', webId }) };
   }
   return { role: 'farmer', conversation: await findOrCreateConversation(app.db.pool, { channel: 'web', webId: deviceId }) };
@@ -75,18 +77,23 @@ export function webchatChannel(pool: Queryable): ChannelAdapter<WebTurn> {
   return {
     channel: 'web',
     async conversation(m, said) {
-      const phone = m.thread.role === 'officer' && said.command?.kind === 'ask-for' && said.command.phone
-        ? normalizePhone(said.command.phone)
-        : undefined;
-      const farmerPhone = phone?.ok ? phone.phone : undefined;
+      const farmerPhone = askedFor(m, said);
       const conversation = farmerPhone
-        ? await findOrCreateConversation(pool, { channel: 'api', phone: farmerPhone })
+        ? await findOrCreateConversation(pool, { channel: 'api', phone: farmerPhone, createdBy: m.thread.principal && creatorKey(m.thread.principal) })
         : m.thread.conversation;
       m.onConversation?.(conversation, farmerPhone);
       return conversation;
     },
-    speaker: async (m) => ({ author: m.thread.role === 'officer' ? 'officer' : 'farmer', principal: m.thread.principal }),
+    // An officer's words are the officer's, in their own thread or in the farmer's record (src/turns/speaker.ts).
+    speaker: async (m, said) => speakerFor(m.thread.principal, askedFor(m, said)),
   };
+}
+
+/** The farmer an officer's "代问 13800000000 …" names, if it names one. */
+function askedFor(m: WebTurn, said: Said): string | undefined {
+  if (m.thread.role !== 'officer' || said.command?.kind !== 'ask-for' || !said.command.phone) return undefined;
+  const phone = normalizePhone(said.command.phone);
+  return phone.ok ? phone.phone : undefined;
 }
 
 export { maskPhone } from '../../privacy/phone.ts';

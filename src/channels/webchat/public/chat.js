@@ -127,6 +127,8 @@
       d.appendChild(el('p', '', c.snippet));
       if (c.source) d.appendChild(el('p', 'src', c.source));
       box.appendChild(d);
+      // Outside the folded details, so the farmer sees it without opening the source.
+      if (c.notice) box.appendChild(el('span', 'notice', c.notice));
     });
     box.appendChild(el('span', 'when', time(m.createdAt)));
     if (withRetry && m.state === 'failed') {
@@ -511,7 +513,12 @@
     if (!/^(\+?86)?1[3-9]\d{9}$/.test(phone)) { out.textContent = '请填写 11 位手机号。'; return; }
     out.textContent = '正在查询…';
     if (!http.on && S.ready) { ws.raw({ type: 'history', phone: phone }); return; }
-    fetch('/webchat/api/history?phone=' + encodeURIComponent(phone), { headers: http.headers() })
+    // The phone goes in the body, never the URL: URLs end up in access logs and browser history.
+    fetch('/webchat/api/history', {
+      method: 'POST',
+      headers: http.headers(),
+      body: JSON.stringify({ phone: phone })
+    })
       .then(function (res) { return res.json(); })
       .then(function (body) { if (body.error) out.textContent = body.error.message; else showHistory(body); })
       .catch(function () { out.textContent = '网络不通，请稍后再试。'; });
