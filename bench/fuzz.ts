@@ -15,10 +15,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { seeded } from './seeded.ts';
+import { freePort } from './server-process.ts';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 1500);
@@ -29,15 +30,7 @@ const INTEGRATION = `fuzz-integration-${randomBytes(8).toString('hex')}`;
 const SMS_SECRET = `fuzz-sms-secret-${randomBytes(8).toString('hex')}`;
 
 // A small seeded generator (mulberry32): the same FUZZ_SEED sends the same requests.
-let seed = Number(process.env.FUZZ_SEED ?? 12) >>> 0;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+const { rand, pick } = seeded(Number(process.env.FUZZ_SEED ?? 12));
 
 const HOSTILE_STRINGS = [
   'a\u0000b', '\u0000', 'x\udfffy', '\ud800', '\udc00\ud800', '小麦\u0000条锈病', '你好\ud83d', 'A'.repeat(100_000),
@@ -71,16 +64,6 @@ interface Route {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();

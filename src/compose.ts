@@ -42,7 +42,7 @@ export async function createServices(config: Config, db: Database, overrides: Se
   const log = overrides.log ?? (() => {});
   onAfterCommitError((err) => log('an after-commit callback failed', err));
   const knowledge = overrides.knowledge ?? (await createKnowledge(config, db));
-  const events = new ConversationEvents();
+  const events = new ConversationEvents((msg, err) => log(msg, err));
   configureOutbox({ budgetSegments: config.SMS_BUDGET_SEGMENTS });
   const outbox = new Outbox(events)
     .register(webchatDelivery(events))

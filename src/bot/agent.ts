@@ -192,7 +192,7 @@ export class Agent {
       return done([{ text: fill(templates, greeting), intent: 'smalltalk', confidence: 1, quickReplies: greeting === 'greeting' ? ['帮助'] : [] }]);
     }
     if (asksForecast(text)) return done([{ text: fill(templates, 'weather'), intent: 'unknown', confidence: 1 }]);
-    let guess = classify(text, slots);
+    let guess = classify(text, slots, this.deps.knowledge.tokenizer.cut(text), this.deps.intentModel);
     if (guess.certainty < 0.6 && this.deps.phraser) {
       const llmIntent = await this.deps.phraser.classify(text);
       if (llmIntent && llmIntent !== 'smalltalk' && llmIntent !== 'handoff') guess = { intent: llmIntent, certainty: 0.7 };

@@ -6,6 +6,8 @@ import { loadSlotLexicon } from './lexicon.ts';
 import { LlmPhraser } from './llm.ts';
 import { loadTemplates } from './templates.ts';
 import { loadMachineWords } from '../data/machine-words.ts';
+import { loadPlanFacts } from '../programme/plan-facts.ts';
+import { loadIntentModel } from './intent-model-file.ts';
 
 export { Agent, read, type Decision, type Said } from './agent.ts';
 export type { SkillResult } from './skill.ts';
@@ -21,8 +23,9 @@ export async function createAgent(
     log?: (msg: string, err?: unknown) => void;
   },
 ): Promise<Agent> {
-  const [lexicon, templates, machines] = await Promise.all([
-    loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR), loadMachineWords(config.SEEDS_DIR),
+  const [lexicon, templates, machines, planFacts, intentModel] = await Promise.all([
+    loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR), loadMachineWords(config.SEEDS_DIR), loadPlanFacts(config.SEEDS_DIR),
+    loadIntentModel(config.SEEDS_DIR),
   ]);
   const phraser =
     config.LLM_BASE_URL && config.LLM_MODEL
@@ -37,6 +40,8 @@ export async function createAgent(
     lexicon,
     templates,
     machines,
+    planFacts,
+    intentModel,
     answerThreshold: config.ANSWER_THRESHOLD,
     phraser,
     clock: deps.clock,

@@ -8,6 +8,8 @@ import type { Slots } from './slots.ts';
 import type { Templates } from './templates.ts';
 import type { AnswerPhraser } from './llm.ts';
 import type { MachineWords } from '../data/machinery.ts';
+import type { PlanFact } from '../programme/plan-facts.ts';
+import type { IntentModel } from './intent-model.ts';
 
 export interface AgentDeps {
   pool: pg.Pool;
@@ -21,6 +23,10 @@ export interface AgentDeps {
   clock?: () => Date;
   /** machine types by the words people use (seeds/lexicon/machines.tsv), for machinery sharing */
   machines?: MachineWords;
+  /** the 2019 plan's facts in plain words (seeds/data/plan-facts.jsonl) */
+  planFacts?: readonly PlanFact[];
+  /** the trained intent classifier (seeds/intents/model.json, `npm run intents:fit`) */
+  intentModel?: IntentModel;
 }
 
 export interface SkillInput {

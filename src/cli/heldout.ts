@@ -29,6 +29,7 @@ interface Item {
   kind?: string;
 }
 
+export { splitOf };
 
 const { values } = parseArgs({
   options: { half: { type: 'string', default: 'judge' }, verbose: { type: 'boolean', default: false }, dir: { type: 'string', default: 'eval/heldout' } },

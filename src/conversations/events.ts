@@ -15,7 +15,11 @@ export class ConversationEvents {
   private readonly emitter = new EventEmitter();
   private readonly taps = new Set<(m: Message, origin: MessageOrigin) => void>();
 
-  constructor() {
+  /**
+   * `log` hears a subscriber's or a tap's failure: publish runs after a turn committed (or inside an expert's
+   * action), so one broken socket handler must neither fail that nor keep the message from the others.
+   */
+  constructor(private readonly log: (msg: string, err: unknown) => void = (msg, err) => console.error(msg, err)) {
     this.emitter.setMaxListeners(0);
   }
 
@@ -45,15 +49,23 @@ export class ConversationEvents {
     for (const tap of this.taps) {
       try {
         tap(message, origin);
-      } catch {
+      } catch (err) {
         // A tap (metrics, the bridge) must never break the publisher's turn.
+        this.log(`a message tap failed (conversation ${message.conversationId})`, err);
       }
     }
   }
 
   subscribe(conversationId: string, listener: (m: Message) => void): () => void {
-    this.emitter.on(conversationId, listener);
-    return () => this.emitter.off(conversationId, listener);
+    const guarded = (m: Message) => {
+      try {
+        listener(m);
+      } catch (err) {
+        this.log(`a subscriber of conversation ${conversationId} failed`, err);
+      }
+    };
+    this.emitter.on(conversationId, guarded);
+    return () => this.emitter.off(conversationId, guarded);
   }
 }
 

@@ -2,17 +2,15 @@ import { withTransaction } from '../db/pool.ts';
 import { setConversationFlags } from '../conversations/store.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
 import type { EscalationContext } from './context.ts';
-import { deliverToFarmer } from './delivery.ts';
 import { expertTexts, phoneOf, textExpert } from './notify.ts';
 import { noticeOf } from './stream.ts';
 import { addEvent, ownedTicketOf, updateTicket, type Ticket } from './tickets.ts';
 
-const NO_EXPERT_TEXT = '专家这次的答疑已经结束。请把您的问题再发一次，我来帮您解答。';
-
 /**
  * The farmer wrote while an expert holds the conversation (the assistant stayed silent): the message goes
  * to that expert's ticket, reopening it if it was answered. With no ticket held (the expert's ticket was
- * closed by another way), the conversation goes back to the assistant and the farmer is asked to resend.
+ * closed by another way), the conversation goes back to the assistant. Either way the assistant then answers
+ * the message (src/turns/receive.ts). Once per message: a turn resumed after a crash changes nothing more.
  */
 export async function followUp(ctx: EscalationContext, conversation: Conversation, message: Message): Promise<void> {
   const now = ctx.now();
@@ -21,11 +19,10 @@ export async function followUp(ctx: EscalationContext, conversation: Conversatio
     const t = await ownedTicketOf(q, conversation.id);
     if (!t) {
       await setConversationFlags(q, conversation.id, { mode: 'bot' });
-      await deliverToFarmer(q, ctx.outbox, conversation, {
-        text: NO_EXPERT_TEXT, authorId: null, category: '', author: 'system', sms: true,
-      });
       return;
     }
+    const seen = await q.query(`SELECT 1 FROM ticket_events WHERE ticket_id = $1 AND kind = 'follow_up' AND message_id = $2`, [t.id, message.id]);
+    if (seen.rows.length) return;
     const reopen = t.status === 'answered';
     await updateTicket(q, t.id, { status: reopen ? 'reopened' : undefined, activityAt: now }, now);
     await addEvent(q, {

@@ -12,6 +12,7 @@ import { actorOf, type EscalationContext, type EscalationSettings } from './cont
 import { conflict, missing, refused } from './errors.ts';
 import { expertDigest, type DigestReport } from './digest.ts';
 import { followUp } from './follow-up.ts';
+import { alreadyWithExpertText, forwardedToExpertText, waitingTicketOf } from './waiting.ts';
 import { openTicket, type Escalated } from './intake.ts';
 import { canSee, scopeOf } from './scope.ts';
 import { TicketStream } from './stream.ts';
@@ -52,6 +53,7 @@ export class Escalation {
   readonly hooks: {
     onEscalated: (client: Queryable, e: Escalated) => Promise<{ wait?: string }>;
     onFollowUpToExpert: (conversation: Conversation, message: Message) => Promise<void>;
+    ticketWaiting: (client: Queryable, conversationId: string) => Promise<{ question: string; notice: string; forwarded: string } | undefined>;
   };
 
   constructor(ctx: EscalationContext) {
@@ -59,6 +61,10 @@ export class Escalation {
     this.hooks = {
       onEscalated: (client, e) => openTicket(this.ctx, client, e),
       onFollowUpToExpert: (conversation, message) => followUp(this.ctx, conversation, message),
+      ticketWaiting: async (client, conversationId) => {
+        const t = await waitingTicketOf(client, conversationId);
+        return t && { question: t.question, notice: alreadyWithExpertText(t), forwarded: forwardedToExpertText(t) };
+      },
     };
   }
 

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/pool.ts';
 import { Params, scopeCondition, type TicketScope } from './scope.ts';
+import { parseTicketRef, shortNumberRange } from './ticket-number.ts';
 import { OWNED_STATUSES, TICKET_SELECT, toTicket, type Ticket, type TicketStatus } from './tickets.ts';
 
 export type TicketView = 'scope' | 'mine' | 'queue';
@@ -10,6 +11,8 @@ export interface TicketQuery {
   statuses?: TicketStatus[];
   category?: string;
   county?: string;
+  /** the 问题编号 the farmer was shown (an id prefix) or a whole id */
+  number?: string;
   limit: number;
   /** newest-first paging: tickets created before this one */
   before?: { createdAt: string; id: string };
@@ -38,6 +41,12 @@ export async function listTickets(q: Queryable, scope: TicketScope, query: Ticke
   }
   if (query.category) where.push(`t.category = ${p.bind(query.category)}`);
   if (query.county) where.push(`t.county = ${p.bind(query.county)}`);
+  const ref = query.number ? parseTicketRef(query.number) : undefined;
+  if (ref?.kind === 'id') where.push(`t.id = ${p.bind(ref.id)}::uuid`);
+  if (ref?.kind === 'short') {
+    const [from, to] = shortNumberRange(ref.prefix);
+    where.push(`t.id BETWEEN ${p.bind(from)}::uuid AND ${p.bind(to)}::uuid`);
+  }
   if (query.before && order.startsWith('t.created_at')) {
     where.push(`(t.created_at, t.id) < (${p.bind(query.before.createdAt)}::timestamptz, ${p.bind(query.before.id)}::uuid)`);
   }

@@ -31,3 +31,5 @@ export async function latestCountyProgress(q: Queryable, county?: string): Promi
     return sentence ? [{ ...c, sentence }] : [];
   });
 }
+export { countyCells, measuresAsked, periodLabel, periodsAsked, type Measure, type PeriodsAsked } from './cells.ts';
+export { loadPlanFacts, matchPlanFacts, parsePlanFacts, type PlanFact, type PlanFactMatch } from './plan-facts.ts';

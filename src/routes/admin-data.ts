@@ -61,13 +61,17 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
           const message = report.status === 'imported'
             ? `已导入 ${r.total} 行：新增 ${r.inserted}，更新 ${r.updated}，未变 ${r.unchanged}${r.rejected ? `，有 ${r.rejected} 行不对没有导入` : ''}`
             : report.status === 'already-imported' ? '这份文件以前导入过，内容没变，没有重复导入' : `文件没有导入：${report.error ?? ''}`;
-          return reply.status(report.status === 'rejected' ? 400 : 200).send({ ...report, message });
+          // A refused file is a 400 in the one error shape, its reason in the message.
+          if (report.status === 'rejected') throw badRequest(message, 'price_file_rejected');
+          return reply.status(200).send({ ...report, message });
         } finally {
           await rm(dir, { recursive: true, force: true });
         }
       }
-      const raw = z.record(z.string(), z.unknown()).parse(body ?? {});
-      const parsed = priceBody.safeParse(raw);
+      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+        throw badRequest('请发一条价格（JSON 对象），或上传整个价格文件（Content-Type: text/csv）', 'bad_price_body');
+      }
+      const parsed = priceBody.safeParse(body ?? {});
       if (!parsed.success) throw badRequest(`价格有误：${parsed.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；')}`);
       const b = parsed.data;
       const row = validatePriceRow({

@@ -92,9 +92,10 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await changeOwnPassword(app.db.pool, policy, {
-        userId: request.principal!.userId!, ...request.body, ip: request.ip,
-      });
+      const userId = request.principal!.userId;
+      // A configured token (ADMIN_TOKEN, an integration's) has no account and so no password to change.
+      if (!userId) throw new HttpError(403, 'not_an_account', '这个令牌不属于某个账号，没有密码可改：请用账号登录后再改密码');
+      const result = await changeOwnPassword(app.db.pool, policy, { userId, ...request.body, ip: request.ip });
       if (!result.ok && result.reason === 'locked') {
         throw new HttpError(429, 'too_many_attempts', `当前密码错误次数太多，请 ${Math.max(1, Math.ceil(result.retryAfterSeconds / 60))} 分钟后再试`);
       }

@@ -6,6 +6,7 @@ import { editExpertAnswer, listExpertAnswers, retireExpertAnswer } from '../esca
 import { listTickets, ticketSummary } from '../escalation/queries.ts';
 import { canSee, scopeOf } from '../escalation/scope.ts';
 import { getTicket } from '../escalation/tickets.ts';
+import { resolveTicketRef } from '../escalation/resolve.ts';
 import { refused } from '../escalation/errors.ts';
 import { ticketDetail, ticketItem } from '../escalation/view.ts';
 import { ticketStreamHandler } from './ticket-stream.ts';
@@ -32,6 +33,12 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['tickets'];
   const esc = app.escalation;
   const now = () => esc.ctx.now();
+  // The 8-digit 问题编号 the farmer was shown works wherever the whole id does: resolved in the caller's scope.
+  app.addHook('preHandler', async (request) => {
+    const params = request.params as { id?: string } | undefined;
+    if (!params?.id || !request.principal || !request.routeOptions.url?.startsWith('/api/v1/tickets/:id')) return;
+    params.id = await resolveTicketRef(app.db.pool, scopeOf(request.principal), params.id);
+  });
 
   app.get(
     '/api/v1/tickets',
@@ -43,10 +50,10 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { view, status, category, county, limit, before } = request.query;
+      const { view, status, category, county, number, limit, before } = request.query;
       const [createdAt, id] = before ? before.split('|') : [];
       const tickets = await listTickets(app.db.pool, scopeOf(request.principal!), {
-        view, statuses: status, category, county, limit, before: before ? { createdAt, id } : undefined,
+        view, statuses: status, category, county, number, limit, before: before ? { createdAt, id } : undefined,
       });
       const at = now();
       return { tickets: tickets.map((t) => ticketItem(t, at)) };

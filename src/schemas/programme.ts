@@ -83,5 +83,5 @@ export const importResponse = z.object({
 });
 
 export const importError = z.object({
-  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.string()), encoding: z.string() }),
+  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.string()).optional(), encoding: z.string().optional() }),
 });

@@ -14,7 +14,13 @@ function isCursor(value: string): boolean {
   return !Number.isNaN(ms) && new Date(ms).toISOString() === at;
 }
 
-export const ticketParams = z.object({ id: z.string().uuid('问题编号应为 UUID') });
+/** A whole ticket id, or the 8-digit 问题编号 the farmer is shown (resolved within the caller's scope). */
+const ticketNumber = z
+  .string()
+  .trim()
+  .regex(/^#?([0-9a-f]{8}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, '问题编号应为 8 位问题编号（如 1f81309b）或完整编号');
+
+export const ticketParams = z.object({ id: ticketNumber });
 
 export const ticketsQuery = z.object({
   status: z
@@ -26,6 +32,8 @@ export const ticketsQuery = z.object({
   category: z.enum(EXPERT_CATEGORIES, { error: `分类应为 ${EXPERT_CATEGORIES.join('、')} 之一` }).optional(),
   county: z.string().trim().min(1).max(50).optional(),
   limit: z.coerce.number().int().min(1, 'limit 至少为 1').max(200, 'limit 最多 200').default(50),
+  /** the 问题编号 (8 digits, a prefix of the id) or a whole id */
+  number: ticketNumber.optional(),
   before: z
     .string()
     .refine(isCursor, 'before 应为上一页最后一条的 cursor（原样照抄，如 2026-11-28T04:00:00.000Z|0b7c…）')

@@ -21,5 +21,12 @@ export interface EscalatedTurn {
 export interface TurnHooks {
   /** May return the real expected wait, which the agent writes into the farmer's reply. */
   onEscalated(client: Queryable, e: EscalatedTurn): Promise<{ wait?: string } | void>;
+  /** Once per message: a resumed turn may call it again for the same message. */
   onFollowUpToExpert(conversation: Conversation, message: Message): Promise<void>;
+  /**
+   * The conversation's ticket still with an expert (waiting, or answered and not closed), with what the farmer
+   * is told instead of a second ticket for it: `notice` for 转人工 or the same question again, `forwarded` for a
+   * follow-up that has joined the ticket.
+   */
+  ticketWaiting(client: Queryable, conversationId: string): Promise<{ question: string; notice: string; forwarded: string } | undefined>;
 }

@@ -16,6 +16,27 @@ export interface PersistDeps {
   outbox: Outbox;
 }
 
+/**
+ * No second ticket for a question an expert already has: 转人工 (which asks for a person on the last question),
+ * the same question again, or anything the assistant would escalate while the message has just joined the
+ * expert's ticket (a follow-up). The farmer is told the ticket they have instead.
+ */
+async function withoutSecondTicket(
+  deps: PersistDeps,
+  turn: { conversation: Conversation; inbound: Message; decision: Decision; followUp?: boolean },
+): Promise<Decision> {
+  const d = turn.decision;
+  if (!d.results.some((r) => r.escalate)) return d;
+  const held = await deps.hooks.ticketWaiting(deps.pool, turn.conversation.id);
+  if (!held) return d;
+  const question = (d.context.lastQuestion ?? turn.inbound.text).trim();
+  const same = (r: SkillResult) => turn.followUp || r.intent === 'handoff' || held.question.trim() === question;
+  const results = d.results.map((r): SkillResult => (r.escalate && same(r)
+    ? { text: turn.followUp && r.intent !== 'handoff' ? held.forwarded : held.notice, intent: r.intent, confidence: r.confidence, citations: [], quickReplies: [] }
+    : r));
+  return { ...d, results };
+}
+
 export interface Persisted {
   replies: Message[];
   tickets: Record<string, string>;
@@ -30,9 +51,10 @@ export interface Persisted {
  */
 export async function persistDecision(
   deps: PersistDeps,
-  turn: { conversation: Conversation; inbound: Message; speaker: Speaker; decision: Decision; optedOut?: boolean },
+  turn: { conversation: Conversation; inbound: Message; speaker: Speaker; decision: Decision; optedOut?: boolean; followUp?: boolean },
 ): Promise<Persisted> {
-  const { conversation, inbound, decision: d } = turn;
+  const { conversation, inbound } = turn;
+  const d = await withoutSecondTicket(deps, turn);
   const bypassOptOut = turn.optedOut === true;
   const render = (r: SkillResult, text = r.text) => {
     if (!text) return text;

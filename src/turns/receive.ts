@@ -50,17 +50,7 @@ export class Turns {
     if (stored.duplicate) return this.resume({ conversation, message, said, speaker });
     outbox.announce(pool, message);
 
-    const optedOut = consentAfter(conversation, said, speaker);
-    if (conversation.mode === 'expert') {
-      // An expert holds the conversation: the assistant stays silent and the expert sees the follow-up.
-      if (optedOut !== undefined) await setConversationFlags(pool, conversation.id, { optedOut });
-      await this.deps.hooks.onFollowUpToExpert({ ...conversation, optedOut: optedOut ?? conversation.optedOut }, message);
-      return { conversation, inbound: message, replies: [], duplicate: false, tickets: {} };
-    }
-    const decision = await this.deps.agent.decide(said, conversation, speaker.principal, speaker.author);
-    const persisted = await persistDecision(this.deps, {
-      conversation, inbound: message, speaker, decision, optedOut,
-    });
+    const { decision, persisted } = await this.answer({ conversation, message, said, speaker });
     const farmer = decision.context.onBehalfOf;
     // "代问 <phone> …" typed into another conversation: that farmer's record is the officer's to read from now on.
     if (farmer && speaker.author === 'officer' && speaker.principal) await recordAskedFor(pool, speaker.principal, farmer);
@@ -86,11 +76,8 @@ export class Turns {
     const { message } = turn;
     const conversation = (await getConversation(this.deps.pool, turn.conversation.id)) ?? turn.conversation;
     const replies = await repliesTo(this.deps.pool, message.id);
-    if (!replies.length && conversation.mode !== 'expert' && message.author !== 'bot') {
-      const decision = await this.deps.agent.decide(turn.said, conversation, turn.speaker.principal, turn.speaker.author);
-      const persisted = await persistDecision(this.deps, {
-        conversation, inbound: message, speaker: turn.speaker, decision, optedOut: consentAfter(conversation, turn.said, turn.speaker),
-      });
+    if (!replies.length && message.author !== 'bot') {
+      const { persisted } = await this.answer({ ...turn, conversation });
       return { conversation, inbound: message, replies: persisted.replies, duplicate: true, tickets: persisted.tickets };
     }
     if (replies.length) {
@@ -99,6 +86,25 @@ export class Turns {
       });
     }
     return { conversation, inbound: message, replies, duplicate: true, tickets: {} };
+  }
+
+  /**
+   * Consent, then the agent's decision stored and handed to the outbox. While an expert holds the conversation
+   * the message first joins the expert's ticket (hooks.onFollowUpToExpert, once per message), and the assistant
+   * still answers what it can: what it would hand to an expert is already with that expert, and the farmer is
+   * told so (persistDecision) instead of hearing nothing.
+   */
+  private async answer(turn: { conversation: Conversation; message: Message; said: Said; speaker: Speaker }) {
+    const { conversation, message, said, speaker } = turn;
+    const optedOut = consentAfter(conversation, said, speaker);
+    const followUp = conversation.mode === 'expert';
+    if (followUp) {
+      if (optedOut !== undefined) await setConversationFlags(this.deps.pool, conversation.id, { optedOut });
+      await this.deps.hooks.onFollowUpToExpert({ ...conversation, optedOut: optedOut ?? conversation.optedOut }, message);
+    }
+    const decision = await this.deps.agent.decide(said, conversation, speaker.principal, speaker.author);
+    const persisted = await persistDecision(this.deps, { conversation, inbound: message, speaker, decision, optedOut, followUp });
+    return { decision, persisted };
   }
 
   /**

@@ -22,11 +22,12 @@ export function speakerFor(principal: Principal | undefined, forFarmer?: string)
 /**
  * Before anything is stored: the account may write into this conversation (src/conversations/scope.ts). An
  * officer naming a farmer (代问) is recorded first, since asking for a farmer is what brings them into the
- * officer's scope. Words with no account behind them came from the farmer's own phone or device.
+ * officer's scope. Words with no account behind them came from the farmer's own phone or device, and words in
+ * the speaker's own conversation (`own`: their phone's SMS thread, their web-chat thread) are theirs to write.
  */
 export async function admit(q: Queryable, speaker: Speaker, conversation: Conversation): Promise<void> {
   const principal = speaker.principal;
-  if (!principal) return;
+  if (!principal || speaker.own) return;
   if (speaker.author === 'officer' && speaker.forFarmer) await recordAskedFor(q, principal, speaker.forFarmer);
   if (!(await canSeeConversation(q, recordScopeOf(principal), conversation))) throw conversationOutOfScope();
 }

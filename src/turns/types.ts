@@ -18,6 +18,11 @@ export interface Speaker {
   principal?: Principal;
   /** the farmer an officer named for this turn (代问): recorded, so the farmer's record is theirs to read */
   forFarmer?: string;
+  /**
+   * The conversation is the speaker's own, keyed by what the channel verified about the sender (the SMS
+   * sender's phone, the officer's own web-chat thread): no record scope to check.
+   */
+  own?: boolean;
 }
 
 /**

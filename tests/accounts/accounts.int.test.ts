@@ -8,7 +8,7 @@ import { tokenDigest } from '../../src/accounts/sessions.ts';
 let t: TestContext;
 beforeAll(async () => {
   t = await createTestApp({ LOGIN_MAX_FAILURES: '5', LOGIN_LOCK_MINUTES: '15', SESSION_TTL_HOURS: '12' });
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

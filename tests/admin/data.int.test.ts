@@ -4,7 +4,7 @@ import { adminAuth, createTestApp, type TestContext } from '../helpers/app.ts';
 let t: TestContext;
 beforeAll(async () => {
   t = await createTestApp({}, { seed: true });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

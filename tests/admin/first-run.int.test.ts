@@ -13,7 +13,7 @@ let dataDir: string;
 beforeAll(async () => {
   t = await createTestApp();
   dataDir = await mkdtemp(path.join(tmpdir(), 'yinong-first-run-'));
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
   await rm(dataDir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ let zoucheng: Person;
 beforeAll(async () => {
   t = await createTestApp({}, { seed: true });
   zoucheng = await person(t, { username: 'gly_zc', role: 'county_admin', name: '邹城市农业农村局', counties: ['邹城市'] });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

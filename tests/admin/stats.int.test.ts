@@ -9,7 +9,7 @@ let expert: Person;
 beforeAll(async () => {
   t = await createTestApp({}, { seed: true });
   expert = await person(t, { username: 'zb_stats', role: 'expert', name: '植保专家', specialties: ['植保'], ...ALWAYS, capacity: 1000 });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

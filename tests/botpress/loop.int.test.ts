@@ -16,7 +16,7 @@ let bp: BotpressStandIn;
 let worker: IntegrationDeliveryWorker;
 let expert: Person;
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -39,7 +39,7 @@ beforeAll(async () => {
   process.env.BP_TOKEN = 'bp-runtime-token-for-tests';
   worker = new IntegrationDeliveryWorker(t.db.pool, { ...DEFAULT_DELIVERY_OPTIONS, pollMs: 50, retryBaseMs: 50, retryMaxMs: 200 });
   worker.start();
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await worker?.stop();

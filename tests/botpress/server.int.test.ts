@@ -36,7 +36,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await new Promise((r) => receiver?.close(r));

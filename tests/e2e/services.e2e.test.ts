@@ -18,7 +18,7 @@ beforeAll(async () => {
     payload: { username: 'li-e2e', password: 'Xinxiyuan-2024!', role: 'officer', name: '李信息员', counties: ['邹城市'], village: '前岭村' },
   });
   expect(created.statusCode, created.body).toBe(201);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await context?.close();

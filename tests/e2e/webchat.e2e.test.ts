@@ -26,7 +26,7 @@ beforeAll(async () => {
   hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
   // The embedding site must be allowed to frame the chat.
   [s, browser] = await Promise.all([startServer({ WEBCHAT_ALLOWED_ORIGINS: hostOrigin }), launchChromium()]);
-}, 120_000);
+}, 300_000);
 
 afterEach(async () => {
   await context?.close();
@@ -230,5 +230,32 @@ describe('the widget on another site', () => {
     // The host page's `button { background: red }` does not reach the widget's button.
     const bg = await fab.evaluate((b) => getComputedStyle(b).backgroundColor);
     expect(bg).toBe('rgb(11, 107, 58)');
+  });
+});
+
+describe('a message longer than the page sends (issue 12 item 8)', () => {
+  it('is kept whole in the box with a Chinese notice of the limit, never cut silently', async () => {
+    const page = await phone();
+    await page.goto(s.base);
+    const input = page.getByLabel('输入您的问题');
+    await input.waitFor();
+    const long = `${'我家小麦叶子发黄，'.repeat(230)}怎么办`; // 2,073 characters
+    expect(long.length).toBeGreaterThan(2000);
+    await input.fill(long);
+    // Nothing is cut: the box holds every character, and the notice says by how much it is over.
+    expect((await input.inputValue()).length).toBe(long.length);
+    const notice = page.locator('#count');
+    await notice.waitFor({ state: 'visible' });
+    expect(await notice.textContent()).toMatch(new RegExp(`已写 ${long.length} 个字，超出 ${long.length - 2000} 个字.*最多 2000 个字`));
+    // Sending is refused with the reason, and the text stays for the farmer to shorten.
+    await input.press('Enter');
+    await page.locator('#toast').filter({ hasText: '一条消息最多 2000 个字' }).waitFor();
+    expect((await input.inputValue()).length).toBe(long.length);
+    // Shortened under the limit, the notice no longer warns and the message goes.
+    await input.fill('我家小麦叶子发黄，怎么办');
+    await notice.waitFor({ state: 'hidden' });
+    await input.press('Enter');
+    await page.locator('#log .msg.mine').filter({ hasText: '我家小麦叶子发黄，怎么办' }).waitFor();
+    expect(await input.inputValue()).toBe('');
   });
 });

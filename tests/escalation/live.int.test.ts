@@ -12,7 +12,7 @@ beforeAll(async () => {
   s = await startServer();
   expert = await person(s, { username: 'jz_live', role: 'expert', name: '经作专家', phone: '13900000101', specialties: ['经济作物', '果树', '粮食作物', '植保'], ...ALWAYS });
   officer = await person(s, { username: 'xxy_live', role: 'officer', name: '信息员', village: '李庄村' });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await s?.close();
 });

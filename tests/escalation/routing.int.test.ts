@@ -25,7 +25,7 @@ beforeAll(async () => {
   expect(res.statusCode).toBe(200);
   grain1 = await person(t, { username: 'ls_one', role: 'expert', name: '粮作一', phone: '13900000014', specialties: ['粮食作物'] });
   grain2 = await person(t, { username: 'ls_two', role: 'expert', name: '粮作二', phone: '13900000015', specialties: ['粮食作物'] });
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await t?.close();
 });

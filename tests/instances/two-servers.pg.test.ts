@@ -32,7 +32,7 @@ afterAll(async () => {
   await database?.drop();
   // A graceful stop exits 0 (jobs and sockets drained).
   if (started) expect(codes).toEqual([0, 0]);
-}, 60_000);
+}, 300_000);
 
 async function post(inst: Instance, path: string, body: unknown, headers: Record<string, string> = admin) {
   const res = await fetch(`${inst.base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });

@@ -60,6 +60,11 @@ describe('banned and restricted pesticides', () => {
     expect(list.source).toMatch(/第536号.*第736号/);
   });
 
+  it('keeps high-toxicity products off water plants (藕田) and warns about 磷化铝 fumigation at home', () => {
+    expect(list.content).toMatch(/剧毒、高毒农药.*不得用于水生植物（藕/);
+    expect(list.content).toMatch(/磷化铝.*不能在住人的屋里熏/);
+  });
+
   it('the summary in the safe-use document agrees with the list', () => {
     const summary = section(doc('pesticide-safety.md').content, '哪些农药不能用');
     expect(summary).toMatch(/克百威（呋喃丹）.*2026年6月1日起全面禁止销售和使用.*第736号/);
@@ -73,6 +78,8 @@ describe('banned and restricted pesticides', () => {
     expect(answer('什么农药不能打蔬菜上？')).toMatch(/2026年6月1日起全面禁用.*3911.*2024年9月1日起全面禁用.*百草枯任何剂型/);
     expect(answer('3911还能用吗？拌麦种防地下虫')).toContain('2024年9月1日');
     expect(answer('呋喃丹还能在玉米花生上用不？')).toContain('2026年6月1日');
+    // 敌草快 is offered as 百草枯's replacement: it is as deadly to swallow, with no antidote.
+    expect(answer('百草枯胶剂还能买吗？')).toMatch(/敌草快喝下去同样常常致命、没有解药.*不要用饮料瓶装/);
   });
 });
 
@@ -104,7 +111,8 @@ describe('pesticide poisoning first aid', () => {
     ['call 120', /打120/],
     ['leave the place', /脱离现场.*空气新鲜/],
     ['take off contaminated clothes', /脱去衣物.*脱掉被药打湿的衣服/],
-    ['wash the skin with soap and plenty of water, not hot', /肥皂和大量清水.*不要用热水/],
+    ['wash the skin with plenty of cool water, not hot', /冲洗皮肤.*大量干净的凉水.*不要用热水/],
+    ['no soap, soda or baking soda on 敌百虫: alkali turns it into 敌敌畏', /敌百虫的，只用清水冲，不要用肥皂、碱面、小苏打水.*敌敌畏/],
     ['rinse the eyes for 15 minutes', /冲洗眼睛.*清水连续冲洗15分钟以上/],
     ['do not make the person vomit unless a doctor says so', /不要催吐.*除非医生或120/],
     ['bring the label', /带上标签.*农药瓶子或标签/],
@@ -160,11 +168,13 @@ describe('emergency cards', () => {
 
   it('pesticide poisoning: the seven steps in order, 120 first', () => {
     const t = card('pesticide-poisoning');
-    const order = ['拨打120', '脱离现场', '脱去衣物', '肥皂和大量清水', '15分钟以上', '不要催吐', '带上标签'];
+    const order = ['拨打120', '脱离现场', '脱去衣物', '大量干净的凉水', '冲洗眼睛', '不要催吐', '带上标签'];
     const at = order.map((w) => t.indexOf(w));
     expect(at.every((i) => i >= 0), `all of ${order.join('/')}`).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(t).toMatch(/除非医生或120调度员/);
+    // Alkali turns 敌百虫 into the more toxic 敌敌畏: the card must never leave soap as the only advice.
+    expect(t).toMatch(/敌百虫的，只用清水冲，不要用肥皂、碱面、小苏打水.*敌敌畏/);
   });
 
   it('notifiable animal disease: the legal duty to report, do not move or sell, the five diseases, whom to call', () => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
   t = await createSmsApp({ SMS_OFFICER_PHONES: `+86 ${OFFICER}, 13000000000` });
   worker = httpWorker(t, gateway);
   worker.start();
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await worker?.stop();
   await t?.close();

@@ -10,7 +10,7 @@ const printed: string[] = [];
 beforeAll(async () => {
   t = await createSmsApp({ SMS_GATEWAY: 'console', SMS_HTTP_SECRET: '', SMS_HTTP_URL: '', NODE_ENV: 'development', SMS_POLL_MS: '50' }, { seed: false });
   sms = await startSms(t.config, t.db.pool, t.turns, (_level, fields, msg) => printed.push(`${msg} ${JSON.stringify(fields)}`));
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await sms?.stop();
   await t?.close();

@@ -10,7 +10,7 @@ const workers: OutboxWorker[] = [];
 beforeAll(async () => {
   gateway = await new TestGateway().start();
   t = await createSmsApp({}, { seed: false });
-}, 60_000);
+}, 300_000);
 afterEach(async () => {
   for (const w of workers.splice(0)) await w.stop(2000);
   gateway.behave = () => 'ok';
@@ -48,10 +48,11 @@ describe('sending', () => {
     const [a] = await enqueueSms(t.db.pool, { to: '13800002222', text: '重试后成功', kind: 'notify' });
     const [b] = await enqueueSms(t.db.pool, { to: '13800002223', text: '超时后成功', kind: 'notify' });
     const [c] = await enqueueSms(t.db.pool, { to: '13800002224', text: '号码被拒', kind: 'notify' });
-    worker({ timeoutMs: 300 }).start();
-    expect(await waitFor(async () => { const r = await statusOf(a); return r.status === 'sent' && r; }, 10_000, 'a')).toMatchObject({ attempts: 3 });
-    expect(await waitFor(async () => { const r = await statusOf(b); return r.status === 'sent' && r; }, 10_000, 'b')).toMatchObject({ attempts: 2 });
-    const failed = await waitFor(async () => { const r = await statusOf(c); return r.status === 'failed' && r; }, 10_000, 'c');
+    // Only the hung request may time out: 3 s is far beyond a normal answer even on a loaded machine.
+    worker({ timeoutMs: 3000 }).start();
+    expect(await waitFor(async () => { const r = await statusOf(a); return r.status === 'sent' && r; }, 30_000, 'a')).toMatchObject({ attempts: 3 });
+    expect(await waitFor(async () => { const r = await statusOf(b); return r.status === 'sent' && r; }, 30_000, 'b')).toMatchObject({ attempts: 2 });
+    const failed = await waitFor(async () => { const r = await statusOf(c); return r.status === 'failed' && r; }, 30_000, 'c');
     expect(failed.attempts).toBe(1);
     expect(failed.last_error).toMatch(/422.*blocked number/);
   });
@@ -113,10 +114,12 @@ describe('a worker killed mid-send', () => {
       seen.add(req.id);
       return seen.size <= 5 ? 'ok' : 'deliver-then-hang';
     };
-    const first = worker({ window: 4, leaseSeconds: 2, timeoutMs: 1500 });
+    // A long lease and gateway time-out, so a slow machine cannot end the hung sends before the "kill";
+    // abandon() cuts them off, and the second worker takes the rows over when the lease ends.
+    const first = worker({ window: 4, leaseSeconds: 10, timeoutMs: 120_000 });
     first.start();
     const sentCount = async () => (await t.db.pool.query(`SELECT count(*)::int AS n FROM sms_outbox WHERE id = ANY($1) AND status = 'sent'`, [ids])).rows[0].n;
-    await waitFor(async () => first.busy === 4 && ids.filter((id) => gateway.delivered.has(id)).length === 9 && (await sentCount()) === 5, 10_000, 'five sent and four in flight');
+    await waitFor(async () => first.busy === 4 && ids.filter((id) => gateway.delivered.has(id)).length === 9 && (await sentCount()) === 5, 30_000, 'five sent and four in flight');
     first.abandon(); // the process is killed: nothing more is recorded
     gateway.behave = () => 'ok';
 
@@ -125,7 +128,7 @@ describe('a worker killed mid-send', () => {
 
     const second = worker({ window: 4, leaseSeconds: 2, timeoutMs: 1500 });
     second.start();
-    await waitFor(async () => (await sentCount()) === 20, 15_000, 'all twenty sent');
+    await waitFor(async () => (await sentCount()) === 20, 60_000, 'all twenty sent');
 
     // Each SMS reached a phone exactly once; the four in flight were asked for twice and deduped on our id.
     for (const id of ids) expect(gateway.delivered.has(id)).toBe(true);
@@ -134,7 +137,7 @@ describe('a worker killed mid-send', () => {
     expect(asked.filter((n) => n === 2)).toHaveLength(4);
     expect(asked.filter((n) => n === 1)).toHaveLength(16);
     expect(second.stats.recovered).toBe(4);
-  });
+  }, 180_000);
 });
 
 describe('recovering attempts on a gateway that cannot dedupe (SMPP)', () => {

@@ -30,7 +30,7 @@ beforeAll(async () => {
     },
   });
   expect(res.statusCode).toBe(201);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await worker?.stop();
   await t?.close();

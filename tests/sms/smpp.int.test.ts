@@ -23,7 +23,7 @@ beforeAll(async () => {
   });
   sms = await startSms(t.config, t.db.pool, t.turns, (level, fields, msg) => events.push(`${level} ${msg} ${JSON.stringify(fields)}`));
   await waitFor(() => sms.gateway.ready(), 10_000, 'the bind');
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await sms?.stop();
   await t?.close();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { smsEncoding, smsShape, splitParts } from '../../src/channels/sms/encoding.ts';
 import { cutPoint, MORE_HINT, smsBudgetText, smsPages } from '../../src/channels/sms/pager.ts';
 import { parseSmsPhone, maskPhone } from '../../src/channels/sms/phone.ts';
+import { smsReply } from '../../src/channels/sms/render.ts';
 import { sign, verifySignature } from '../../src/webhooks/signature.ts';
 import { parseReceiptText, submitParts } from '../../src/channels/sms/smpp/codec.ts';
 
@@ -124,5 +125,33 @@ describe('SMPP shapes', () => {
     expect(parseReceiptText('id:0123456789 sub:001 dlvrd:001 submit date:2611281200 done date:2611281201 stat:DELIVRD err:000 text:')).toEqual({
       id: '0123456789', stat: 'DELIVRD', err: '000',
     });
+  });
+});
+
+describe('punctuation and sources in SMS texts (issue 12 item 8)', () => {
+  it('keeps a full-width semicolon where a page ends just before it', () => {
+    const head = '池'.repeat(70 - MORE_HINT.length);
+    const text = `${head}；夜里只消耗不产氧，黎明前最低。${'塘'.repeat(80)}`;
+    const paged = smsBudgetText(text, 1);
+    expect(paged.more).toBeTruthy();
+    const shown = `${paged.text.replace(MORE_HINT, '')}${paged.more}`;
+    expect(shown).toContain('；夜里只消耗不产氧');
+    expect(paged.more!.startsWith('；')).toBe(false);
+    expect(smsShape(paged.text).segments).toBe(1);
+    for (const page of smsPages(text, 1)) expect(/^[，、：；。！？]/.test(page)).toBe(false);
+  });
+
+  it('keeps the semicolons of a knowledge passage in the SMS reply', () => {
+    const text = '池塘溶氧一天里变化很大：白天藻类光合作用产氧，下午最高；夜里只消耗不产氧，黎明前最低。';
+    expect(smsReply({ text, citations: [] }, 3).text).toContain('下午最高；夜里只消耗不产氧');
+  });
+
+  it('names a price reply’s source once', () => {
+    const text = '今天 金乡大蒜国际交易市场 大蒜：均价3.45元/斤。来源：演示数据。价格仅供参考，以当天市场成交为准。';
+    const citation = { documentId: 'prices', title: '农产品价格', source: '演示数据', snippet: '' };
+    const shown = smsReply({ text, citations: [citation] }, 3).text;
+    expect(shown.match(/来源：演示数据/g)).toHaveLength(1);
+    // A knowledge answer that does not name its source still gets the line.
+    expect(smsReply({ text: '小麦条锈病用三唑酮防治。', citations: [{ ...citation, source: '市农技站' }] }, 3).text).toContain('（来源：市农技站）');
   });
 });

@@ -132,8 +132,9 @@ export function smsChannel(deps: Pick<InboundDeps, 'pool' | 'officerPhones'>): C
       if (kind !== 'ask-for' && kind !== 'post' && !conversation.context?.pending) return { author: 'farmer' };
       const phone = parseSmsPhone(m.phone);
       const officer = phone.ok ? await officerByPhone(deps.pool, phone, deps.officerPhones) : undefined;
-      // Only a 代问 is the officer speaking for someone: their other texts are their own questions.
-      return { author: officer && kind === 'ask-for' ? 'officer' : 'farmer', principal: officer };
+      // Only a 代问 is the officer speaking for someone: their other texts are their own questions. The
+      // conversation is always the sender's own phone's (the pipeline admits them without a scope check).
+      return { author: officer && kind === 'ask-for' ? 'officer' : 'farmer', principal: officer, own: true };
     },
   };
 }

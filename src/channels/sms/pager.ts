@@ -16,6 +16,8 @@ const PROTECTED = new RegExp(
   'gu',
 );
 const SENTENCE_END = /[。！？；!?;\n]/;
+// A mark that closes what comes before it: a page never starts with one (it would be dropped, or read alone).
+const CLOSING_MARK = /[，、：；。！？,:;!?）)」”]/;
 const CLAUSE_END = /[，、：,:\s）)]/;
 
 /** UTF-16 units that fit `segments` UCS-2 SMS: the hint is Chinese, so a paged text is always UCS-2. */
@@ -39,7 +41,7 @@ function forbiddenCuts(text: string): Set<number> {
 export function cutPoint(text: string, room: number): number {
   if (text.length <= room) return text.length;
   const forbidden = forbiddenCuts(text);
-  const ok = (i: number) => !forbidden.has(i) && !/[\uDC00-\uDFFF]/.test(text[i] ?? '');
+  const ok = (i: number) => !forbidden.has(i) && !/[\uDC00-\uDFFF]/.test(text[i] ?? '') && !CLOSING_MARK.test(text[i] ?? '');
   for (const boundary of [SENTENCE_END, CLAUSE_END]) {
     for (let i = room; i > room / 2; i--) if (boundary.test(text[i - 1]) && ok(i)) return i;
   }

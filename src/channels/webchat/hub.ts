@@ -20,9 +20,11 @@ export class ChatHub {
   readonly closing: AbortSignal;
   private readonly stopping = new AbortController();
   private readonly timer: NodeJS.Timeout;
+  private readonly log: FastifyInstance['log'];
 
   constructor(app: FastifyInstance) {
     const c = app.config;
+    this.log = app.log;
     this.perIp = new KeyedLimiter(c.WEBCHAT_RATE_PER_IP);
     this.perDevice = new KeyedLimiter(c.WEBCHAT_RATE_PER_CONNECTION);
     this.closing = this.stopping.signal;
@@ -32,10 +34,24 @@ export class ChatHub {
     this.timer.unref();
   }
 
-  private beat(): void {
-    for (const m of this.members) m.heartbeat();
-    this.perIp.prune();
-    this.perDevice.prune();
+  /**
+   * One heartbeat for every open chat. It runs from an interval: a member that throws is logged and the
+   * others still get their beat (an exception here would otherwise end the process).
+   */
+  beat(): void {
+    for (const m of this.members) {
+      try {
+        m.heartbeat();
+      } catch (err) {
+        this.log.error({ err }, 'a web chat heartbeat failed');
+      }
+    }
+    try {
+      this.perIp.prune();
+      this.perDevice.prune();
+    } catch (err) {
+      this.log.error({ err }, 'pruning the web chat rate limits failed');
+    }
   }
 
   close(): void {

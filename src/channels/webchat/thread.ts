@@ -85,7 +85,10 @@ export function webchatChannel(pool: Queryable): ChannelAdapter<WebTurn> {
       return conversation;
     },
     // An officer's words are the officer's, in their own thread or in the farmer's record (src/turns/speaker.ts).
-    speaker: async (m, said) => speakerFor(m.thread.principal, askedFor(m, said)),
+    speaker: async (m, said, conversation) => ({
+      ...speakerFor(m.thread.principal, askedFor(m, said)),
+      own: conversation.id === m.thread.conversation.id,
+    }),
   };
 }
 

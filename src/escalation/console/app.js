@@ -107,7 +107,10 @@
   }
 
   function listQuery(append) {
-    const p = new URLSearchParams({ view: state.view, limit: '50' });
+    // The 问题编号 a farmer reads out is searched among everything this account may see, whatever the tab.
+    const number = $('f-number').value.trim();
+    const p = new URLSearchParams({ view: number ? 'scope' : state.view, limit: '50' });
+    if (number) p.set('number', number);
     if ($('f-status').value) p.set('status', $('f-status').value);
     if ($('f-category').value) p.set('category', $('f-category').value);
     if ($('f-county').value) p.set('county', $('f-county').value);
@@ -127,6 +130,9 @@
     $('overdue-note').textContent = `有 ${summary.overdue} 个问题超过答复时限，请优先处理`;
     document.title = `${summary.mine + summary.queue ? `(${summary.mine + summary.queue}) ` : ''}益农助手 · 专家台`;
     renderList();
+    const number = $('f-number').value.trim();
+    if (number && !append && !list.tickets.length) toast(`没有编号为 ${number} 的问题（或不在您能看到的范围内）`);
+    if (number && !append && list.tickets.length === 1) await openTicket(list.tickets[0].id);
   }
 
   function renderList() {
@@ -157,7 +163,7 @@
       refreshList().catch((err) => toast(err.message));
     });
   }
-  for (const id of ['f-status', 'f-category', 'f-county']) {
+  for (const id of ['f-status', 'f-category', 'f-county', 'f-number']) {
     $(id).addEventListener('change', () => refreshList().catch((err) => toast(err.message)));
   }
   $('more').addEventListener('click', () => refreshList(true).catch((err) => toast(err.message)));

@@ -539,7 +539,18 @@
   // ---------- the composer ----------
   var input = $('input');
   function grow() { input.style.height = 'auto'; input.style.height = Math.min(input.scrollHeight + 4, 153) + 'px'; }
-  input.addEventListener('input', grow);
+  // No maxlength: a pasted text longer than a message may be is kept whole and the farmer is told, rather
+  // than cut without a word. The counter appears near the limit; past it, sending is refused with the reason.
+  function count() {
+    var n = input.value.trim().length;
+    var box = $('count');
+    box.hidden = n < MAX_CHARS - 200;
+    box.classList.toggle('over', n > MAX_CHARS);
+    box.textContent = n > MAX_CHARS
+      ? '已写 ' + n + ' 个字，超出 ' + (n - MAX_CHARS) + ' 个字：一条消息最多 ' + MAX_CHARS + ' 个字，请删短或分几次发。'
+      : '已写 ' + n + ' 个字，一条消息最多 ' + MAX_CHARS + ' 个字。';
+  }
+  input.addEventListener('input', function () { grow(); count(); });
   input.addEventListener('keydown', function (e) {
     // Enter sends, Shift+Enter is a new line; never while a Chinese input method is composing.
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
@@ -551,8 +562,11 @@
     e.preventDefault();
     var text = input.value;
     if (!text.trim()) { input.focus(); return; }
+    // Too long: the text stays in the box for the farmer to shorten (submit would refuse it with the reason).
+    if (text.trim().length > MAX_CHARS) { count(); submit(text); input.focus(); return; }
     input.value = '';
     grow();
+    count();
     submit(text);
   });
 

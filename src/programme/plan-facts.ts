@@ -1,0 +1,102 @@
+// The 2019 plan's facts in plain words (seeds/data/plan-facts.jsonl): its lists, timeline, operating and
+// funding model, procurement, sites, experts, the 五级 sharing, the document itself. Each fact names the
+// words a question must contain (`keys`, every group must match) and the paraphrases its author expected
+// (`asks`), which rank the facts whose keys all match.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface PlanFact {
+  id: string;
+  /** regex alternations; a question matches the fact only when every one of them occurs in it */
+  keys: RegExp[];
+  /** questions this fact answers, in the words the author expects */
+  asks: string[];
+  answer: string;
+}
+
+export interface PlanFactMatch {
+  fact: PlanFact;
+  /** how well the question matches: key words found (characters) plus the similarity to the nearest ask */
+  score: number;
+}
+
+interface RawFact { id?: unknown; keys?: unknown; asks?: unknown; answer?: unknown }
+
+/** Parse the JSONL table; a bad line is an error naming the line, never a fact silently dropped. */
+export function parsePlanFacts(text: string, file = 'plan-facts.jsonl'): PlanFact[] {
+  const facts: PlanFact[] = [];
+  const ids = new Set<string>();
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    const where = `${file} 第${i + 1}行`;
+    let raw: RawFact;
+    try {
+      raw = JSON.parse(line) as RawFact;
+    } catch (err) {
+      throw new Error(`${where}不是合法的 JSON`, { cause: err });
+    }
+    const strings = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s.trim() !== '');
+    if (typeof raw.id !== 'string' || !raw.id) throw new Error(`${where}缺少 id`);
+    if (ids.has(raw.id)) throw new Error(`${where}的 id ${raw.id} 重复`);
+    if (!strings(raw.keys)) throw new Error(`${where}（${raw.id}）的 keys 必须是非空的字符串列表`);
+    if (!strings(raw.asks)) throw new Error(`${where}（${raw.id}）的 asks 必须是非空的字符串列表`);
+    if (typeof raw.answer !== 'string' || !raw.answer.trim()) throw new Error(`${where}（${raw.id}）缺少 answer`);
+    let keys: RegExp[];
+    try {
+      keys = (raw.keys as string[]).map((k) => new RegExp(k, 'gi'));
+    } catch (err) {
+      throw new Error(`${where}（${raw.id}）的 keys 里有写错的正则`, { cause: err });
+    }
+    ids.add(raw.id);
+    facts.push({ id: raw.id, keys, asks: raw.asks as string[], answer: raw.answer });
+  });
+  return facts;
+}
+
+export async function loadPlanFacts(seedsDir: string): Promise<PlanFact[]> {
+  const file = path.join(seedsDir, 'data', 'plan-facts.jsonl');
+  return parsePlanFacts(await readFile(file, 'utf8'), 'seeds/data/plan-facts.jsonl');
+}
+
+function bigrams(text: string): Set<string> {
+  const t = text.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '').toLowerCase();
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < t.length; i++) out.add(t.slice(i, i + 2));
+  return out;
+}
+
+function dice(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  let shared = 0;
+  for (const g of a) if (b.has(g)) shared++;
+  return (2 * shared) / (a.size + b.size);
+}
+
+/** Characters of the question a key group covers (its distinct matches), 0 when the group does not occur. */
+function covered(key: RegExp, text: string): number {
+  const found = new Set<string>();
+  for (const m of text.matchAll(key)) if (m[0]) found.add(m[0]);
+  return [...found].reduce((n, s) => n + s.length, 0);
+}
+
+/**
+ * The facts whose every key group occurs in the question, best first. The score adds the characters the
+ * keys cover (a longer, more specific key wins: 运营主体 over 运营) to twice the similarity to the nearest ask.
+ */
+export function matchPlanFacts(facts: readonly PlanFact[], question: string): PlanFactMatch[] {
+  const q = bigrams(question);
+  const out: PlanFactMatch[] = [];
+  for (const fact of facts) {
+    let keyScore = 0;
+    let all = true;
+    for (const key of fact.keys) {
+      const n = covered(key, question);
+      if (!n) { all = false; break; }
+      keyScore += n;
+    }
+    if (!all) continue;
+    const similarity = Math.max(...fact.asks.map((a) => dice(q, bigrams(a))));
+    out.push({ fact, score: Math.min(keyScore, 8) + 2 * similarity });
+  }
+  return out.sort((a, b) => b.score - a.score || a.fact.id.localeCompare(b.fact.id));
+}

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, DEMO_NOW, type TestContext } from '../helpers/app.ts';
+import { ask } from '../escalation/people.ts';
+import { PARAPHRASES } from './paraphrases.ts';
+
+// The plan's facts asked in words nobody tuned on (tests/programme/paraphrases.ts): each answered, not handed
+// over, with the plan's own figures and names. The three the assistant still misses run as expected failures,
+// so the day one is fixed the test says so.
+const STILL_MISSED = new Set(['济农字那个36号文是啥时候出的', '俺们村建信息社得够哪几条', '信息社能不能开在农资店里']);
+
+let t: TestContext;
+let n = 0;
+beforeAll(async () => {
+  t = await createTestApp({}, { seed: true, clock: () => DEMO_NOW });
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('the plan in words nobody tuned on', () => {
+  for (const { question, facts } of PARAPHRASES) {
+    const test = STILL_MISSED.has(question) ? it.fails : it;
+    test(question, async () => {
+      const { replies } = await ask(t, question, `1360000${String(n++).padStart(4, '0')}`);
+      const [reply] = replies;
+      expect(reply.escalated, reply.text).toBe(false);
+      for (const fact of facts) expect(reply.text).toContain(fact);
+    });
+  }
+});
