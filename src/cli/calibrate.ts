@@ -5,12 +5,9 @@
  *   answer comes first); then every other answer removed and its question asked again (never right);
  * - the tune half of eval/heldout (in-kb and out-of-kb) on the shipped seeds;
  * - the dialogue suite's first knowledge turns (tests/dialogues) on the shipped seeds.
- * Two thresholds are computed: the lowest whose answers reach precision 0.95 when each fold of the data is
- * predicted by a model fitted on the other folds (so it is not read off the data the weights were fitted on),
- * and the highest that still answers every first turn the dialogue suite expects answered from a passage
- * that carries its facts. The operating point is the lower of the two: the suite's answers are reviewed
- * product behaviour, and while the features cannot tell them from wrong answers at 0.95 precision, the
- * precision target gives way and the report says what precision the operating point has.
+ * The operating point is the lowest threshold whose answers reach precision 0.95 when each fold of the data
+ * is predicted by a model fitted on the other folds (so it is not read off the data the weights were fitted
+ * on). The dialogue suite's first turns that expect an answer and fall below it are listed for judging.
  * Deterministic: same data, same file.
  */
 import { createHash } from 'node:crypto';
@@ -23,7 +20,7 @@ import { openDatabase } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
 import { createKnowledge } from '../knowledge/index.ts';
 import { seedKnowledgeBase } from '../knowledge/seed.ts';
-import { FEATURES, type Calibration } from '../knowledge/confidence.ts';
+import { CALIBRATION, FEATURES, type Calibration } from '../knowledge/confidence.ts';
 import { fitLogistic, predict } from '../knowledge/logistic.ts';
 import { splitOf as heldoutHalfOf } from './heldout-split.ts';
 import {
@@ -50,6 +47,14 @@ const pairsFile: string | undefined = values.pairs ?? DEV_SET.find((f) => exists
 if (!pairsFile) {
   console.error(`找不到开发问答集（${DEV_SET.join('、')}）：用 --pairs <file.jsonl> 指定。`);
   process.exit(2);
+}
+
+// Features added or removed since the last fit: the retriever still needs a model of today's features to
+// return hits, so it gets a neutral one in memory (every probability 0.5) until this run writes the new fit.
+// Fitting reads the features only, never the shipped probability.
+if (CALIBRATION.model.features.join() !== FEATURES.join()) {
+  const zeros = FEATURES.map(() => 0);
+  CALIBRATION.model = { features: [...FEATURES], mean: zeros, scale: FEATURES.map(() => 1), weights: zeros, bias: 0 };
 }
 
 const config = loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent' });
@@ -110,23 +115,18 @@ for (let f = 0; f < FOLDS; f++) {
 }
 const precisionThreshold = thresholdFor(outOfFold, TARGET_PRECISION);
 const model = fit(usable);
-// The suite's first turns: the threshold (at most the precision one) with the fewest of them wrong (answered
-// when the suite expects an expert, or sent to an expert when it expects the answer), the highest on a tie.
+// The operating point is the precision threshold: a wrong answer is worse than a handover. The dialogue suite's
+// first turns that expect an answer and fall below it are listed, so each can be judged (a feature missing, or
+// a known gap with its reason in tests/dialogues/KNOWN-GAPS.md); the threshold is not lowered to pass them.
+const threshold = precisionThreshold;
 const suite = usable.filter((s) => s.set === 'dialogues').map((s) => ({ ...s, p: predict(model, s.features!) }));
-let dialogueThreshold = 0;
-let fewest = Infinity;
-for (let k = 5; k <= Math.round(precisionThreshold * 100); k++) {
-  const t = k / 100;
-  const wrong = suite.filter((s) => (s.known && s.right ? !answeredAt(s, t) : answeredAt(s, t))).length;
-  if (wrong <= fewest) [fewest, dialogueThreshold] = [wrong, t];
-}
-const threshold = Math.min(precisionThreshold, dialogueThreshold);
+const suiteBelow = suite.filter((s) => s.known && s.right && !answeredAt(s, threshold));
+const suiteWronglyAnswered = suite.filter((s) => !s.known && answeredAt(s, threshold));
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const calibration: Calibration = {
   model: { features, mean: model.mean.map(r6), scale: model.scale.map(r6), weights: model.weights.map(r6), bias: r6(model.bias) },
   threshold,
   precisionThreshold,
-  dialogueThreshold,
   fittedOn: Object.fromEntries(
     [...new Set(samples.map((s) => s.set))].map((set) => [set, samples.filter((s) => s.set === set).length]),
   ),
@@ -139,9 +139,10 @@ console.log(JSON.stringify({
   positives: samples.filter((s) => s.right).length,
   weights: Object.fromEntries(features.map((f, j) => [f, calibration.model.weights[j]])),
   threshold,
-  precisionThreshold,
-  dialogueThreshold,
-  dialogueTurnsWrongAtIt: fewest,
+  dialogueFirstTurns: {
+    expectedAnsweredButBelow: suiteBelow.map((s) => `${s.p.toFixed(2)} ${s.question} → ${s.passage}`),
+    expectedExpertButAnswered: suiteWronglyAnswered.map((s) => `${s.p.toFixed(2)} ${s.question} → ${s.passage}`),
+  },
   outOfFold: calibrationReport(outOfFold, threshold),
   bySet: Object.fromEntries([...new Set(samples.map((s) => s.set))].map((set) => [set, operatingPoint(outOfFold.filter((s) => s.set === set), threshold)])),
 }, null, 2));

@@ -12,6 +12,7 @@ import type { Knowledge } from '../knowledge/index.ts';
 import type { SearchHit } from '../knowledge/retriever.ts';
 import { featureVector } from '../knowledge/confidence.ts';
 import { normalizeText } from '../bot/normalize.ts';
+import { detectEmergency } from '../bot/emergency.ts';
 
 export interface Sample {
   /** where the question comes from (dev, dev-removed, heldout-in-kb, heldout-out-of-kb, dialogues …) */
@@ -126,17 +127,21 @@ interface DialogueTurn {
 }
 
 /**
- * The dialogue suite's knowledge questions (first turns of dialogues expecting intent agronomy, known gaps
- * left out): one expected to be escalated is a negative; one expected to be answered is right when the first
- * passage carries the facts the dialogue expects.
+ * The dialogue suite's knowledge questions: first turns of dialogues expecting intent agronomy, and those of
+ * year.yaml (a farmer's year of knowledge questions, which names no intent). Emergencies are left out; known
+ * gaps are kept, since what they expect is still the right behaviour. One expected to be escalated is a
+ * negative; one expected to be answered is right when the first passage carries the facts the dialogue expects.
  */
 export async function dialogueSamples(kb: Knowledge, dir: string): Promise<Sample[]> {
   const out: Sample[] = [];
-  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.yaml') && f !== 'known-gaps.yaml').sort()) {
-    const dialogues = parse(await readFile(path.join(dir, file), 'utf8')) as { known_gap?: boolean; turns: DialogueTurn[] }[];
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()) {
+    const dialogues = parse(await readFile(path.join(dir, file), 'utf8')) as { turns: DialogueTurn[] }[];
     for (const d of dialogues) {
       const turn = d.turns[0];
-      if (d.known_gap || !turn || turn.as || turn.escalated === undefined || ![turn.intent].flat().includes('agronomy')) continue;
+      const knowledgeQuestion = [turn?.intent].flat().includes('agronomy') || (file === 'year.yaml' && !turn?.intent);
+      if (!turn || turn.as || turn.escalated === undefined || !knowledgeQuestion) continue;
+      // an emergency is answered with its safety steps and escalated at once, before any passage is read
+      if (detectEmergency(normalizeText(turn.say))) continue;
       // the text as the agent reads it (traditional characters folded, full-width forms normalised)
       const [top] = await kb.retriever.search(normalizeText(turn.say), { limit: 1 });
       const text = top ? passageText(top) : '';

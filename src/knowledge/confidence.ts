@@ -1,12 +1,13 @@
 import calibration from './calibration.json' with { type: 'json' };
 import { predict, type LogisticModel } from './logistic.ts';
+import type { SupportSignals } from './support.ts';
 
 /**
  * The probability that a passage answers the question, from signals a person can read, by the logistic
  * model that `npm run calibrate` fits on labelled questions (src/cli/calibrate.ts) and writes to
  * calibration.json beside this file. This, not the raw retrieval score, is a reply's `confidence`.
  */
-export interface ConfidenceSignals {
+export interface ConfidenceSignals extends SupportSignals {
   /** the retriever's ranking score, uncapped */
   score: number;
   /** how far this passage's score is above the next other document's */
@@ -34,18 +35,20 @@ export interface ConfidenceSignals {
 export const FEATURES = [
   'score', 'margin', 'coverage', 'bigramCoverage', 'headingCoverage', 'titleMatch', 'cosine', 'logBm25',
   'subjectMissing', 'domainSubjectMissing', 'speciesMismatch', 'kindAsked', 'kindMissing', 'reviewed', 'qa', 'logTerms',
-  'faqMatch',
+  'faqMatch', 'contentCoverage', 'subjectInHeading', 'missingSpecific', 'unknownToKb', 'speciesNamed', 'kindHeld',
+  'knownCoverage', 'knownMissing',
 ] as const;
 
 /** A curated Q&A pair whose own question is nearly the asked one: its answer was written for this question. */
-const FAQ_MATCH = 0.75;
+const FAQ_MATCH = 0.6;
 
 export function featureVector(s: ConfidenceSignals): number[] {
   return [
     s.score, s.margin, s.coverage, s.bigramCoverage, s.headingCoverage, s.titleMatch, s.cosine, Math.log1p(Math.max(0, s.bm25)),
     s.subjectNamed ? 0 : 1, s.domainSubjectMissing ? 1 : 0, s.speciesMatch === false ? 1 : 0, s.kindMatch === null ? 0 : 1,
     s.kindMatch === false ? 1 : 0, s.reviewed ? 1 : 0, s.qa ? 1 : 0, Math.log1p(s.terms),
-    isFaqMatch(s) ? 1 : 0,
+    isFaqMatch(s) ? 1 : 0, s.contentCoverage, s.subjectInHeading ? 1 : 0, s.missingSpecific, s.unknownToKb,
+    s.speciesMatch === true ? 1 : 0, s.kindMatch === true ? 1 : 0, s.knownCoverage, Math.min(3, s.knownMissing),
   ];
 }
 
@@ -59,8 +62,6 @@ export interface Calibration {
   threshold: number;
   /** the lowest threshold whose answers reach precision 0.95 on the tune data (out of fold) */
   precisionThreshold: number;
-  /** the highest threshold that still answers every answer the dialogue suite expects */
-  dialogueThreshold: number;
   /** what the model was fitted on, for the reader */
   fittedOn: Record<string, number>;
 }

@@ -8,6 +8,7 @@ import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
 import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 import { PAST_REVIEW_SQL } from './review.ts';
+import { supportSignals } from './support.ts';
 
 export interface SearchOptions {
   limit?: number;
@@ -166,7 +167,13 @@ export class HybridRetriever {
         seen.add(row.document_id);
       }
       const next = scored.slice(rank + 1).find((s) => s.row.document_id !== row.document_id);
+      const support = supportSignals(terms, {
+        text,
+        content: normalizeForSearch(row.content),
+        headings: normalizeForSearch([row.title, ...row.heading_path].join('\n')),
+      }, frequencies, (w) => this.deps.tokenizer.isKnown(w));
       const checks: ConfidenceSignals = {
+        ...support,
         score: signals.score,
         margin: signals.score - (next?.signals.score ?? 0),
         coverage: signals.coverage,
