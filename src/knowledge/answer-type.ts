@@ -60,14 +60,18 @@ export function answersAnyOf(kinds: AnswerKind[], text: string): boolean | null 
  * or the passage names none (a general passage, "农药中毒急救", may still answer); false when the passage
  * names others but not the asked one ("玉米" asked, a soybean passage).
  * `asked` are the question's commodity words in their standard form; `aliases` gives each one's other names.
+ * One-character names ("鱼", "猪") count only in the passage's title and headings, where they say what the
+ * passage is about ("常见鱼病防治" for a question about pigs); in running text they sit inside other words.
  */
-export function speciesMatch(asked: string[], passage: string, known: Iterable<string>, aliases: (w: string) => string[]): boolean | null {
+export function speciesMatch(
+  asked: string[], passage: string, known: Iterable<string>, aliases: (w: string) => string[], headings = '',
+): boolean | null {
   if (!asked.length) return null;
   const names = (w: string) => [w, ...aliases(w)];
   if (asked.some((w) => names(w).some((n) => passage.includes(n)))) return true;
   for (const other of known) {
     if (asked.includes(other)) continue;
-    if (names(other).some((n) => n.length > 1 && passage.includes(n))) return false;
+    if (names(other).some((n) => (n.length > 1 ? passage.includes(n) : headings.includes(n)))) return false;
   }
   return null;
 }

@@ -167,11 +167,8 @@ export class HybridRetriever {
         seen.add(row.document_id);
       }
       const next = scored.slice(rank + 1).find((s) => s.row.document_id !== row.document_id);
-      const support = supportSignals(terms, {
-        text,
-        content: normalizeForSearch(row.content),
-        headings: normalizeForSearch([row.title, ...row.heading_path].join('\n')),
-      }, frequencies, (w) => this.deps.tokenizer.isKnown(w));
+      const headings = normalizeForSearch([row.title, ...row.heading_path].join('\n'));
+      const support = supportSignals(terms, { text, content: normalizeForSearch(row.content), headings }, frequencies, (w) => this.deps.tokenizer.isKnown(w));
       const checks: ConfidenceSignals = {
         ...support,
         score: signals.score,
@@ -184,7 +181,7 @@ export class HybridRetriever {
         bm25: signals.bm25,
         subjectNamed: !(terms.subject && terms.distinct.length > 1 && !terms.subject.some((w) => text.includes(w))),
         domainSubjectMissing: this.namedThingMissing(terms, text),
-        speciesMatch: speciesMatch(species, text, this.deps.tokenizer.commodities(), (w) => this.deps.tokenizer.aliasesOf(w)),
+        speciesMatch: speciesMatch(species, text, this.deps.tokenizer.commodities(), (w) => this.deps.tokenizer.aliasesOf(w), headings),
         // the passage's own words, not its document's title ("…防治" in a title is not a treatment)
         // "咋回事" of a programme or service is answered by saying what it is: the cause check is for farming
         kindMatch: answersAnyOf(FARMING.has(row.category) ? kinds : kinds.filter((k) => k !== 'cause'), normalizeForSearch(row.content)),

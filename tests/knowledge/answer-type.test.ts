@@ -63,4 +63,12 @@ describe('whether the passage is about the asked crop or animal', () => {
     expect(speciesMatch(['玉米'], '打药要穿长衣长裤，戴口罩', known, aliases)).toBeNull();
     expect(speciesMatch([], '大豆田封闭除草', known, aliases)).toBeNull();
   });
+  it('reads a one-character name of another animal in the headings only', () => {
+    const animals = ['生猪', '草鱼'];
+    const names = (w: string) => (w === '生猪' ? ['猪'] : w === '草鱼' ? ['鱼'] : []);
+    const fishPassage = '常见鱼病防治\n寄生虫病\n小瓜虫病：体表布满白色小点';
+    expect(speciesMatch(['生猪'], fishPassage, animals, names, '常见鱼病防治\n寄生虫病')).toBe(false);
+    // in running text a one-character name sits inside other words ("鱼台县"): no verdict from it
+    expect(speciesMatch(['生猪'], '鱼台县的稻田里要驱虫', animals, names, '驱虫')).toBeNull();
+  });
 });

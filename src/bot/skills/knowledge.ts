@@ -73,7 +73,12 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
   let failed = best?.failed;
   const wanted = answerKindsOf(question);
   let addition: string | undefined;
-  if (best && failed === 'answer_kind' && best.format === 'markdown') {
+  // Only the steps asked for ("咋治") are read from a neighbouring section. A definition, a list, a time or an
+  // amount must be in the passage itself: a neighbour that says "是…的" does not define the asked term
+  // ("什么是测土配方施肥" answered with wheat fertiliser rates), and a neighbour's figure is of something else
+  // ("藕田水放多深" answered with a pesticide note and a dose).
+  const rescuable = wanted.filter((k) => k === 'treatment');
+  if (best && failed === 'answer_kind' && best.format === 'markdown' && rescuable.length) {
     // The passage names the problem but the answer asked for ("咋治") sits in a later section under the same
     // heading ("草鱼老三病 › 治疗思路"): with that section the passage answers, so it is read only when the
     // passage would then be good enough.
@@ -84,7 +89,7 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
       // of the sections that hold the asked kind, the one sharing most of the question's wording
       const grams = [...new Set(Array.from({ length: Math.max(0, question.length - 1) }, (_, i) => question.slice(i, i + 2)))];
       const next = siblings
-        .filter((c) => c.chunkId !== best.chunkId && c.headingPath.slice(0, -1).join('›') === parent && wanted.some((k) => answers(k, c.content)))
+        .filter((c) => c.chunkId !== best.chunkId && c.headingPath.slice(0, -1).join('›') === parent && rescuable.some((k) => answers(k, c.content)))
         .map((c) => ({ c, shared: grams.filter((g) => [...c.headingPath, c.content].join('\n').includes(g)).length }))
         .sort((a, b) => b.shared - a.shared)[0]?.c;
       if (next) {
