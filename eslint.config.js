@@ -8,7 +8,7 @@ const edge = (why) => [
   { group: ['**/channels/**'], message: `${why} must not import a channel: reach the farmer through the outbox (src/turns/outbox.ts).` },
   { group: ['**/app.ts', '**/main.ts', '**/cli/*'], message: `${why} must not import the application's top (app.ts, main.ts, cli/).` },
 ];
-const domain = ['accounts', 'conversations', 'knowledge', 'data', 'bot', 'turns', 'escalation', 'services', 'programme', 'stats', 'admin', 'privacy', 'webhooks', 'metrics', 'db'];
+const domain = ['accounts', 'conversations', 'knowledge', 'data', 'bot', 'turns', 'escalation', 'services', 'programme', 'stats', 'admin', 'privacy', 'webhooks', 'metrics', 'db', 'settings', 'integrations'];
 const layers = [
   { files: [`src/{${domain.join(',')}}/**/*.ts`, 'src/errors.ts'], patterns: edge('Domain code') },
   {
@@ -27,17 +27,34 @@ const layers = [
     patterns: [...edge('The turn pipeline'), { group: ['**/escalation/*', '**/services/*', '**/jobs/*'], message: 'The turn pipeline knows escalation only through TurnHooks (src/turns/hooks.ts), wired in src/compose.ts.' }],
   },
   {
-    files: ['src/{accounts,conversations,knowledge,data,privacy,webhooks,db}/**/*.ts'],
-    // Loading the shipped seed tables is the one ground-floor job that knows every table's loader.
-    ignores: ['src/data/seed.ts'],
-    patterns: [...edge('Ground-floor domain code'), { group: ['**/bot/*', '**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*', '**/programme/*', '**/stats/*', '**/admin/*'], message: 'The ground floor (accounts, conversations, knowledge, data, privacy, db) imports nothing above it.' }],
+    files: ['src/{accounts,conversations,knowledge,data,privacy,webhooks,db,settings}/**/*.ts', 'src/config.ts'],
+    patterns: [...edge('Ground-floor code'), { group: ['**/bot/*', '**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*', '**/jobs/**', '**/programme/*', '**/stats/*', '**/admin/*', '**/integrations/*', '**/metrics/*'], message: 'The ground floor (config.ts, settings, accounts, conversations, knowledge, data, privacy, webhooks, db) imports nothing above it.' }],
+  },
+  {
+    // The environment's schema reads strings: it knows no module of the project's.
+    files: ['src/settings/**/*.ts'],
+    patterns: [{ group: ['../*'], message: 'Settings (src/settings/) import zod and each other only: src/config.ts spreads them into the one schema.' }],
+  },
+  {
+    // Integrations (handoffs, links, their outbox) build on escalation; a ticket's end reaches them through
+    // EscalationContext.ticketEnded, wired in src/compose.ts.
+    files: ['src/escalation/**/*.ts'],
+    patterns: [...edge('Escalation'), { group: ['**/integrations/*', '**/jobs/*', '**/jobs/**'], message: 'Escalation knows no integration and no job: integrations and the scheduler call it, and src/compose.ts wires its hooks.' }],
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    patterns: [...edge('The station services'), { group: ['**/jobs/*', '**/jobs/**'], message: 'The station services are called by their jobs (src/jobs/services.ts), never the other way round.' }],
+  },
+  {
+    files: ['src/jobs/**/*.ts'],
+    patterns: edge('Scheduled work'),
   },
   {
     files: ['src/schemas/**/*.ts'],
     // Schemas may read a domain's vocabulary (its categories, statuses, limits, and the parsers of its value
     // formats), never a store, a service or the agent.
     patterns: [{
-      group: ['**/bot/*', '**/turns/*', '**/escalation/*', '!**/escalation/categories.ts', '!**/escalation/working-time.ts', '**/services/*', '**/jobs/*', '**/channels/**', '**/routes/*', '**/http/*', '**/*/store.ts'],
+      group: ['**/bot/*', '**/turns/*', '**/escalation/*', '!**/escalation/categories.ts', '**/services/*', '**/jobs/*', '**/channels/**', '**/routes/*', '**/http/*', '**/*/store.ts'],
       message: 'Schemas describe the HTTP interface: zod, each other, and domain vocabularies only (categories, statuses, limits, value parsers).',
     }],
   },

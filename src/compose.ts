@@ -10,6 +10,7 @@ import { smsDelivery } from './channels/sms/delivery.ts';
 import { configureOutbox } from './channels/sms/outbox.ts';
 import { webchatDelivery } from './channels/webchat/delivery.ts';
 import { integrationDelivery } from './integrations/delivery.ts';
+import { queueTicketClosed } from './integrations/outbox.ts';
 
 /** Everything the application runs on, made once per process (or per test) and handed to buildApp. */
 export interface Services {
@@ -51,7 +52,11 @@ export async function createServices(config: Config, db: Database, overrides: Se
     // an integration (a Botpress bot) that speaks for an API conversation gets its later messages on its webhook
     .register(integrationDelivery());
   for (const delivery of overrides.deliveries ?? []) outbox.register(delivery);
-  const escalation = createEscalation(config, { pool: db.pool, events, knowledge, outbox, clock: overrides.clock, log });
+  const escalation = createEscalation(config, {
+    pool: db.pool, events, knowledge, outbox, clock: overrides.clock, log,
+    // an integration's session for a ticket (a Botpress handoff) ends with the ticket
+    ticketEnded: queueTicketClosed,
+  });
   const agent = await createAgent(config, { pool: db.pool, knowledge, clock: overrides.clock, log });
   const turns = new Turns({ pool: db.pool, agent, outbox, hooks: escalation.hooks, log });
   return { config, db, knowledge, events, outbox, escalation, agent, turns };

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import calibration from './knowledge/calibration.json' with { type: 'json' };
-import { checkSmsSettings, smsSettings } from './channels/sms/settings.ts';
-import { jobsSettings } from './jobs/settings.ts';
-import { checkWorkSettings } from './escalation/working-time.ts';
-import { checkServicesSettings, servicesSettings } from './services/settings.ts';
+import { bool } from './settings/fields.ts';
+import { jobsSettings } from './settings/jobs.ts';
+import { checkServicesSettings, servicesSettings } from './settings/services.ts';
+import { checkSmsSettings, smsSettings } from './settings/sms.ts';
+import { checkWorkSettings } from './settings/work-hours.ts';
 
-// One schema over the environment. Every setting is documented in README.md with its default.
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+// One schema over the environment, on the ground floor: the larger areas' settings are in src/settings/,
+// which imports nothing of the project's. Every setting is documented in README.md with its default.
 
 const optionalUrl = z
   .string()
@@ -71,11 +70,11 @@ export const configSchema = z
     WEBCHAT_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
     WEBCHAT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
     WEBCHAT_POLL_WAIT_SECONDS: z.coerce.number().int().min(0).max(60).default(25),
-    // SMS channel (src/channels/sms/settings.ts): gateway, signing, budgets, rates, SMPP bind
+    // SMS channel (src/settings/sms.ts): gateway, signing, budgets, rates, SMPP bind
     ...smsSettings,
-    // Scheduled jobs, price feed, several instances, metrics (src/jobs/settings.ts)
+    // Scheduled jobs, price feed, several instances, metrics (src/settings/jobs.ts)
     ...jobsSettings,
-    // Station services: 代购 and training reminders, the provincial exchange (src/services/settings.ts)
+    // Station services: 代购 and training reminders, the provincial exchange (src/settings/services.ts)
     ...servicesSettings,
     // Accounts and expert escalation (src/accounts, src/escalation)
     SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(12),

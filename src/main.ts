@@ -8,13 +8,13 @@ import { EmbedderMismatchError } from './knowledge/embedding-column.ts';
 import { seedKnowledgeBase } from './knowledge/seed.ts';
 import { buildApp } from './app.ts';
 import { seedStructuredData } from './data/index.ts';
-import { startSms } from './channels/sms/index.ts';
+import { smsOutboxSource, startSms } from './channels/sms/index.ts';
 import { createServices } from './compose.ts';
 import { seedDemoTeam } from './escalation/demo-team.ts';
 import { deliveryOptions, IntegrationDeliveryWorker } from './integrations/worker.ts';
 import { ensureInitialAdmin } from './admin/first-run.ts';
 import { demoTeamBanner, initialAdminBanner } from './admin/banners.ts';
-import { createScheduler, reembedBeforeStart, smsOutboxSource, startMessageBridge, startupLock, type JobLog } from './jobs/index.ts';
+import { createScheduler, reembedBeforeStart, startMessageBridge, startupLock, type JobLog } from './jobs/index.ts';
 
 dotenv.config({ quiet: true });
 

@@ -11,6 +11,8 @@ import { handoverText } from './handover.ts';
 import { asksForecast } from './scope.ts';
 import { ownCounty } from './place.ts';
 import { detectEmergency, emergencyReply } from './emergency.ts';
+import { classifyEmergency } from './emergency-model.ts';
+import { features } from './intent-model.ts';
 import { definedOnly, INJECTION, isJustSlots } from './text-checks.ts';
 import { expertCategory, knowledgeSkill } from './skills/knowledge.ts';
 import { priceSkill } from './skills/price.ts';
@@ -131,7 +133,8 @@ export class Agent {
           return done([startPublish(input, command.what, command.rest)], slots);
       }
     }
-    const emergency = detectEmergency(text);
+    const emergencyModel = this.deps.emergencyModel;
+    const emergency = detectEmergency(text, emergencyModel && ((t) => classifyEmergency(emergencyModel, features(t, this.deps.knowledge.tokenizer.cut(t), slots), t)));
     const urgent = emergency && (await emergencyReply(this.deps.pool, templates, emergency, text, EXPECTED_WAIT));
     if (urgent) {
       // Fish suffocating, a poisoning, animals dying: the safety steps now, and an urgent ticket at once.

@@ -3,11 +3,12 @@ import type { Citation } from '../conversations/types.ts';
 import { findEmergencyCard, type EmergencyCard, type EmergencyKind } from '../knowledge/emergency-cards.ts';
 import { PAST_REVIEW_NOTICE } from '../knowledge/review.ts';
 import { fill, type Templates } from './templates.ts';
+import type { EmergencyReading } from './emergency-model.ts';
 import type { SkillResult } from './skill.ts';
 
 const ANIMAL = /猪|牛|羊|鸡|鸭|鹅|兔|鸽|狗|畜|禽|牲口|鱼|虾|蟹/;
 const LIVESTOCK = '(猪|牛|羊|鸡|鸭|鹅|兔|鸽|畜|禽|牲口|崽|仔)';
-const MANY = '(好多|一片|一大片|一批|不少|很多|一群|一圈|一半|[两二三四五六七八九十几\\d]+(头|只|个|匹|口))';
+const MANY = '(好多|一片|一大片|一批|不少|很多|一群|一圈|一半|[两二三四五六七八九十几百\\d]+多?(头|只|个|匹|口))';
 
 /** The words a farmer uses for each emergency; the first that matches wins (a poisoning before a flood). */
 const RULES: [EmergencyKind, RegExp][] = [
@@ -38,14 +39,26 @@ const RULES: [EmergencyKind, RegExp][] = [
   ],
 ];
 
-/** The emergency a message reports, if any. A human poisoning needs a person, not an animal word. */
-export function detectEmergency(text: string): EmergencyKind | undefined {
+/** The emergency the rules read in a message, if any. A human poisoning needs a person, not an animal word. */
+export function emergencyByRules(text: string): EmergencyKind | undefined {
   for (const [kind, re] of RULES) {
     if (!re.test(text)) continue;
     if (kind === 'pesticide-poisoning' && ANIMAL.test(text) && !/人|我|俺|他|她|头晕|恶心|呕吐/.test(text)) return 'animal-disease';
     return kind;
   }
   return undefined;
+}
+
+/**
+ * The emergency a message reports, if any. The rules know the common phrasings and name the kind best; the
+ * trained classifier (`read`, absent when no model is loaded) finds the phrasings nobody wrote a rule for,
+ * and overrules a rule's match that is only a question about one ("咋预防鱼浮头", "去年泛塘以后…").
+ */
+export function detectEmergency(text: string, read?: (text: string) => EmergencyReading): EmergencyKind | undefined {
+  const byRules = emergencyByRules(text);
+  if (!read) return byRules;
+  const reading = read(text);
+  return byRules && !reading.vetoed ? byRules : reading.kind;
 }
 
 function expertFor(kind: EmergencyKind, text: string): string {

@@ -8,6 +8,7 @@ import { loadTemplates } from './templates.ts';
 import { loadMachineWords } from '../data/machine-words.ts';
 import { loadPlanFacts } from '../programme/plan-facts.ts';
 import { loadIntentModel } from './intent-model-file.ts';
+import { loadEmergencyModel } from './emergency-model-file.ts';
 
 export { Agent, read, type Decision, type Said } from './agent.ts';
 export type { SkillResult } from './skill.ts';
@@ -23,9 +24,9 @@ export async function createAgent(
     log?: (msg: string, err?: unknown) => void;
   },
 ): Promise<Agent> {
-  const [lexicon, templates, machines, planFacts, intentModel] = await Promise.all([
+  const [lexicon, templates, machines, planFacts, intentModel, emergencyModel] = await Promise.all([
     loadSlotLexicon(config.SEEDS_DIR), loadTemplates(config.PROMPTS_DIR), loadMachineWords(config.SEEDS_DIR), loadPlanFacts(config.SEEDS_DIR),
-    loadIntentModel(config.SEEDS_DIR),
+    loadIntentModel(config.SEEDS_DIR), loadEmergencyModel(config.SEEDS_DIR),
   ]);
   const phraser =
     config.LLM_BASE_URL && config.LLM_MODEL
@@ -42,6 +43,7 @@ export async function createAgent(
     machines,
     planFacts,
     intentModel,
+    emergencyModel,
     answerThreshold: config.ANSWER_THRESHOLD,
     phraser,
     clock: deps.clock,

@@ -9,6 +9,7 @@ import type { Templates } from './templates.ts';
 import type { AnswerPhraser } from './llm.ts';
 import type { MachineWords } from '../data/machinery.ts';
 import type { PlanFact } from '../programme/plan-facts.ts';
+import type { EmergencyModel } from './emergency-model.ts';
 import type { IntentModel } from './intent-model.ts';
 
 export interface AgentDeps {
@@ -27,6 +28,8 @@ export interface AgentDeps {
   planFacts?: readonly PlanFact[];
   /** the trained intent classifier (seeds/intents/model.json, `npm run intents:fit`) */
   intentModel?: IntentModel;
+  /** the trained emergency classifier (seeds/emergency/model.json, `npm run emergency:fit`) */
+  emergencyModel?: EmergencyModel;
 }
 
 export interface SkillInput {

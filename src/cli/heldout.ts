@@ -3,7 +3,8 @@
  * on the shipped seeds in a throw-away in-memory database:
  *   npm run eval:heldout -- [--half tune|judge|all] [--verbose]
  * Each question is in the judge half when the first byte of the SHA-256 of its text is odd. --verbose lists
- * the misses, and only for the tune half: the judge half is read as aggregate figures only.
+ * the misses, and only for the tune half: the judge half is read as aggregate figures only. A tuning set
+ * (--dir eval/tune-c) may be listed whole.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,13 +40,19 @@ if (!['tune', 'judge', 'all'].includes(half)) {
   console.error('用法: npm run eval:heldout -- [--half tune|judge|all] [--verbose]');
   process.exit(2);
 }
-if (values.verbose && half !== 'tune') {
+// A tuning set (eval/tune-*) may be read question by question whole; a held-out set only in its tune half.
+const tuningSet = path.basename(path.resolve(values.dir!)).startsWith('tune-');
+if (values.verbose && half !== 'tune' && !tuningSet) {
   console.error('--verbose 只能和 --half tune 一起用：judge 一半只看汇总数字。');
   process.exit(2);
 }
 
 async function load(name: string): Promise<Item[]> {
-  const text = await readFile(path.join(values.dir!, `${name}.jsonl`), 'utf8');
+  // a set may leave a kind out (a tuning set has no emergencies): that kind is then simply not counted
+  const text = await readFile(path.join(values.dir!, `${name}.jsonl`), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return '';
+    throw err;
+  });
   return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Item)
     .filter((i) => half === 'all' || splitOf(i.question) === half);
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { loadSlotLexicon } from '../bot/lexicon.ts';
 import { normalizeText } from '../bot/normalize.ts';
 import { extractSlots } from '../bot/slots.ts';
-import { features, fitNaiveBayes, predict, type Example, type IntentModel } from '../bot/intent-model.ts';
+import { features, type Example, type IntentModel } from '../bot/intent-model.ts';
+import { fitCrossValidated } from './nb-fit.ts';
 import { loadTokenizer } from '../knowledge/index.ts';
 import { trainingQuestions } from './intent-training.ts';
 
@@ -29,40 +30,12 @@ for (const q of questions) {
   examples.push({ intent: q.intent, features: features(text, tokenizer.cut(text), extractSlots(text, lexicon, DAY)) });
 }
 
-function crossValidate(alpha: number, temperature: number): { accuracy: number; logLoss: number } {
-  let right = 0;
-  let loss = 0;
-  for (let fold = 0; fold < 5; fold++) {
-    const model = fitNaiveBayes(examples.filter((_, i) => i % 5 !== fold), alpha, temperature);
-    for (const [i, e] of examples.entries()) {
-      if (i % 5 !== fold) continue;
-      const p = predict(model, e.features);
-      if (p.intent === e.intent) right++;
-      loss -= Math.log(Math.max(1e-6, p.ranked.find((r) => r.intent === e.intent)?.probability ?? 0));
-    }
-  }
-  return { accuracy: right / examples.length, logLoss: loss / examples.length };
-}
-
-let best = { alpha: 1, accuracy: -1 };
-for (const alpha of [0.05, 0.1, 0.2, 0.5, 1]) {
-  const { accuracy } = crossValidate(alpha, 1);
-  if (accuracy > best.accuracy) best = { alpha, accuracy };
-}
-let temperature = { t: 1, logLoss: Infinity };
-for (const t of [1, 1.5, 2, 3, 4, 6, 8, 12, 16]) {
-  const { logLoss } = crossValidate(best.alpha, t);
-  if (logLoss < temperature.logLoss) temperature = { t, logLoss };
-}
-const model: IntentModel = fitNaiveBayes(examples, best.alpha, temperature.t);
-// counts are sums of 1 and 0.3: one decimal keeps them exact and the file small
-for (const row of Object.values(model.counts)) row.forEach((v, k) => (row[k] = Math.round(v * 10) / 10));
-model.totals = model.totals.map((v) => Math.round(v * 10) / 10);
-model.logPrior = model.logPrior.map((v) => Math.round(v * 1e6) / 1e6);
+const fitted = fitCrossValidated(examples);
+const model: IntentModel = fitted.model;
 const out = path.join(SEEDS, 'intents', 'model.json');
 await writeFile(out, `${JSON.stringify(model)}\n`);
 const perClass = Object.fromEntries(model.classes.map((c) => [c, examples.filter((e) => e.intent === c).length]));
 console.log(JSON.stringify({
   wrote: path.relative(ROOT, out), examples: examples.length, perClass, features: Object.keys(model.counts).length,
-  alpha: best.alpha, temperature: temperature.t, crossValidated: { accuracy: +best.accuracy.toFixed(3), logLoss: +temperature.logLoss.toFixed(3) },
+  alpha: fitted.alpha, temperature: fitted.temperature, crossValidated: { accuracy: +fitted.accuracy.toFixed(3), logLoss: +fitted.logLoss.toFixed(3) },
 }, null, 2));

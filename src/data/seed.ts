@@ -12,7 +12,7 @@ import { upsertServicePoints, validateServicePointRow } from './service-points.t
 import { insertSupplyPosts, validateSupplyRow } from './supply.ts';
 import { insertMachineryPosts, validateMachineryRow } from './machinery.ts';
 import { loadMachineWords } from './machine-words.ts';
-import { insertTrainings, validateTrainingRow } from '../services/trainings.ts';
+import { insertTrainings, validateTrainingRow } from './trainings.ts';
 
 export interface TableSeedResult {
   table: string;

@@ -10,7 +10,6 @@ import { expertTexts, textExpert } from './notify.ts';
 import { markAssigned } from './routing.ts';
 import { canSee, scopeOf } from './scope.ts';
 import { noticeOf } from './stream.ts';
-import { queueTicketClosed } from '../integrations/outbox.ts';
 import {
   addEvent, FINAL_STATUSES, getTicket, othersOwned, updateTicket, type Ticket, type TicketStatus,
 } from './tickets.ts';
@@ -166,7 +165,7 @@ export async function handBack(
 ): Promise<Message | undefined> {
   const message = await handBackToAssistant(ctx, q, t, text);
   // An integration's session for this ticket (a Botpress handoff) ends, after the farmer's last line.
-  await queueTicketClosed(q, t);
+  await ctx.ticketEnded(q, t);
   return message;
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ConversationEvents } from '../conversations/events.ts';
+import type { Queryable } from '../db/pool.ts';
 import type { Knowledge } from '../knowledge/index.ts';
 import type { Principal } from '../accounts/principal.ts';
 import type { Outbox } from '../turns/outbox.ts';
@@ -29,6 +30,11 @@ export interface EscalationContext {
   /** every answer and notice leaves through it, on the farmer's channel */
   outbox: Outbox;
   settings: EscalationSettings;
+  /**
+   * A ticket ended (closed, auto-closed, expired), inside its transaction: an integration that holds a
+   * session for it (a Botpress handoff) is told. Wired in src/compose.ts, so escalation knows no integration.
+   */
+  ticketEnded(q: Queryable, ticket: { id: string; conversationId: string }): Promise<unknown>;
   now(): Date;
   log(msg: string, err?: unknown): void;
 }

@@ -18,7 +18,7 @@ import { canSee, scopeOf } from './scope.ts';
 import { TicketStream } from './stream.ts';
 import { sweepTickets, type SweepReport } from './sweep.ts';
 import { getTicket, type Ticket } from './tickets.ts';
-import { parseWorkDays, parseWorkHours } from './working-time.ts';
+import { parseWorkDays, parseWorkHours } from '../settings/work-hours.ts';
 
 export type { TicketScope } from './scope.ts';
 export type { Ticket, TicketStatus } from './tickets.ts';
@@ -136,6 +136,7 @@ export function createEscalation(
     events: ConversationEvents;
     knowledge: Knowledge;
     outbox: Outbox;
+    ticketEnded: EscalationContext['ticketEnded'];
     clock?: () => Date;
     log?: (msg: string, err?: unknown) => void;
   },
@@ -147,6 +148,7 @@ export function createEscalation(
     outbox: deps.outbox,
     stream: new TicketStream(),
     settings: escalationSettings(config),
+    ticketEnded: deps.ticketEnded,
     now: deps.clock ?? (() => new Date()),
     log: deps.log ?? (() => {}),
   });

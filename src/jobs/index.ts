@@ -7,7 +7,7 @@ import { expireOldRecords } from './expiry.ts';
 import { knowledgeCounts, maintainKnowledge } from './knowledge.ts';
 import { priceImportJob } from './price-import/index.ts';
 import { Scheduler, type JobLog, type JobObserver } from './scheduler.ts';
-import { registerServiceJobs } from '../services/jobs.ts';
+import { registerServiceJobs } from './services.ts';
 import type { Outbox } from '../turns/outbox.ts';
 import type { JobSources } from './sources.ts';
 
@@ -15,9 +15,8 @@ export { Scheduler, JobFailure, describeError, type JobContext, type JobCounts, 
 export { MessageBridge, startMessageBridge, channelFor, type BridgeObserver } from './bridge.ts';
 export { recentRuns, type JobRun } from './runs.ts';
 export { reembedBeforeStart, maintainKnowledge, analyzeTables } from './knowledge.ts';
-export { jobsSettings } from './settings.ts';
 export { expireOldRecords } from './expiry.ts';
-export { smsOutboxSource, type JobSources } from './sources.ts';
+export { type JobSources } from './sources.ts';
 export { startupLock } from './startup.ts';
 export { importPrices, importPriceFile, priceImportCounts, recentFiles, type FileReport, type PriceImportDeps, type PriceImportReport } from './price-import/index.ts';
 
@@ -99,7 +98,7 @@ export function createScheduler(deps: JobsDeps): Scheduler {
       run: async () => ({ ...(await digest.send(now())) }),
     });
   }
-  // Station services: 代购 and training reminders, the provincial push (src/services/jobs.ts)
+  // Station services: 代购 and training reminders, the provincial push (src/jobs/services.ts)
   registerServiceJobs(scheduler, { config, db, now, outbox: deps.outbox });
   return scheduler;
 }

@@ -4,9 +4,9 @@ import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { countyScope, outOfCounty } from '../admin/scope.ts';
-import { POST_KINDS } from '../admin/post-kinds.ts';
 import { deletePrice, listPrices } from '../admin/prices.ts';
 import { DataError, normalizeCounty, upsertPrices, validatePriceRow } from '../data/index.ts';
+import { postKindsWith } from '../data/post-kinds.ts';
 import { requireRole } from '../http/auth.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { importPriceFile } from '../jobs/price-import/index.ts';
@@ -96,12 +96,13 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  const consoleKinds = postKindsWith('console');
   const kindOf = (kind: string) => {
-    const k = POST_KINDS[kind];
-    if (!k) throw badRequest(`kind 应为 ${Object.keys(POST_KINDS).join('、')} 之一`, 'unknown_kind');
-    return k;
+    const k = consoleKinds.get(kind);
+    if (!k) throw badRequest(`kind 应为 ${[...consoleKinds.keys()].join('、')} 之一`, 'unknown_kind');
+    return k.console;
   };
-  const kinds = () => Object.entries(POST_KINDS).map(([kind, k]) => ({ kind, label: k.label }));
+  const kinds = () => [...consoleKinds.values()].map((k) => ({ kind: k.kind, label: k.label }));
 
   // GET/POST /api/v1/posts belong to the services' posts API (machinery, live posts for officers and
   // integrations); the console lists every kind, closed ones too, here.

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { withTransaction } from '../db/pool.ts';
-import { POST_KINDS, type PostContext } from '../data/post-kinds.ts';
+import { postKindsWith, type PostContext } from '../data/post-kinds.ts';
 import { loadMachineWords } from '../data/machine-words.ts';
 import { requireRole } from '../http/auth.ts';
 import { badRequest } from '../http/errors.ts';
@@ -20,6 +20,12 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   const readers = requireRole(app.resolveToken, 'admin', 'officer', 'expert', 'integration');
   const security = [{ bearer: [] }];
   const context = (postedBy: string): PostContext => ({ now: new Date(), postedBy, machines });
+  const kinds = postKindsWith('api');
+  const kindOf = (name: string) => {
+    const kind = kinds.get(name);
+    if (!kind) throw badRequest(`不认识的信息类型 ${name}`);
+    return kind;
+  };
 
   app.post('/api/v1/posts', {
     onRequest: writers,
@@ -29,13 +35,12 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const actor = request.principal!;
-    const kind = POST_KINDS[request.body.kind];
-    if (!kind) throw badRequest(`不认识的信息类型 ${request.body.kind}`);
+    const kind = kindOf(request.body.kind);
     const ctx = context(actor.name);
     const input = request.body as unknown as Record<string, unknown>;
     const created = await withTransaction(app.db.pool, async (client) => {
-      requireCounty(actor, kind.county(input, ctx), '信息');
-      const post = await kind.create(client, input, ctx);
+      requireCounty(actor, kind.api.county(input, ctx), '信息');
+      const post = await kind.api.create(client, input, ctx);
       await recordEvent(client, { entity: 'machinery', entityId: post.id, action: 'posted', actor, detail: { kind: kind.kind, side: input.side, machine: input.machine } });
       return post;
     }).catch(serviceHttpError);
@@ -49,7 +54,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: postsList, 400: errorResponse, 401: errorResponse },
     },
   }, async (request) => {
-    const kind = POST_KINDS[request.query.kind];
-    return { posts: (await kind.list(app.db.pool, request.query, context(''))) as never };
+    const kind = kindOf(request.query.kind);
+    return { posts: (await kind.api.list(app.db.pool, request.query, context(''))) as never };
   });
 };

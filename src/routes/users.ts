@@ -3,7 +3,7 @@ import { hashPassword } from '../accounts/passwords.ts';
 import { revokeUserSessions } from '../accounts/sessions.ts';
 import { createUser, listUsers, setPasswordHash, updateUser, type User } from '../accounts/users.ts';
 import { withTransaction } from '../db/pool.ts';
-import { formatHours } from '../escalation/working-time.ts';
+import { formatHours } from '../settings/work-hours.ts';
 import { requireRole } from '../http/auth.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { errorResponse } from '../schemas/common.ts';

@@ -3,7 +3,7 @@ import { normalizePhone } from '../data/index.ts';
 import { JINING_COUNTIES, normalizeCounty } from '../data/counties.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/passwords.ts';
 import { EXPERT_CATEGORIES } from '../escalation/categories.ts';
-import { parseWorkHours } from '../escalation/working-time.ts';
+import { parseWorkHours } from '../settings/work-hours.ts';
 import { personRole } from './auth.ts';
 
 const password = z

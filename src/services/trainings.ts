@@ -1,8 +1,9 @@
 import type { Queryable } from '../db/pool.ts';
 import { parseSmsPhone } from '../privacy/phone.ts';
 import { DataError } from '../data/errors.ts';
-import { clean, parseMoment } from '../data/fields.ts';
+import { clean } from '../data/fields.ts';
 import { checkCounty, checkText } from '../data/post-fields.ts';
+import { MAX_CAPACITY, startMoment } from '../data/trainings.ts';
 import { recordEvent, requireCounty, type Actor } from './actor.ts';
 
 // Training sessions (培训) at stations and towns: created by administrators and officers, signed up for by
@@ -33,7 +34,6 @@ export interface TrainingInput {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_CAPACITY = 10_000;
 
 export async function createTraining(q: Queryable, input: TrainingInput, actor: Actor, now: Date = new Date()): Promise<Training> {
   const issues: string[] = [];
@@ -56,15 +56,6 @@ export async function createTraining(q: Queryable, input: TrainingInput, actor: 
   );
   await recordEvent(q, { entity: 'training', entityId: rows[0].id, action: 'created', actor, detail: { topic, county, place, startsAt, capacity: input.capacity }, at: now });
   return (await getTraining(q, rows[0].id))!;
-}
-
-/** A start with its hour: an ISO timestamp, or "2026-12-05 09:00" read in China time. */
-function startMoment(value: string | Date): Date | null {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
-  const text = String(value ?? '').trim();
-  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(text)) return null;
-  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) ? text : `${text.replace(' ', 'T')}+08:00`;
-  return parseMoment(zoned, 'start');
 }
 
 const COLUMNS = `t.id, t.topic, t.county, t.town, t.place, t.starts_at AS "startsAt", t.capacity, t.status, t.created_by AS "createdBy",
@@ -255,38 +246,4 @@ export function signupText(training: Pick<Training, 'topic' | 'place' | 'startsA
   const head = `${whenLabel(training.startsAt)}在${training.place}的“${training.topic}”培训`;
   if (s.status === 'seated') return `${existing ? '您已经报过名了：' : '报名成功：'}${head}，您的座位号是 ${s.seat} 号。前一天会发短信提醒您。`;
   return `${existing ? '您已经在候补名单上：' : '名额已满，已给您排上候补：'}${head}，候补第 ${s.position} 位，有空位时信息员会联系您。`;
-}
-
-export interface NewTrainingRow {
-  topic: string;
-  county: string;
-  town: string | null;
-  place: string;
-  startsAt: Date;
-  capacity: number;
-}
-
-/** One row of trainings.csv (topic,county,town,place,starts_at,capacity): the shipped demo sessions. */
-export function validateTrainingRow(raw: Record<string, string | undefined>, lineNo: number): { ok: true; row: NewTrainingRow } | { ok: false; line: number; reason: string } {
-  const issues: string[] = [];
-  const topic = checkText(raw.topic, '培训主题', 50, issues, true);
-  const county = checkCounty(raw.county, issues);
-  const town = checkText(raw.town, '乡镇', 50, issues, false);
-  const place = checkText(raw.place, '地点', 100, issues, true);
-  const startsAt = startMoment(raw.starts_at ?? '');
-  if (!startsAt) issues.push('开始时间 (starts_at) 应写成 2026-12-05 09:00');
-  const capacity = Number(raw.capacity);
-  if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) issues.push(`名额 (capacity) 应为 1 到 ${MAX_CAPACITY} 的整数`);
-  if (issues.length) return { ok: false, line: lineNo, reason: issues.join('；') };
-  return { ok: true, row: { topic: topic!, county: county!, town, place: place!, startsAt: startsAt!, capacity } };
-}
-
-export async function insertTrainings(q: Queryable, rows: readonly NewTrainingRow[]): Promise<number> {
-  for (const r of rows) {
-    await q.query(
-      `INSERT INTO trainings (topic, county, town, place, starts_at, capacity, created_by) VALUES ($1, $2, $3, $4, $5, $6, '示例数据')`,
-      [r.topic, r.county, r.town, r.place, r.startsAt, r.capacity],
-    );
-  }
-  return rows.length;
 }

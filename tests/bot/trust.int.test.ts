@@ -57,6 +57,21 @@ describe('emergencies first', () => {
     expect((await ticket(reply.ticketId)).priority).toBe(1);
   });
 
+  it('a poisoning in words no rule knows is found by the trained classifier: the steps and an urgent ticket', async () => {
+    const res = await ask(t, '俺爹在棚里喷完药就躺地上起不来了', phone());
+    const [reply] = res.replies;
+    expect(reply.text).toContain('120');
+    expect(reply.escalated).toBe(true);
+    expect((await ticket(reply.ticketId)).priority).toBe(1);
+  });
+
+  it('a question about preventing an emergency is no emergency: no urgent ticket', async () => {
+    const res = await ask(t, '咋预防鱼浮头', phone());
+    const [reply] = res.replies;
+    expect(reply.text).not.toContain('测试步骤甲');
+    if (reply.ticketId) expect((await ticket(reply.ticketId)).priority).not.toBe(1);
+  });
+
   it('a card with an unknown emergency kind is refused with the kinds it may use', () => {
     expect(() => parseMarkdownDocument(CARD.replace('fish-hypoxia', 'fire'), { sourceKey: 'x.md' })).toThrow(/fish-hypoxia/);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingHours, chinaClock, formatChinaTime, isWorkingTime, parseWorkDays, parseWorkHours } from '../../src/escalation/working-time.ts';
+import { addWorkingHours, chinaClock, formatChinaTime, isWorkingTime } from '../../src/escalation/working-time.ts';
+import { parseWorkDays, parseWorkHours } from '../../src/settings/work-hours.ts';
 import { priorityOf, ticketCategory, kbCategoryOf } from '../../src/escalation/categories.ts';
 import { maskPhone, maskPhonesInText } from '../../src/escalation/masking.ts';
 

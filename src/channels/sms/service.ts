@@ -41,10 +41,25 @@ export interface SmsService {
   /**
    * One pass of the recovery work: sends a stopped worker left in flight, inbound turns a crash
    * interrupted, long texts whose last part never came. Runs on its own timer; the jobs scheduler may call
-   * it too (JobSources.smsOutbox).
+   * its outbox part as a job of its own (smsOutboxSource, JobSources.smsOutbox).
    */
   sweep(): Promise<{ requeued: number; uncertain: number; failed: number; partsFlushed: number; inboxHandled: number }>;
   stop(): Promise<void>;
+}
+
+/**
+ * The SMS outbox sweep as a scheduled job: attempts left in 'sending' by a crashed or stopped instance go
+ * back to the queue (or to failed, when resending could duplicate). Each worker also does this for itself
+ * every few seconds; the job is the deployment-wide safety net, recorded in job_runs.
+ */
+export function smsOutboxSource(
+  pool: pg.Pool,
+  sms: { gateway: { idempotent: boolean } },
+  config: Pick<Config, 'SMS_RESEND_UNCERTAIN'>,
+): { sweep(): Promise<object> } {
+  return {
+    sweep: () => recoverExpired(pool, { idempotent: sms.gateway.idempotent, resendUncertain: config.SMS_RESEND_UNCERTAIN }),
+  };
 }
 
 /** The gateway SMS_GATEWAY names, the outbox worker, and the sweeper for interrupted inbound turns. */

@@ -57,6 +57,9 @@ export interface WireMessage {
   createdAt: string;
 }
 
+/** Messages sent on (re)connect at most; `hasMore` tells the page to reconnect (or poll again) for the rest. */
+export const RESUME_LIMIT = 500;
+
 export type ServerFrame =
   | { type: 'welcome'; conversationId: string; role: 'farmer' | 'officer'; name?: string; messages: WireMessage[]; hasMore: boolean }
   | { type: 'ack'; clientId: string; messageId: string; conversationId: string; duplicate: boolean }

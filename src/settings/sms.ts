@@ -1,18 +1,17 @@
 import { z } from 'zod';
+import { bool, int, optional, secret } from './fields.ts';
 
-// The SMS channel's settings, spread into the one schema in src/config.ts (documented in README.md, "SMS").
+// The SMS channel's settings (src/channels/sms), spread into the one schema in src/config.ts (documented in
+// README.md, "SMS").
 const list = z
   .string()
   .default('')
   .transform((v) => v.split(/[,，\s]+/).map((t) => t.trim()).filter(Boolean));
-const optional = (s: z.ZodString) => s.optional().or(z.literal('').transform(() => undefined));
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
-const int = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def);
 
 export const smsSettings = {
   SMS_GATEWAY: z.enum(['http', 'smpp', 'console'], { error: 'must be http, smpp or console' }).default('console'),
   SMS_HTTP_URL: optional(z.string().url()),
-  SMS_HTTP_SECRET: optional(z.string().min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`')),
+  SMS_HTTP_SECRET: secret,
   SMS_HTTP_TIMEOUT_MS: int(500, 120_000, 10_000),
   SMS_SIGNATURE_MAX_AGE_SECONDS: int(10, 3600, 300),
   SMS_BUDGET_SEGMENTS: int(1, 10, 3),

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { schedule } from '../jobs/settings.ts';
+import { bool, optional, secret } from './fields.ts';
+import { schedule } from './jobs.ts';
 
 // Settings of the stations' services (src/services): spread into the one schema in src/config.ts and
 // documented in README.md ("Station services") and docs/exchange.md.
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
-const optional = <T extends z.ZodTypeAny>(s: T) => s.optional().or(z.literal('').transform(() => undefined));
-const secret = optional(z.string().min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`'));
 
 export const servicesSettings = {
   /** An open 代购 order whose status has not changed for this many days is reminded (officer and farmer). */

@@ -1,11 +1,10 @@
 import os from 'node:os';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { bool, optional, secret } from './fields.ts';
 
-// Scheduled work and several instances: spread into the one schema in src/config.ts (README.md, "Jobs" and
-// "Running several instances").
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
-const optional = <T extends z.ZodTypeAny>(s: T) => s.optional().or(z.literal('').transform(() => undefined));
+// Scheduled work (src/jobs) and several instances: spread into the one schema in src/config.ts (README.md,
+// "Jobs" and "Running several instances").
 
 /** A cron expression node-cron accepts (5 fields, or 6 with seconds first). */
 export const schedule = (def: string) =>
@@ -64,5 +63,5 @@ export const jobsSettings = {
   /** Pass new messages to the other instances through PostgreSQL LISTEN/NOTIFY (server only). */
   INSTANCE_NOTIFY: bool.default(true),
   /** When set, GET /metrics wants `Authorization: Bearer <token>`. */
-  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`')),
+  METRICS_TOKEN: secret,
 };

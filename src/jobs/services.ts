@@ -1,11 +1,11 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/pool.ts';
 import type { Outbox } from '../turns/outbox.ts';
-import type { Scheduler } from '../jobs/scheduler.ts';
-import { remindStaleOrders, remindTrainings } from './reminders.ts';
-import { deliverDue, queueServiceRecords } from './exchange/push.ts';
+import { deliverDue, queueServiceRecords } from '../services/exchange/push.ts';
+import { remindStaleOrders, remindTrainings } from '../services/reminders.ts';
+import type { Scheduler } from './scheduler.ts';
 
-/** The services' scheduled work: order and training reminders, and the push to the provincial platform. */
+/** The station services' scheduled work (src/services): order and training reminders, and the push to the provincial platform. */
 export function registerServiceJobs(
   scheduler: Scheduler,
   deps: { config: Config; db: Database; now: () => Date; outbox: Outbox },

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { detectEmergency, emergencyByRules } from '../../src/bot/emergency.ts';
+import { checkEmergencyModel, classifyEmergency, type EmergencyModel } from '../../src/bot/emergency-model.ts';
+import { loadEmergencyModel } from '../../src/bot/emergency-model-file.ts';
+import { features } from '../../src/bot/intent-model.ts';
+import { loadSlotLexicon, type SlotLexicon } from '../../src/bot/lexicon.ts';
+import { extractSlots } from '../../src/bot/slots.ts';
+import { loadTokenizer } from '../../src/knowledge/index.ts';
+import type { ChineseTokenizer } from '../../src/knowledge/tokenizer.ts';
+
+const SEEDS = path.join(import.meta.dirname, '..', '..', 'seeds');
+let model: EmergencyModel;
+let lexicon: SlotLexicon;
+let tokenizer: ChineseTokenizer;
+beforeAll(async () => {
+  [model, lexicon, tokenizer] = await Promise.all([loadEmergencyModel(SEEDS), loadSlotLexicon(SEEDS), loadTokenizer(SEEDS)]);
+}, 60_000);
+
+const read = (text: string) => classifyEmergency(model, features(text, tokenizer.cut(text), extractSlots(text, lexicon, new Date('2026-11-28T04:00:00Z'))), text);
+const detect = (text: string) => detectEmergency(text, read);
+
+// These phrasings are the project's own (neither the training file's nor a held-out set's).
+describe('the shipped emergency detector', () => {
+  it('finds emergencies no rule was written for', () => {
+    for (const [text, kind] of [
+      ['俺爹在棚里喷完药就躺地上起不来了', 'pesticide-poisoning'],
+      ['老伴打了一上午药 现在浑身哆嗦说不出话', 'pesticide-poisoning'],
+      ['大清早塘边一圈鱼嘴巴一张一张的', 'fish-hypoxia'],
+      ['大棚让雪压塌了 里面还有人', 'lightning-flood'],
+    ] as const) {
+      expect(emergencyByRules(text), text).toBeUndefined();
+      expect(detect(text), text).toBe(kind);
+    }
+  });
+
+  it('keeps what the rules find in plain emergencies', () => {
+    expect(detect('鱼塘早上鱼都浮头了咋办')).toBe('fish-hypoxia');
+    expect(detect('打完药头晕恶心直冒汗')).toBe('pesticide-poisoning');
+    expect(detect('鸡棚里一宿死了二十多只')).toBe('animal-disease');
+  });
+
+  it('overrules a rule when the message only asks about an emergency: prevention, last year', () => {
+    for (const text of ['咋预防鱼浮头', '去年泛塘死了一塘鱼 今年想买个发电机']) {
+      expect(emergencyByRules(text), text).toBe('fish-hypoxia');
+      expect(detect(text), text).toBeUndefined();
+    }
+  });
+
+  it('counts the classifier’s kind only when the message names its subject: 拉稀跟水似的 is no pond', () => {
+    expect(detect('小猪拉稀跟水似的还吐')).toBeUndefined();
+  });
+
+  it('leaves ordinary questions alone', () => {
+    for (const text of ['小麦啥时候浇越冬水', '猪肉多少钱一斤', '宅基地能卖吗', '俺想申请农机购置补贴']) expect(detect(text), text).toBeUndefined();
+  });
+
+  it('without a model the rules decide alone', () => {
+    expect(detectEmergency('咋预防鱼浮头')).toBe('fish-hypoxia');
+    expect(detectEmergency('俺爹在棚里喷完药就躺地上起不来了')).toBeUndefined();
+  });
+});
+
+describe('the emergency model file', () => {
+  it('a broken or missing file stops the start with the command that rebuilds it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'emergency-model-'));
+    await expect(loadEmergencyModel(dir)).rejects.toThrow(/npm run emergency:fit/);
+    await import('node:fs/promises').then((fs) => fs.mkdir(path.join(dir, 'emergency')));
+    await writeFile(path.join(dir, 'emergency', 'model.json'), '{"version":1,"threshold":0.8}');
+    await expect(loadEmergencyModel(dir)).rejects.toThrow(/坏了：请运行 npm run emergency:fit/);
+  });
+
+  it('refuses classes that are not the five emergencies and none', () => {
+    const classes = model.classifier.classes.map((c) => (c === 'lightning-flood' ? 'weather' : c));
+    expect(() => checkEmergencyModel({ ...model, classifier: { ...model.classifier, classes } }, 'x.json')).toThrow(/类别应是/);
+    expect(() => checkEmergencyModel({ ...model, classifier: { ...model.classifier, logPrior: [] } }, 'x.json')).toThrow(/emergency:fit/);
+    expect(() => checkEmergencyModel({ ...model, veto: 0 }, 'x.json')).toThrow(/emergency:fit/);
+  });
+});
