@@ -3,7 +3,8 @@
  *   npm run calibrate [-- --pairs ../shared/eval/agri-qa/dev.jsonl]
  * - the agri-qa dev pairs of the tune split: every answer ingested, every question asked (right when its own
  *   answer comes first); then every other answer removed and its question asked again (never right);
- * - the tune half of eval/heldout (in-kb and out-of-kb) on the shipped seeds;
+ * - the tune half of eval/heldout (in-kb and out-of-kb) on the shipped seeds, and the tuning sets
+ *   (eval/tune-c, read whole) the same way;
  * - the dialogue suite's first knowledge turns (tests/dialogues) on the shipped seeds.
  * The operating point is the lowest threshold whose answers reach precision 0.95 when each fold of the data
  * is predicted by a model fitted on the other folds (so it is not read off the data the weights were fitted
@@ -37,6 +38,8 @@ const { values } = parseArgs({
   options: {
     pairs: { type: 'string' },
     heldout: { type: 'string', default: 'eval/heldout' },
+    // tuning sets read whole (written to be tuned on), beside eval/heldout's tune half
+    'tune-set': { type: 'string', multiple: true, default: ['eval/tune-c'] },
     dialogues: { type: 'string', default: 'tests/dialogues' },
   },
 });
@@ -77,10 +80,14 @@ async function devSamples(): Promise<Sample[]> {
   }
 }
 
+async function loadItems(dir: string, name: string): Promise<HeldoutItem[]> {
+  const text = await readFile(path.join(dir, `${name}.jsonl`), 'utf8');
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as HeldoutItem);
+}
+
+/** eval/heldout's tune half only: its judge half is never fitted on. */
 async function loadHeldout(name: string): Promise<HeldoutItem[]> {
-  const text = await readFile(path.join(values.heldout!, `${name}.jsonl`), 'utf8');
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as HeldoutItem)
-    .filter((i) => heldoutHalfOf(i.question) === 'tune');
+  return (await loadItems(values.heldout!, name)).filter((i) => heldoutHalfOf(i.question) === 'tune');
 }
 
 async function seededSamples(): Promise<Sample[]> {
@@ -89,8 +96,14 @@ async function seededSamples(): Promise<Sample[]> {
     await migrate(db);
     const kb = await createKnowledge(config, db);
     await seedKnowledgeBase(db, kb, config.SEEDS_DIR);
+    const tuneSets: Sample[] = [];
+    for (const dir of values['tune-set']!.filter((d) => existsSync(d))) {
+      const set = await heldoutSamples(kb, db, await loadItems(dir, 'in-kb'), await loadItems(dir, 'out-of-kb'));
+      tuneSets.push(...set.map((s) => ({ ...s, set: s.set.replace('heldout', path.basename(dir)) })));
+    }
     return [
       ...(await heldoutSamples(kb, db, await loadHeldout('in-kb'), await loadHeldout('out-of-kb'))),
+      ...tuneSets,
       ...(await dialogueSamples(kb, values.dialogues!)),
     ];
   } finally {
