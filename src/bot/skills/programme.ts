@@ -1,5 +1,5 @@
 import { countyTargets } from '../../data/index.ts';
-import { countyCells, latestCountyProgress, matchPlanFacts, measuresAsked } from '../../programme/index.ts';
+import { countyCells, latestCountyProgress, matchPlanFacts, measuresAsked, periodsAsked } from '../../programme/index.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 
@@ -39,9 +39,14 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
   const all = await countyTargets(deps.pool, county);
   if (all.length && /哪个?(县|区|市|地方)/.test(text) && /最多|最少|多|少/.test(text) && /村/.test(text) && !county) {
     const sorted = [...all].sort((a, b) => b.villages - a.villages);
-    const fewest = /最少|少/.test(text);
+    // "多少" is no "少": 哪个县村子最多 上半年建多少个 asks for the most
+    const asked = text.replace(/多少/g, '');
+    const fewest = /最少/.test(asked) || (!/最多|多/.test(asked) && /少/.test(asked));
     const pick = fewest ? sorted[sorted.length - 1] : sorted[0];
-    return table(`行政村${fewest ? '最少' : '最多'}的是${pick.county}，有${pick.villages}个，要建${pick.totalStations}个益农信息社。`);
+    const superlative = `行政村${fewest ? '最少' : '最多'}的是${pick.county}，有${pick.villages}个，要建${pick.totalStations}个益农信息社。`;
+    // a period or another measure asked with it ("上半年建多少个") is that county's cells
+    const more = periodsAsked(text, pick.periods.map((p) => p.period)).periods.length || measuresAsked(text).some((m) => m !== 'villages');
+    return table(more ? `${superlative}${countyCells(pick, text)}` : superlative);
   }
   // A county and a figure or a measure: the table's cells, never a passage about the plan.
   if (county && all.length && (FIGURE.test(text) || measuresAsked(text).length || progressNote)) return table(countyCells(all[0], text));
