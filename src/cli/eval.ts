@@ -1,12 +1,15 @@
 /**
  * Evaluation on a JSONL file of {id?, question, answer} pairs, in a throw-away in-memory database:
- *   npm run eval -- --pairs <file.jsonl>            retrieval: Recall@1, Recall@5, MRR, ms per query
+ *   npm run eval -- --pairs <file.jsonl>            retrieval: Recall@1, Recall@5, MRR, ms per query, beside plain
+ *                                                   BM25; then the calibrated confidence: precision/coverage
+ *                                                   curve, reliability table with ECE, and the operating point
+ *                                                   (every other answer removed and its question asked again
+ *                                                   gives the out-of-KB questions)
  *   npm run eval -- --pairs <file.jsonl> --agent    escalation: half the answers ingested, every question
  *                                                   through the agent; answered-right vs escalated, and a
  *                                                   threshold sweep to calibrate ANSWER_THRESHOLD
  * Answers are ingested with neutral titles: the question must never be in the document meant to find it.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
@@ -16,6 +19,8 @@ import type { Knowledge } from '../knowledge/index.ts';
 import { read, type Agent } from '../bot/index.ts';
 import { createServices } from '../compose.ts';
 import type { Conversation } from '../conversations/types.ts';
+import { pairSplitOf, removedAnswerSamples, sampleOf, type Sample } from './calibration-data.ts';
+import { calibrationReport } from './calibration-report.ts';
 
 interface Pair {
   id: string;
@@ -37,10 +42,6 @@ if (!['tune', 'held', 'all'].includes(values.split!)) {
   process.exit(2);
 }
 
-/** A fixed split of any pair file: held back when the first byte of the SHA-256 of its id is odd. */
-function splitOf(id: string): 'tune' | 'held' {
-  return createHash('sha256').update(id).digest()[0] % 2 === 1 ? 'held' : 'tune';
-}
 if (!values.pairs) {
   console.error('用法: npm run eval -- --pairs <file.jsonl> [--agent] [--limit N] [--verbose]');
   process.exit(2);
@@ -54,7 +55,7 @@ const pairs: Pair[] = (await readFile(values.pairs, 'utf8'))
     if (!o.question || !o.answer) throw new Error(`${values.pairs} line ${i + 1}: needs question and answer`);
     return { id: o.id ?? String(i + 1), question: o.question, answer: o.answer };
   })
-  .filter((p) => values.split === 'all' || splitOf(p.id) === values.split)
+  .filter((p) => values.split === 'all' || pairSplitOf(p.id) === values.split)
   .slice(0, values.limit ? Number(values.limit) : undefined);
 
 const config = loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent' });
@@ -81,11 +82,13 @@ async function retrievalEval(kb: Knowledge) {
   const ingestMs = performance.now() - t0;
   let r1 = 0, r5 = 0, mrr = 0;
   const times: number[] = [];
+  const samples: Sample[] = [];
   for (const p of pairs) {
     const t = performance.now();
     const hits = await kb.retriever.search(p.question, { limit: 10 });
     times.push(performance.now() - t);
     const rank = hits.findIndex((h) => h.documentId === docIds.get(p.id)) + 1;
+    samples.push(sampleOf('dev', hits[0], rank === 1, true, p.question));
     if (rank === 1) r1++;
     if (rank >= 1 && rank <= 5) r5++;
     if (rank >= 1) mrr += 1 / rank;
@@ -93,11 +96,13 @@ async function retrievalEval(kb: Knowledge) {
   }
   const n = pairs.length;
   const bm25 = bm25Baseline(kb);
+  samples.push(...(await removedAnswerSamples(kb, pairs, docIds)));
   return {
     mode: 'retrieval', split: values.split, pairs: n, embedder: kb.embedder.id,
     recallAt1: +(r1 / n).toFixed(3), recallAt5: +(r5 / n).toFixed(3), mrr: +(mrr / n).toFixed(3),
     bm25, recallAt1OverBm25: +(r1 / n - bm25.recallAt1).toFixed(3),
     msPerQuery: percentiles(times), ingestSeconds: +(ingestMs / 1000).toFixed(1), engine: db.engine,
+    confidence: calibrationReport(samples, config.ANSWER_THRESHOLD),
   };
 }
 

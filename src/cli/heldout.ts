@@ -20,6 +20,8 @@ import { read } from '../bot/agent.ts';
 import type { Conversation } from '../conversations/types.ts';
 import type { SkillResult } from '../bot/skill.ts';
 import { splitOf } from './heldout-split.ts';
+import { heldoutSamples } from './calibration-data.ts';
+import { calibrationReport } from './calibration-report.ts';
 
 interface Item {
   question: string;
@@ -126,6 +128,8 @@ try {
     if (r.escalate || /12316|12345|村委|镇政府|乡镇|民政|社保/.test(r.text)) borderline.referredOrExpert++;
     else { if (outOfScope(r)) borderline.turnedAway++; miss('borderline', i.question, r); }
   }
+  // The calibrated confidence of the first passage against whether it holds the expected facts.
+  const confidence = calibrationReport(await heldoutSamples(kb, db, await load('in-kb'), await load('out-of-kb')), config.ANSWER_THRESHOLD);
   const answeredTotal = inKb.rightFacts + inKb.answeredWrong + outKb.answered + programme.rightFacts + programme.answeredWrong;
   console.log(JSON.stringify({
     half,
@@ -134,6 +138,7 @@ try {
     outOfKb: { ...outKb, escalatedRate: ratio(outKb.escalated, outKb.n) },
     programme: { ...programme, rightFactsRate: ratio(programme.rightFacts, programme.n) },
     emergencies, offTopic, borderline,
+    confidence,
   }, null, 2));
 } finally {
   await db.close();

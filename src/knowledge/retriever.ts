@@ -5,7 +5,10 @@ import type { ChineseTokenizer } from './tokenizer.ts';
 import { normalizeForSearch } from './tokenizer.ts';
 import { toOrTsquery } from './tsv.ts';
 import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
+import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
+import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 import { PAST_REVIEW_SQL } from './review.ts';
+import { supportSignals } from './support.ts';
 
 export interface SearchOptions {
   limit?: number;
@@ -33,6 +36,12 @@ export interface SearchHit {
   /** 0..1, higher is better: how much of the question the passage covers, blended with vector similarity. */
   score: number;
   signals: { cosine: number; coverage: number; bigramCoverage: number; headingCoverage: number; titleMatch: number; bm25: number };
+  /** the calibrated probability that this passage answers the question (src/knowledge/confidence.ts) */
+  confidence: number;
+  /** what the calibrator read, checks included */
+  checks: ConfidenceSignals;
+  /** the answer-type or subject check this passage fails: the skill does not answer from it */
+  failed?: 'answer_kind' | 'species' | 'subject';
 }
 
 export interface RetrieverDeps {
@@ -74,6 +83,8 @@ interface CandidateRow {
  * question's specific words, BM25, cosine). The score is what the agent turns into confidence.
  */
 const REVIEWED_BONUS = 0.1;
+/** Categories about crops, animals and fish: there "咋回事" asks for a cause (a disease, a deficiency). */
+const FARMING = new Set<Category>(['agronomy', 'livestock', 'aquaculture', 'faq']);
 const DF_CACHE_MS = 60_000;
 const DF_CACHE_MAX = 50_000;
 
@@ -95,6 +106,17 @@ export class HybridRetriever {
       if (!out.includes(t)) tf.delete(t);
     }
     return out;
+  }
+
+  /**
+   * The question names a disease or pest of our dictionary (its most specific word, or a word with a longer
+   * namesake) that the passage, with the namesakes blanked out, does not contain.
+   */
+  private namedThingMissing(terms: QueryTerms, text: string): boolean {
+    const tk = this.deps.tokenizer;
+    const top = terms.subject?.[0];
+    if (top && terms.distinct.length > 1 && tk.isDomainWord(top) && !tk.isCommodity(top) && !terms.subject!.some((w) => text.includes(w))) return true;
+    return terms.distinct.some((t) => tk.longerDomainWords(t).length > 0 && !text.includes(t));
   }
 
   /** Forget cached term counts (the store calls this after every change in this process). */
@@ -132,16 +154,41 @@ export class HybridRetriever {
       });
       // Reviewed expert answers rank above plain passages: an expert has already said this is the answer.
       if (row.reviewed) signals.score += REVIEWED_BONUS;
-      return { row, signals };
+      return { row, signals, text };
     });
     scored.sort((a, b) => b.signals.score - a.signals.score || Number(a.row.id) - Number(b.row.id));
     const seen = new Set<string>();
     const hits: SearchHit[] = [];
-    for (const { row, signals } of scored) {
+    const kinds = answerKindsOf(query);
+    const species = terms.distinct.filter((t) => this.deps.tokenizer.isCommodity(t));
+    for (const [rank, { row, signals, text }] of scored.entries()) {
       if (opts.perDocument !== false) {
         if (seen.has(row.document_id)) continue;
         seen.add(row.document_id);
       }
+      const next = scored.slice(rank + 1).find((s) => s.row.document_id !== row.document_id);
+      const headings = normalizeForSearch([row.title, ...row.heading_path].join('\n'));
+      const support = supportSignals(terms, { text, content: normalizeForSearch(row.content), headings }, frequencies, (w) => this.deps.tokenizer.isKnown(w));
+      const checks: ConfidenceSignals = {
+        ...support,
+        score: signals.score,
+        margin: signals.score - (next?.signals.score ?? 0),
+        coverage: signals.coverage,
+        bigramCoverage: signals.bigramCoverage,
+        headingCoverage: signals.headingCoverage,
+        titleMatch: signals.titleMatch,
+        cosine: signals.cosine,
+        bm25: signals.bm25,
+        subjectNamed: !(terms.subject && terms.distinct.length > 1 && !terms.subject.some((w) => text.includes(w))),
+        domainSubjectMissing: this.namedThingMissing(terms, text),
+        speciesMatch: speciesMatch(species, text, this.deps.tokenizer.commodities(), (w) => this.deps.tokenizer.aliasesOf(w), headings),
+        // the passage's own words, not its document's title ("…防治" in a title is not a treatment)
+        // "咋回事" of a programme or service is answered by saying what it is: the cause check is for farming
+        kindMatch: answersAnyOf(FARMING.has(row.category) ? kinds : kinds.filter((k) => k !== 'cause'), normalizeForSearch(row.content)),
+        reviewed: row.reviewed,
+        qa: row.format === 'qa',
+        terms: terms.distinct.length,
+      };
       hits.push({
         chunkId: String(row.id),
         documentId: row.document_id,
@@ -164,6 +211,9 @@ export class HybridRetriever {
           titleMatch: round(signals.titleMatch),
           bm25: round(signals.bm25),
         },
+        confidence: round(probability(checks)),
+        checks,
+        failed: failedCheck(checks),
       });
       if (hits.length >= limit) break;
     }

@@ -44,6 +44,8 @@ export class ChineseTokenizer {
     private readonly colloquial: RegExp | null,
     private readonly colloquialMap: Map<string, string>,
     private readonly distinct: Map<string, string[]>,
+    /** Crops, animals and products by their standard name (seeds/lexicon/commodities.tsv), with their other names. */
+    private readonly commodityNames: Map<string, string[]>,
   ) {}
 
   static async load(opts: TokenizerOptions = {}): Promise<ChineseTokenizer> {
@@ -53,6 +55,7 @@ export class ChineseTokenizer {
     const distinct = new Map<string, string[]>();
     const stopwords = new Set(BUILTIN_STOPWORDS);
     const domainWords = new Set<string>();
+    const commodityNames = new Map<string, string[]>();
     if (opts.lexiconDir) {
       const files = await readdir(opts.lexiconDir).catch(() => [] as string[]);
       for (const file of files.sort()) {
@@ -82,6 +85,11 @@ export class ChineseTokenizer {
           for (const l of lines(text)) {
             const [from, to] = l.split('\t');
             if (from && to && from !== to && !synonyms.has(from)) synonyms.set(from, to);
+            if (file === 'commodities.tsv' && from && to) {
+              const names = commodityNames.get(to) ?? [];
+              if (from !== to) names.push(from);
+              commodityNames.set(to, names);
+            }
           }
         }
       }
@@ -92,7 +100,7 @@ export class ChineseTokenizer {
     const table = IdfTable.parse(await readFile(path.join(JIEBA_DIR, 'idf.txt'), 'utf8'));
     const phrases = [...colloquialMap.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     const colloquial = phrases.length ? new RegExp(phrases.join('|'), 'g') : null;
-    return new ChineseTokenizer(jieba, table, table.median, synonyms, stopwords, domainWords, colloquial, colloquialMap, distinct);
+    return new ChineseTokenizer(jieba, table, table.median, synonyms, stopwords, domainWords, colloquial, colloquialMap, distinct, commodityNames);
   }
 
   /** Search tokens in text order (repeats kept, so term frequency survives). */
@@ -140,6 +148,25 @@ export class ChineseTokenizer {
   /** A word jieba's corpus or our dictionary knows (a typo like "条秀病" is not). */
   isKnown(word: string): boolean {
     return this.idfTable.has(word) || this.domainWords.has(word);
+  }
+
+  /** A word of our own dictionaries (pests, diseases, domain terms): it names a thing, not a general idea. */
+  isDomainWord(word: string): boolean {
+    return this.domainWords.has(word);
+  }
+
+  /** Standard names of the crops, animals and products the lexicon knows. */
+  commodities(): Iterable<string> {
+    return this.commodityNames.keys();
+  }
+
+  /** A commodity's other names ("苞米", "棒子" for 玉米). */
+  aliasesOf(commodity: string): string[] {
+    return this.commodityNames.get(commodity) ?? [];
+  }
+
+  isCommodity(word: string): boolean {
+    return this.commodityNames.has(word);
   }
 
   isStopword(word: string): boolean {

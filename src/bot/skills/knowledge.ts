@@ -1,6 +1,7 @@
 import type { Category } from '../../knowledge/categories.ts';
 import type { SearchHit } from '../../knowledge/retriever.ts';
-import { answerKindOf, answers } from '../../knowledge/scoring.ts';
+import { answerKindsOf, answers } from '../../knowledge/answer-type.ts';
+import { failedCheck, probability } from '../../knowledge/confidence.ts';
 import { answerFromPassage, citationOf } from '../compose.ts';
 import type { Intent } from '../intents.ts';
 import { isClearlyOffTopic } from '../scope.ts';
@@ -59,24 +60,54 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
   const categories = INTENT_CATEGORIES[intent];
   // "还有别的办法吗" may be answered by the next section of the same document: keep every passage then.
   let hits = await deps.knowledge.retriever.search(question, { limit: 6, county, categories, perDocument: !opts.more });
-  if (categories && (hits[0]?.score ?? 0) < deps.answerThreshold) {
+  if (categories && (hits[0]?.confidence ?? 0) < deps.answerThreshold) {
     // The rules' guess of a category can be wrong: look everywhere before giving up.
     const wider = await deps.knowledge.retriever.search(question, { limit: 6, county });
-    if ((wider[0]?.score ?? 0) > (hits[0]?.score ?? 0)) hits = wider;
+    if ((wider[0]?.confidence ?? 0) > (hits[0]?.confidence ?? 0)) hits = wider;
   }
   const shown = new Set(opts.more ? (context.shownChunks ?? []) : []);
   const fresh = hits.filter((h) => !shown.has(h.chunkId));
   const best = fresh[0];
-  const confidence = best ? best.score : 0;
+  // The reply's confidence is the calibrated probability that this passage answers the question.
+  let confidence = best ? best.confidence : 0;
+  let failed = best?.failed;
+  const wanted = answerKindsOf(question);
+  let addition: string | undefined;
+  // Only the steps asked for ("咋治") are read from a neighbouring section. A definition, a list, a time or an
+  // amount must be in the passage itself: a neighbour that says "是…的" does not define the asked term
+  // ("什么是测土配方施肥" answered with wheat fertiliser rates), and a neighbour's figure is of something else
+  // ("藕田水放多深" answered with a pesticide note and a dose).
+  const rescuable = wanted.filter((k) => k === 'treatment');
+  if (best && failed === 'answer_kind' && best.format === 'markdown' && rescuable.length) {
+    // The passage names the problem but the answer asked for ("咋治") sits in a later section under the same
+    // heading ("草鱼老三病 › 治疗思路"): with that section the passage answers, so it is read only when the
+    // passage would then be good enough.
+    const withSection = { ...best.checks, kindMatch: true };
+    if (!failedCheck(withSection) && probability(withSection) >= deps.answerThreshold) {
+      const siblings = await deps.knowledge.store.chunksOf(best.documentId);
+      const parent = best.headingPath.slice(0, -1).join('›');
+      // of the sections that hold the asked kind, the one sharing most of the question's wording
+      const grams = [...new Set(Array.from({ length: Math.max(0, question.length - 1) }, (_, i) => question.slice(i, i + 2)))];
+      const next = siblings
+        .filter((c) => c.chunkId !== best.chunkId && c.headingPath.slice(0, -1).join('›') === parent && rescuable.some((k) => answers(k, c.content)))
+        .map((c) => ({ c, shared: grams.filter((g) => [...c.headingPath, c.content].join('\n').includes(g)).length }))
+        .sort((a, b) => b.shared - a.shared)[0]?.c;
+      if (next) {
+        addition = next.content;
+        confidence = Math.round(probability(withSection) * 10000) / 10000;
+        failed = undefined;
+      }
+    }
+  }
   const passages = hits.slice(0, 3).map((h) => ({ documentId: h.documentId, title: h.title, score: h.score, snippet: h.snippet }));
 
   if (opts.more) {
-    if (!best || confidence < deps.answerThreshold * 0.9) {
+    if (!best || failed || confidence < deps.answerThreshold * 0.9) {
       return { text: fill(deps.templates, 'nothing_more'), intent, confidence: 0.9, quickReplies: ['转人工'] };
     }
-  } else if (!best || confidence < deps.answerThreshold) {
+  } else if (!best || failed || confidence < deps.answerThreshold) {
     // Only what is clearly neither farming nor rural life is turned away; the rest goes to an expert.
-    if (intent === 'agronomy' && isClearlyOffTopic(input.text, input.slots, confidence)) {
+    if (intent === 'agronomy' && isClearlyOffTopic(input.text, input.slots, best?.score ?? 0)) {
       return { text: fill(deps.templates, 'out_of_scope'), intent: 'unknown', confidence: 1 - confidence, quickReplies: ['帮助'] };
     }
     context.lastQuestion = input.text;
@@ -91,18 +122,8 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
   const chosen = best!;
   intent = intentOf(intent, chosen.category);
   let text = answerFromPassage(chosen);
+  if (addition) text = `${text}\n${addition}`;
   const citations = [citationOf(chosen)];
-  const wanted = answerKindOf(question);
-  if (wanted && !answers(wanted, chosen.content) && chosen.format === 'markdown') {
-    // The passage names the problem but the answer asked for ("咋治") sits in a later section under the same
-    // heading ("草鱼老三病 › 治疗思路"): add that section, so the farmer gets what was asked.
-    const siblings = await deps.knowledge.store.chunksOf(chosen.documentId);
-    const parent = chosen.headingPath.slice(0, -1).join('›');
-    const next = siblings.find(
-      (c) => c.chunkId !== chosen.chunkId && c.headingPath.slice(0, -1).join('›') === parent && answers(wanted, c.content),
-    );
-    if (next) text = `${text}\n${next.content}`;
-  }
   if (deps.phraser) {
     const phrased = await deps.phraser.phrase(question, fresh.slice(0, 3));
     if (phrased === 'not_in_passages') {

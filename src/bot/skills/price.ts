@@ -2,6 +2,14 @@ import { knownCommodities, latestPrice, type PriceRow } from '../../data/index.t
 import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { chinaDay } from '../dates.ts';
+import { knowledgeSkill } from './knowledge.ts';
+
+/**
+ * A price the state sets (最低收购价, 托市收购, 目标价格) is policy, not a market quote: answering it with the
+ * day's 收购点 price tells the farmer a wrong policy figure. It goes to the knowledge base and, when that
+ * does not hold it, to the policy experts.
+ */
+const POLICY_PRICE = /最低收购价|托市|保护价|目标价格|收购政策|临储/;
 
 function dayLabel(day: string, today: string): string {
   if (day === today) return '今天';
@@ -20,6 +28,7 @@ function describe(p: PriceRow): string {
 
 /** Prices come only from the dated prices table: every number in the reply is a number in a row. */
 export async function priceSkill(input: SkillInput): Promise<SkillResult> {
+  if (POLICY_PRICE.test(input.text)) return knowledgeSkill(input, 'policy');
   const { deps, slots, context } = input;
   const today = chinaDay(input.now);
   if (!slots.commodity) {
