@@ -1,10 +1,14 @@
 import { z } from 'zod';
-import calibration from './knowledge/calibration.json' with { type: 'json' };
+import { createRequire } from 'node:module';
 import { bool } from './settings/fields.ts';
 import { jobsSettings } from './settings/jobs.ts';
 import { checkServicesSettings, servicesSettings } from './settings/services.ts';
 import { checkSmsSettings, smsSettings } from './settings/sms.ts';
 import { checkWorkSettings } from './settings/work-hours.ts';
+
+// Read through require, not an import attribute: the build copies the JSON beside the compiled file,
+// and the attribute does not survive the build (dist failed to start with ERR_IMPORT_ASSERTION_TYPE_MISSING).
+const calibration = createRequire(import.meta.url)('./knowledge/calibration.json') as typeof import('./knowledge/calibration.json');
 
 // One schema over the environment, on the ground floor: the larger areas' settings are in src/settings/,
 // which imports nothing of the project's. Every setting is documented in README.md with its default.

@@ -1,6 +1,10 @@
-import calibration from './calibration.json' with { type: 'json' };
+import { createRequire } from 'node:module';
 import { predict, type LogisticModel } from './logistic.ts';
 import type { SupportSignals } from './support.ts';
+
+// Read through require, not an import attribute: the build copies the JSON beside the compiled file,
+// and the attribute does not survive the build (dist failed to start with ERR_IMPORT_ASSERTION_TYPE_MISSING).
+const calibration = createRequire(import.meta.url)('./calibration.json') as typeof import('./calibration.json');
 
 /**
  * The probability that a passage answers the question, from signals a person can read, by the logistic
