@@ -53,10 +53,10 @@ const layers = [
   },
   {
     files: ['src/schemas/**/*.ts'],
-    // Schemas may read a domain's vocabulary (its categories, statuses, limits, and the parsers of its value
+    // Schemas may read the ground floor's vocabulary (categories, statuses, limits, and the parsers of value
     // formats), never a store, a service or the agent.
     patterns: [{
-      group: ['**/bot/*', '**/turns/*', '**/escalation/*', '!**/escalation/categories.ts', '**/services/*', '**/jobs/*', '**/channels/**', '**/routes/*', '**/http/*', '**/*/store.ts'],
+      group: ['**/bot/*', '**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*', '**/channels/**', '**/routes/*', '**/http/*', '**/*/store.ts'],
       message: 'Schemas describe the HTTP interface: zod, each other, and domain vocabularies only (categories, statuses, limits, value parsers).',
     }],
   },
