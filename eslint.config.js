@@ -42,8 +42,10 @@ const layers = [
     patterns: [...edge('Escalation'), { group: ['**/integrations/*', '**/jobs/*', '**/jobs/**'], message: 'Escalation knows no integration and no job: integrations and the scheduler call it, and src/compose.ts wires its hooks.' }],
   },
   {
+    // The agent's station skills call the services, and the turn pipeline calls the agent: the services
+    // reach farmers through the outbox's shape they declare (FarmerOutbox, src/services/notify.ts), not by import.
     files: ['src/services/**/*.ts'],
-    patterns: [...edge('The station services'), { group: ['**/jobs/*', '**/jobs/**'], message: 'The station services are called by their jobs (src/jobs/services.ts), never the other way round.' }],
+    patterns: [...edge('The station services'), { group: ['**/bot/*', '**/bot/**', '**/turns/*', '**/escalation/*', '**/jobs/*', '**/jobs/**'], message: 'The station services sit below the agent that calls them: no agent, turn pipeline, escalation or job (src/jobs/services.ts calls them); the outbox arrives as a FarmerOutbox (src/services/notify.ts).' }],
   },
   {
     files: ['src/jobs/**/*.ts'],
@@ -51,10 +53,10 @@ const layers = [
   },
   {
     files: ['src/schemas/**/*.ts'],
-    // Schemas may read a domain's vocabulary (its categories, statuses, limits, and the parsers of its value
+    // Schemas may read the ground floor's vocabulary (categories, statuses, limits, and the parsers of value
     // formats), never a store, a service or the agent.
     patterns: [{
-      group: ['**/bot/*', '**/turns/*', '**/escalation/*', '!**/escalation/categories.ts', '**/services/*', '**/jobs/*', '**/channels/**', '**/routes/*', '**/http/*', '**/*/store.ts'],
+      group: ['**/bot/*', '**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*', '**/channels/**', '**/routes/*', '**/http/*', '**/*/store.ts'],
       message: 'Schemas describe the HTTP interface: zod, each other, and domain vocabularies only (categories, statuses, limits, value parsers).',
     }],
   },

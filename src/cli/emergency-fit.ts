@@ -11,21 +11,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import matter from 'gray-matter';
-import { loadSlotLexicon } from '../bot/lexicon.ts';
 import { normalizeText } from '../bot/normalize.ts';
-import { extractSlots } from '../bot/slots.ts';
-import { features, type Example } from '../bot/intent-model.ts';
 import { emergencyByRules } from '../bot/emergency.ts';
 import { namesSubjectOf, NOT_EMERGENCY, type EmergencyModel } from '../bot/emergency-model.ts';
 import { isEmergencyKind } from '../knowledge/emergency-cards.ts';
-import { loadTokenizer } from '../knowledge/index.ts';
+import { labelledExamples, loadFeaturizer, readJsonl } from './examples.ts';
 import { trainingQuestions } from './intent-training.ts';
 import { fitCrossValidated } from './nb-fit.ts';
 
 const { values } = parseArgs({ options: { sweep: { type: 'boolean', default: false } } });
 const ROOT = process.cwd();
 const SEEDS = path.join(ROOT, 'seeds');
-const DAY = new Date('2026-11-28T04:00:00Z');
 /**
  * False alarms allowed, out of fold. Near misses share an emergency's words ("咋预防浮头"): an alarm there
  * costs an expert's time and gives safety steps nobody needed, a miss costs a pond or a life, so the limit
@@ -35,14 +31,13 @@ const DAY = new Date('2026-11-28T04:00:00Z');
 const MAX_NEAR_MISS_ALARMS = 0.1;
 const MAX_ORDINARY_ALARMS = 0.01;
 
-interface Row { text: string; kind: string; }
+interface Row { text: string; label: string; ordinary?: boolean }
 const trainFile = path.join(SEEDS, 'emergency', 'train.jsonl');
-const rows: (Row & { ordinary?: boolean })[] = (await readFile(trainFile, 'utf8')).split('\n').filter((l) => l.trim()).map((l, i) => {
-  const row = JSON.parse(l) as Partial<Row>;
+const rows: Row[] = (await readJsonl<{ text?: unknown; kind?: unknown }>(trainFile)).map((row, i) => {
   if (typeof row.text !== 'string' || !(row.kind === NOT_EMERGENCY || isEmergencyKind(row.kind))) {
     throw new Error(`${trainFile} 第 ${i + 1} 行：需要 text 和 kind（五种紧急情况之一或 none）`);
   }
-  return { text: row.text, kind: row.kind };
+  return { text: row.text, label: row.kind as string };
 });
 
 const cardSources = new Set<string>();
@@ -51,20 +46,12 @@ for (const source of new Set(ordinary.map((q) => q.source))) {
   if (source.endsWith('.md') && matter(await readFile(path.join(ROOT, source), 'utf8')).data.emergency) cardSources.add(source);
 }
 for (const q of ordinary) {
-  if (!cardSources.has(q.source) && !emergencyByRules(normalizeText(q.text))) rows.push({ text: q.text, kind: NOT_EMERGENCY, ordinary: true });
+  if (!cardSources.has(q.source) && !emergencyByRules(normalizeText(q.text))) rows.push({ text: q.text, label: NOT_EMERGENCY, ordinary: true });
 }
 
-const [lexicon, tokenizer] = await Promise.all([loadSlotLexicon(SEEDS), loadTokenizer(SEEDS)]);
-const seen = new Set<string>();
-const texts: string[] = [];
-const examples: (Example & { ordinary: boolean })[] = [];
-for (const r of rows) {
-  const text = normalizeText(r.text);
-  if (!text || seen.has(text)) continue;
-  seen.add(text);
-  texts.push(text);
-  examples.push({ intent: r.kind, ordinary: Boolean(r.ordinary), features: features(text, tokenizer.cut(text), extractSlots(text, lexicon, DAY)) });
-}
+// An emergency's words are one example, whatever the labels it was given (the first one counts).
+const examples = labelledExamples(rows, await loadFeaturizer(SEEDS), 'text').map((e) => ({ ...e, ordinary: Boolean(e.row.ordinary) }));
+const texts = examples.map((e) => e.text);
 
 const fitted = fitCrossValidated(examples);
 const byRules = texts.map((t) => emergencyByRules(t));

@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { parse } from 'yaml';
+import { readJsonl } from './examples.ts';
 
 export interface LabelledQuestion {
   intent: string;
@@ -32,9 +33,7 @@ export async function trainingQuestions(root: string): Promise<LabelledQuestion[
   const out: LabelledQuestion[] = [];
   const seeds = path.join(root, 'seeds');
   for (const file of await files(path.join(seeds, 'faq'), '.jsonl')) {
-    for (const line of (await readFile(file, 'utf8')).split('\n')) {
-      if (!line.trim()) continue;
-      const row = JSON.parse(line) as { question: string; category: string };
+    for (const row of await readJsonl<{ question: string; category: string }>(file)) {
       const intent = CATEGORY_INTENT[row.category];
       if (intent) out.push({ intent, text: row.question, source: path.relative(root, file) });
     }
@@ -47,9 +46,8 @@ export async function trainingQuestions(root: string): Promise<LabelledQuestion[
     if (doc.data.title) out.push({ intent, text: String(doc.data.title), source });
     for (const m of doc.content.matchAll(/^##+\s+(.+)$/gm)) out.push({ intent, text: m[1].trim(), source });
   }
-  const facts = await readFile(path.join(seeds, 'data', 'plan-facts.jsonl'), 'utf8');
-  for (const line of facts.split('\n').filter((l) => l.trim())) {
-    for (const ask of (JSON.parse(line) as { asks: string[] }).asks) out.push({ intent: 'programme', text: ask, source: 'seeds/data/plan-facts.jsonl' });
+  for (const fact of await readJsonl<{ asks: string[] }>(path.join(seeds, 'data', 'plan-facts.jsonl'))) {
+    for (const ask of fact.asks) out.push({ intent: 'programme', text: ask, source: 'seeds/data/plan-facts.jsonl' });
   }
   const examples = await readFile(path.join(seeds, 'intents', 'examples.tsv'), 'utf8');
   for (const line of examples.split('\n')) {

@@ -7,25 +7,14 @@
  * scope); in-kb questions whose passage is in the service or programme FAQ → service or programme.
  * Emergencies are left out (a rule answers them before any classifier). --verbose (tune half only) lists the misses.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadSlotLexicon } from '../bot/lexicon.ts';
 import { normalizeText } from '../bot/normalize.ts';
-import { extractSlots } from '../bot/slots.ts';
-import { decided, features, predict } from '../bot/intent-model.ts';
+import { decided, predict } from '../bot/intent-model.ts';
 import { loadIntentModel } from '../bot/intent-model-file.ts';
-import { loadTokenizer } from '../knowledge/index.ts';
-import { splitOf } from './heldout-split.ts';
+import { heldoutArgs, heldoutItems, loadFeaturizer } from './examples.ts';
 
-const { values } = parseArgs({
-  options: { half: { type: 'string', default: 'judge' }, verbose: { type: 'boolean', default: false }, dir: { type: 'string', default: 'eval/heldout' } },
-});
-const half = values.half as 'tune' | 'judge' | 'all';
-if (!['tune', 'judge', 'all'].includes(half) || (values.verbose && half !== 'tune')) {
-  console.error('用法: npm run eval:intents -- [--half tune|judge|all] [--verbose]（--verbose 只能和 --half tune 一起用）');
-  process.exit(2);
-}
+const values = heldoutArgs('npm run eval:intents -- [--dir eval/heldout] [--half tune|judge|all] [--verbose]');
+const half = values.half;
 
 const KNOWLEDGE = ['agronomy', 'policy', 'other'];
 function expected(set: string, item: { expect_doc?: string }): string[] | null {
@@ -39,20 +28,16 @@ function expected(set: string, item: { expect_doc?: string }): string[] | null {
 }
 
 const SEEDS = path.resolve('seeds');
-const DAY = new Date('2026-11-28T04:00:00Z');
-const [model, lexicon, tokenizer] = await Promise.all([loadIntentModel(SEEDS), loadSlotLexicon(SEEDS), loadTokenizer(SEEDS)]);
+const [model, featurize] = await Promise.all([loadIntentModel(SEEDS), loadFeaturizer(SEEDS)]);
 const bySet: Record<string, { n: number; right: number }> = {};
 let n = 0;
 let right = 0;
 for (const set of ['in-kb', 'out-of-kb', 'programme', 'off-topic', 'borderline']) {
-  const text = await readFile(path.join(values.dir!, `${set}.jsonl`), 'utf8');
-  for (const line of text.split('\n').filter((l) => l.trim())) {
-    const item = JSON.parse(line) as { question: string; expect_doc?: string };
-    if (half !== 'all' && splitOf(item.question) !== half) continue;
+  for (const item of await heldoutItems<{ question: string; expect_doc?: string }>(values.dir, set, half)) {
     const want = expected(set, item);
     if (!want) continue;
     const q = normalizeText(item.question);
-    const p = predict(model, features(q, tokenizer.cut(q), extractSlots(q, lexicon, DAY)));
+    const p = predict(model, featurize(q));
     const ok = want.includes(decided(p));
     (bySet[set] ??= { n: 0, right: 0 }).n++;
     n++;

@@ -6,29 +6,17 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadSlotLexicon } from '../bot/lexicon.ts';
-import { normalizeText } from '../bot/normalize.ts';
-import { extractSlots } from '../bot/slots.ts';
-import { features, type Example, type IntentModel } from '../bot/intent-model.ts';
+import type { IntentModel } from '../bot/intent-model.ts';
+import { labelledExamples, loadFeaturizer } from './examples.ts';
 import { fitCrossValidated } from './nb-fit.ts';
-import { loadTokenizer } from '../knowledge/index.ts';
 import { trainingQuestions } from './intent-training.ts';
 
 const ROOT = process.cwd();
 const SEEDS = path.join(ROOT, 'seeds');
-/** slots are read as of a fixed day, so that "明天" gives the same features on every refit */
-const DAY = new Date('2026-11-28T04:00:00Z');
 
-const [questions, lexicon, tokenizer] = await Promise.all([trainingQuestions(ROOT), loadSlotLexicon(SEEDS), loadTokenizer(SEEDS)]);
-const seen = new Set<string>();
-const examples: Example[] = [];
-for (const q of questions) {
-  const text = normalizeText(q.text);
-  const key = `${q.intent}\t${text}`;
-  if (!text || seen.has(key)) continue;
-  seen.add(key);
-  examples.push({ intent: q.intent, features: features(text, tokenizer.cut(text), extractSlots(text, lexicon, DAY)) });
-}
+const [questions, featurize] = await Promise.all([trainingQuestions(ROOT), loadFeaturizer(SEEDS)]);
+// The same words may train two intents (a heading under two categories): once per intent.
+const examples = labelledExamples(questions.map((q) => ({ label: q.intent, text: q.text })), featurize, 'label');
 
 const fitted = fitCrossValidated(examples);
 const model: IntentModel = fitted.model;

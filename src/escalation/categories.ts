@@ -1,14 +1,8 @@
 import type { Category } from '../knowledge/categories.ts';
+import { isExpertCategory, type ExpertCategory } from '../conversations/handover.ts';
 
-/** The expert team's categories, as the agent names them when it escalates. */
-export const EXPERT_CATEGORIES = [
-  '粮食作物', '经济作物', '蔬菜', '果树', '植保', '土肥', '畜牧', '兽医', '水产', '农机', '政策', '市场',
-] as const;
-export type ExpertCategory = (typeof EXPERT_CATEGORIES)[number];
-
-export function isExpertCategory(value: unknown): value is ExpertCategory {
-  return typeof value === 'string' && (EXPERT_CATEGORIES as readonly string[]).includes(value);
-}
+// The vocabulary lives in a leaf the HTTP schemas may read; escalation's code and the benches read it here.
+export { EXPERT_CATEGORIES, isExpertCategory, TICKET_STATUSES, type ExpertCategory } from '../conversations/handover.ts';
 
 // Knowledge-base categories, in case an escalation arrives with one of those instead.
 const FROM_KB: Partial<Record<string, ExpertCategory>> = {
@@ -55,6 +49,3 @@ export function priorityOf(question: string, category: ExpertCategory): 1 | 2 | 
 export function priorityName(p: number): PriorityName {
   return PRIORITIES[p as 1 | 2 | 3] ?? 'normal';
 }
-
-/** A ticket's life: open → assigned → answered → closed, reopened by a follow-up, expired when nobody answers. */
-export const TICKET_STATUSES = ['open', 'assigned', 'answered', 'closed', 'reopened', 'expired'] as const;

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
-import { insertMessage } from '../conversations/store.ts';
+import { postMessage } from '../conversations/post.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
 import type { Outbox } from '../turns/outbox.ts';
 
@@ -27,17 +27,12 @@ export async function deliverToFarmer(
     onBehalfOf?: string | null;
   },
 ): Promise<{ message: Message; delivery: Delivery }> {
-  const { message } = await insertMessage(q, {
-    conversationId: conversation.id, author: answer.author, authorId: answer.authorId, text: answer.text,
-  });
   const expert = answer.author === 'expert';
-  const receipts = await outbox.send(q, {
-    conversation, message, kind: expert ? 'expert' : 'notice',
+  const { message, sms, smsError } = await postMessage(q, outbox, conversation, {
+    author: answer.author, authorId: answer.authorId, text: answer.text, kind: expert ? 'expert' : 'notice',
     // The heading says who answers; the stored message has the author already.
-    text: expert ? `【${answer.category}专家答复】${answer.text}` : answer.text,
+    sent: expert ? `【${answer.category}专家答复】${answer.text}` : answer.text,
     copyTo: answer.sms && conversation.channel !== 'sms' ? answer.onBehalfOf : null,
   });
-  const sms = receipts.flatMap((r) => r.sms ?? []);
-  const smsError = receipts.find((r) => r.error)?.error;
   return { message, delivery: { channel: conversation.channel, sms, ...(smsError ? { smsError } : {}) } };
 }

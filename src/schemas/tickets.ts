@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXPERT_CATEGORIES, TICKET_STATUSES } from '../escalation/categories.ts';
+import { EXPERT_CATEGORIES, TICKET_STATUSES } from '../conversations/handover.ts';
 import { CATEGORIES } from '../knowledge/categories.ts';
 
 export const REPLY_MAX = 2000;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { normalizePhone } from '../data/index.ts';
 import { JINING_COUNTIES, normalizeCounty } from '../data/counties.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../accounts/passwords.ts';
-import { EXPERT_CATEGORIES } from '../escalation/categories.ts';
+import { EXPERT_CATEGORIES } from '../conversations/handover.ts';
 import { parseWorkHours } from '../settings/work-hours.ts';
 import { personRole } from './auth.ts';
 

@@ -1,8 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
+import { postMessage, type Sender, type Sent } from '../conversations/post.ts';
 import { getConversation } from '../conversations/store.ts';
 import type { Message } from '../conversations/types.ts';
-import { deliverToFarmer } from '../escalation/delivery.ts';
-import type { Outbox } from '../turns/outbox.ts';
 
 export interface FarmerNotice {
   /** the conversation the farmer asked in: told there (web-chat live, SMS through the outbox) */
@@ -20,17 +19,23 @@ export interface Told {
 }
 
 /**
+ * What the station services need of the outbox (src/turns/outbox.ts, which fits it as it is): a notice in a
+ * conversation, and a text to a bare phone. Declared here so that the services, which the agent's station
+ * skills call, never import the turn pipeline above them.
+ */
+export interface FarmerOutbox extends Sender {
+  textPhone(q: Queryable, phone: string, text: string): Promise<Sent>;
+}
+
+/**
  * Tell a farmer about their order or training on their own channel, inside the caller's transaction: in the
  * conversation they asked in (the same path an expert's answer takes), or by SMS when they asked through an
  * officer or the API and have no conversation of their own.
  */
-export async function tellFarmer(q: Queryable, outbox: Outbox, notice: FarmerNotice): Promise<Told> {
+export async function tellFarmer(q: Queryable, outbox: FarmerOutbox, notice: FarmerNotice): Promise<Told> {
   const conversation = notice.conversationId ? await getConversation(q, notice.conversationId) : undefined;
   if (conversation) {
-    const { message, delivery } = await deliverToFarmer(q, outbox, conversation, {
-      text: notice.text, authorId: null, category: '益农信息社', author: 'system', sms: true,
-    });
-    return { message, sms: delivery.sms, smsError: delivery.smsError };
+    return postMessage(q, outbox, conversation, { author: 'system', authorId: null, text: notice.text, kind: 'notice', copyTo: null });
   }
   const receipt = await outbox.textPhone(q, notice.phone, notice.text);
   return { sms: receipt.sms ?? [], ...(receipt.error ? { smsError: receipt.error } : {}) };

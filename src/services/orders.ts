@@ -8,8 +8,7 @@ import { findServicePoints, type ServicePoint } from '../data/service-points.ts'
 import { chineseNumber } from '../data/quoted-price.ts';
 import { parseQuotedPrice } from '../data/quoted-price.ts';
 import { recordEvent, requireCounty, type Actor } from './actor.ts';
-import { tellFarmer, type Told } from './notify.ts';
-import type { Outbox } from '../turns/outbox.ts';
+import { tellFarmer, type FarmerOutbox, type Told } from './notify.ts';
 
 // 代购 orders: a farmer asks the station to buy inputs; the officer confirms with a price, marks it arrived,
 // the farmer collects it. Items stay as the farmer said them; the price is the officer's alone.
@@ -218,7 +217,7 @@ export function orderNotice(o: Order): string {
  */
 export async function changeOrderStatus(
   q: Queryable,
-  outbox: Outbox,
+  outbox: FarmerOutbox,
   id: string,
   change: { status: string; price?: string; note?: string },
   actor: Actor,

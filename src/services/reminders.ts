@@ -1,15 +1,14 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
-import type { Outbox } from '../turns/outbox.ts';
 import { markReminded, staleOrders, STATUS_LABELS, type Order } from './orders.ts';
 import { dueTrainingReminders, markSignupReminded, whenLabel } from './trainings.ts';
-import { tellFarmer } from './notify.ts';
+import { tellFarmer, type FarmerOutbox } from './notify.ts';
 
 export interface ReminderDeps {
   pool: pg.Pool;
   now: Date;
   /** farmers are told on their own channel, officers by text */
-  outbox: Outbox;
+  outbox: FarmerOutbox;
   signal?: AbortSignal;
 }
 

@@ -1,5 +1,7 @@
 /* global fetch, Chart, URLSearchParams, FileReader, Blob, URL, setTimeout, crypto */
 // 益农助手 管理台: plain browser JavaScript, no build step. Text from the server is only ever set as text.
+// Over 300 lines: one page's controller, a section per tab (sign-in, dashboard, progress, knowledge, review,
+// accounts, prices and posts) sharing the token and toast of this closure; what the consoles share is in /ui/console.js.
 import { $, COUNTIES, consoleApi, el, makeToast, SPECIALTIES } from '/ui/console.js';
 
 (function () {

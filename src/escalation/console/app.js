@@ -1,5 +1,7 @@
 /* global fetch, setTimeout, clearTimeout, setInterval, TextDecoder, AbortController, location, Event, URLSearchParams */
 // 益农助手 专家台: plain browser JavaScript, no build step. Farmers' words are only ever set as text.
+// Over 300 lines: one page's controller (sign-in, the ticket queue, one ticket, its live stream) sharing the
+// token, the open ticket and the stream of this closure; what the consoles share is in /ui/console.js.
 import { $, COUNTIES, consoleApi, el, makeToast, SPECIALTIES as CATEGORIES } from '/ui/console.js';
 
 (function () {

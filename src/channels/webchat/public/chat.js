@@ -1,4 +1,7 @@
 /* 益农助手 web chat: hand-written, no framework, so a cheap phone on a slow network loads it fast.
+ * Over 300 lines on purpose: one classic script is one request on a 2G link and runs on browsers without
+ * modules; its sections (the kept thread, drawing, sending, WebSocket, HTTP fallback, officer mode, the
+ * composer) share one closure's state.
  * Wire protocol: docs/webchat-protocol.md. History lives in localStorage (device id + messages); an
  * officer's login token only in sessionStorage, so it is gone when the browser is closed. */
 /* global navigator, location, fetch, WebSocket, URLSearchParams, crypto, setTimeout, clearTimeout, setInterval */
