@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
 import { publishAfterCommit, type ConversationEvents } from '../conversations/events.ts';
 import type { Citation, Conversation, Message } from '../conversations/types.ts';
+import type { Sent } from '../conversations/post.ts';
 
 /** One stored message on its way to the farmer (or to whoever holds the conversation). */
 export interface Outgoing {
@@ -17,10 +18,8 @@ export interface Outgoing {
 }
 
 /** What a delivery did: SMS outbox rows queued, or why none could be (the message stays in the conversation). */
-export interface Receipt {
+export interface Receipt extends Sent {
   delivery: string;
-  sms?: string[];
-  error?: string;
 }
 
 /**
