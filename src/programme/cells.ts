@@ -3,7 +3,7 @@
 // question does not say is never guessed: an unnamed measure shows the whole row, and a period the table
 // does not have is said so, with the periods it does have.
 import type { CountyTargets, PeriodTarget } from '../data/county-targets.ts';
-import { wan } from './sentence.ts';
+import { planWan } from './sentence.ts';
 
 export type Measure = 'villages' | 'stations' | 'downloads' | 'coverage';
 
@@ -71,7 +71,7 @@ function cell(c: CountyTargets, p: PeriodTarget, measures: readonly Measure[]): 
   if (measures.includes('stations')) parts.push(`${p.stationsTarget}个益农信息社`);
   if (measures.includes('downloads')) {
     const first = p.period === c.periods[0]?.period;
-    parts.push(`${first ? '建议APP下载量' : '建议新增APP下载量'}${wan(p.appDownloadsTarget)}`);
+    parts.push(`${first ? '建议APP下载量' : '建议新增APP下载量'}${planWan(p.appDownloadsTarget)}`);
   }
   if (measures.includes('coverage')) {
     const share = (100 * p.stationsCumulative) / c.villages;
@@ -101,7 +101,7 @@ export function countyCells(c: CountyTargets, text: string): string {
   const totals: string[] = [];
   if (/加起来|一共|总共|合计|总数|全部|三个阶段|总的/.test(text) || !periods.length) {
     if (measures.includes('stations')) totals.push(`共建${c.totalStations}个`);
-    if (measures.includes('downloads')) totals.push(`三个阶段APP下载量加起来${wan(c.totalAppDownloads)}`);
+    if (measures.includes('downloads')) totals.push(`三个阶段APP下载量加起来${planWan(c.totalAppDownloads)}`);
   }
   return `${note}${head}${lines.join('；')}${totals.length ? `。合计：${totals.join('，')}` : ''}。`;
 }

@@ -11,6 +11,11 @@ export function wan(n: number): string {
   return n >= 10000 ? `${+(n / 10000).toFixed(2)}万` : `${n}`;
 }
 
+/** 28000 → 2.80万: a target as 附件1 prints it, two decimals kept, so a quoted figure reads as in the plan */
+export function planWan(n: number): string {
+  return `${(n / 10000).toFixed(2)}万`;
+}
+
 /**
  * Which target the due figure is, in the words of the plan: 上半年任务 (2019H1), 全年任务 (the running
  * total at the end of 2019), 全部任务 (2020: everything).

@@ -73,3 +73,19 @@ describe('附件1 cells', () => {
     expect(countyCells(YANZHOU, '兖州区有多少个村')).toBe('兖州区有497个行政村（村民委员会，2017年底统计）。');
   });
 });
+
+describe('a county cell quotes 附件1 as printed', () => {
+  it('keeps the table’s two decimals (2.80万, not 2.8万)', () => {
+    const weishan: CountyTargets = {
+      county: '微山县', villages: 523, totalStations: 523, totalAppDownloads: 70000,
+      periods: [
+        { period: '2019H1', ends: '2019-06-30', stationsTarget: 208, appDownloadsTarget: 14000, stationsCumulative: 208, appDownloadsCumulative: 14000 },
+        { period: '2019H2', ends: '2019-12-31', stationsTarget: 208, appDownloadsTarget: 28000, stationsCumulative: 416, appDownloadsCumulative: 42000 },
+        { period: '2020', ends: '2020-12-31', stationsTarget: 107, appDownloadsTarget: 28000, stationsCumulative: 523, appDownloadsCumulative: 70000 },
+      ],
+    };
+    const text = countyCells(weishan, '微山20年该建几个信息社，新增下载量是多少');
+    expect(text).toContain('107个益农信息社');
+    expect(text).toContain('建议新增APP下载量2.80万');
+  });
+});
