@@ -9,26 +9,29 @@ const edge = (why) => [
   { group: ['**/app.ts', '**/main.ts', '**/cli/*'], message: `${why} must not import the application's top (app.ts, main.ts, cli/).` },
 ];
 const domain = ['accounts', 'conversations', 'knowledge', 'data', 'bot', 'turns', 'escalation', 'services', 'programme', 'stats', 'admin', 'privacy', 'webhooks', 'metrics', 'db', 'settings', 'integrations'];
+// Floor 4 and up (docs/architecture.md): the features, then scheduled work and metrics.
+const features = ['**/escalation/*', '**/services/*', '**/stats/*', '**/admin/*', '**/integrations/*'];
+const work = ['**/jobs/*', '**/jobs/**', '**/metrics/*'];
 const layers = [
   { files: [`src/{${domain.join(',')}}/**/*.ts`, 'src/errors.ts'], patterns: edge('Domain code') },
   {
     files: ['src/bot/**/*.ts'],
     ignores: ['src/bot/skills/stations/**'],
-    patterns: [...edge('The agent'), { group: ['**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*'], message: 'The agent only decides: storing, sending and tickets belong to src/turns and escalation, wired through TurnHooks.' }],
+    patterns: [...edge('The agent'), { group: ['**/turns/*', ...features, ...work], message: 'The agent only decides: storing, sending and tickets belong to src/turns and escalation, wired through TurnHooks.' }],
   },
   {
     // The station services' skills record what the farmer asked for in the turn (an order, a sign-up, a
     // machine), as publish.ts records a post: they may call src/services' domain functions, nothing above.
     files: ['src/bot/skills/stations/**/*.ts'],
-    patterns: [...edge('The agent'), { group: ['**/turns/*', '**/escalation/*', '**/jobs/*', '**/services/jobs.ts', '**/services/reminders.ts', '**/services/notify.ts'], message: 'Station skills record requests; telling farmers and reminders belong to src/services with the outbox.' }],
+    patterns: [...edge('The agent'), { group: ['**/turns/*', '**/escalation/*', '**/stats/*', '**/admin/*', '**/integrations/*', ...work, '**/services/jobs.ts', '**/services/reminders.ts', '**/services/notify.ts'], message: 'Station skills record requests; telling farmers and reminders belong to src/services with the outbox.' }],
   },
   {
     files: ['src/turns/**/*.ts'],
-    patterns: [...edge('The turn pipeline'), { group: ['**/escalation/*', '**/services/*', '**/jobs/*'], message: 'The turn pipeline knows escalation only through TurnHooks (src/turns/hooks.ts), wired in src/compose.ts.' }],
+    patterns: [...edge('The turn pipeline'), { group: [...features, ...work], message: 'The turn pipeline knows escalation only through TurnHooks (src/turns/hooks.ts), wired in src/compose.ts.' }],
   },
   {
-    files: ['src/{accounts,conversations,knowledge,data,privacy,webhooks,db,settings}/**/*.ts', 'src/config.ts'],
-    patterns: [...edge('Ground-floor code'), { group: ['**/bot/*', '**/turns/*', '**/escalation/*', '**/services/*', '**/jobs/*', '**/jobs/**', '**/programme/*', '**/stats/*', '**/admin/*', '**/integrations/*', '**/metrics/*'], message: 'The ground floor (config.ts, settings, accounts, conversations, knowledge, data, privacy, webhooks, db) imports nothing above it.' }],
+    files: ['src/{accounts,conversations,knowledge,data,programme,privacy,webhooks,db,settings}/**/*.ts', 'src/config.ts'],
+    patterns: [...edge('Ground-floor code'), { group: ['**/bot/*', '**/turns/*', ...features, ...work], message: 'The ground floor (config.ts, settings, accounts, conversations, knowledge, data, programme, privacy, webhooks, db) imports nothing above it.' }],
   },
   {
     // The environment's schema reads strings: it knows no module of the project's.
@@ -39,13 +42,18 @@ const layers = [
     // Integrations (handoffs, links, their outbox) build on escalation; a ticket's end reaches them through
     // EscalationContext.ticketEnded, wired in src/compose.ts.
     files: ['src/escalation/**/*.ts'],
-    patterns: [...edge('Escalation'), { group: ['**/integrations/*', '**/jobs/*', '**/jobs/**'], message: 'Escalation knows no integration and no job: integrations and the scheduler call it, and src/compose.ts wires its hooks.' }],
+    patterns: [...edge('Escalation'), { group: ['**/integrations/*', ...work], message: 'Escalation knows no integration and no job: integrations and the scheduler call it, and src/compose.ts wires its hooks.' }],
   },
   {
     // The agent's station skills call the services, and the turn pipeline calls the agent: the services
     // reach farmers through the outbox's shape they declare (FarmerOutbox, src/services/notify.ts), not by import.
     files: ['src/services/**/*.ts'],
-    patterns: [...edge('The station services'), { group: ['**/bot/*', '**/bot/**', '**/turns/*', '**/escalation/*', '**/jobs/*', '**/jobs/**'], message: 'The station services sit below the agent that calls them: no agent, turn pipeline, escalation or job (src/jobs/services.ts calls them); the outbox arrives as a FarmerOutbox (src/services/notify.ts).' }],
+    patterns: [...edge('The station services'), { group: ['**/bot/*', '**/bot/**', '**/turns/*', '**/escalation/*', '**/stats/*', '**/admin/*', '**/integrations/*', ...work], message: 'The station services sit below the agent that calls them: the ground floor only, no agent, turn pipeline, other feature or job (src/jobs/services.ts calls them); the outbox arrives as a FarmerOutbox (src/services/notify.ts).' }],
+  },
+  {
+    // The other features (docs/architecture.md, floor 4): no scheduled work or metrics above them.
+    files: ['src/{admin,stats,integrations}/**/*.ts'],
+    patterns: [...edge('Feature code'), { group: work, message: 'Features know no job and no metric: the scheduler (src/jobs) and src/metrics call them.' }],
   },
   {
     files: ['src/jobs/**/*.ts'],

@@ -1,6 +1,6 @@
 /**
  * Refit the confidence calibrator (src/knowledge/calibration.json) from labelled tune data only:
- *   npm run calibrate [-- --pairs ../shared/eval/agri-qa/dev.jsonl]
+ *   npm run calibrate -- --pairs <agri-qa dev.jsonl>      (or AGRI_QA_DEV=<agri-qa dev.jsonl> npm run calibrate)
  * - the agri-qa dev pairs of the tune split: every answer ingested, every question asked (right when its own
  *   answer comes first); then every other answer removed and its question asked again (never right);
  * - the tune half of eval/heldout (in-kb and out-of-kb) on the shipped seeds, and the tuning sets
@@ -23,6 +23,7 @@ import { createKnowledge } from '../knowledge/index.ts';
 import { seedKnowledgeBase } from '../knowledge/seed.ts';
 import { CALIBRATION, FEATURES, type Calibration } from '../knowledge/confidence.ts';
 import { fitLogistic, predict } from '../knowledge/logistic.ts';
+import { devSetPath } from './dev-set.ts';
 import { splitOf as heldoutHalfOf } from './heldout-split.ts';
 import {
   dialogueSamples, heldoutSamples, ingestPairs, pairSplitOf, readPairs, removedAnswerSamples, sampleOf, type HeldoutItem, type Sample,
@@ -44,13 +45,8 @@ const { values } = parseArgs({
   },
 });
 
-// The dev set sits beside the repository (../shared from the main checkout, ../../shared from a worktree).
-const DEV_SET = ['../shared/eval/agri-qa/dev.jsonl', '../../shared/eval/agri-qa/dev.jsonl'];
-const pairsFile: string | undefined = values.pairs ?? DEV_SET.find((f) => existsSync(f));
-if (!pairsFile) {
-  console.error(`找不到开发问答集（${DEV_SET.join('、')}）：用 --pairs <file.jsonl> 指定。`);
-  process.exit(2);
-}
+// The agri-qa dev set is not in the repository: its path comes from --pairs or AGRI_QA_DEV.
+const pairsFile = devSetPath(values.pairs, '用法 / usage: npm run calibrate -- --pairs <file.jsonl>');
 
 // Features added or removed since the last fit: the retriever still needs a model of today's features to
 // return hits, so it gets a neutral one in memory (every probability 0.5) until this run writes the new fit.
@@ -63,7 +59,7 @@ if (CALIBRATION.model.features.join() !== FEATURES.join()) {
 const config = loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent' });
 
 async function devSamples(): Promise<Sample[]> {
-  const pairs = (await readPairs(pairsFile!)).filter((p) => pairSplitOf(p.id) === 'tune');
+  const pairs = (await readPairs(pairsFile)).filter((p) => pairSplitOf(p.id) === 'tune');
   const db = await openDatabase({ dataDir: 'memory://' });
   try {
     await migrate(db);

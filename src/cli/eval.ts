@@ -21,6 +21,7 @@ import { createServices } from '../compose.ts';
 import type { Conversation } from '../conversations/types.ts';
 import { pairSplitOf, removedAnswerSamples, sampleOf, type Sample } from './calibration-data.ts';
 import { calibrationReport } from './calibration-report.ts';
+import { devSetPath } from './dev-set.ts';
 
 interface Pair {
   id: string;
@@ -42,17 +43,14 @@ if (!['tune', 'held', 'all'].includes(values.split!)) {
   process.exit(2);
 }
 
-if (!values.pairs) {
-  console.error('用法: npm run eval -- --pairs <file.jsonl> [--agent] [--limit N] [--verbose]');
-  process.exit(2);
-}
+const pairsFile = devSetPath(values.pairs, '用法 / usage: npm run eval -- --pairs <file.jsonl> [--agent] [--limit N] [--verbose]');
 
-const pairs: Pair[] = (await readFile(values.pairs, 'utf8'))
+const pairs: Pair[] = (await readFile(pairsFile, 'utf8'))
   .split('\n')
   .filter((l) => l.trim())
   .map((l, i) => {
     const o = JSON.parse(l) as Partial<Pair>;
-    if (!o.question || !o.answer) throw new Error(`${values.pairs} line ${i + 1}: needs question and answer`);
+    if (!o.question || !o.answer) throw new Error(`${pairsFile} line ${i + 1}: needs question and answer`);
     return { id: o.id ?? String(i + 1), question: o.question, answer: o.answer };
   })
   .filter((p) => values.split === 'all' || pairSplitOf(p.id) === values.split)

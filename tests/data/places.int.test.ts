@@ -43,7 +43,7 @@ describe('findServicePoints', () => {
   });
 });
 
-// Figures from 附件1 of 济宁市信息进村入户工程整市推进实施方案 (2019), ../shared/seeds/jining-plan-2019.txt.
+// Figures from 附件1 of 济宁市信息进村入户工程整市推进实施方案 (2019, 济农字〔2019〕36号).
 describe('countyTargets', () => {
   it('matches the plan for 任城区 and 邹城市', async () => {
     const [rencheng] = await countyTargets(db.pool, '任城区');
