@@ -44,12 +44,38 @@ function requireHolder(p: Principal, t: Ticket, doing: string): void {
   }
 }
 
-export async function claimTicket(ctx: EscalationContext, p: Principal, id: string): Promise<Ticket> {
-  if (p.role !== 'expert' || !p.userId) throw refused('forbidden', '只有专家账号可以认领问题；管理员可以用“转交”指派给专家');
+/** Transfer and close belong to the expert who holds the ticket (or an administrator), claimed or not. */
+function requireAssignee(p: Principal, t: Ticket, refusal: string): void {
+  if (p.role !== 'admin' && t.assigneeId !== p.userId) throw refused('not_yours', refusal);
+}
+
+/**
+ * One action on a ticket the caller may see and that is still open: locked in a transaction, changed by `act`,
+ * and announced on the consoles' stream once the transaction is over.
+ */
+async function actOnOpenTicket<R>(
+  ctx: EscalationContext,
+  p: Principal,
+  id: string,
+  kind: string,
+  ticketOf: (result: R) => Ticket,
+  act: (q: Queryable, t: Ticket, now: Date) => Promise<R>,
+): Promise<R> {
   const now = ctx.now();
-  const ticket = await withTransaction(ctx.pool, async (q) => {
+  const result = await withTransaction(ctx.pool, async (q) => {
     const t = await lockVisible(ctx, q, p, id);
     requireOpen(t);
+    return act(q, t, now);
+  });
+  ctx.stream.publish(noticeOf(ticketOf(result), kind, now));
+  return result;
+}
+
+const itself = (t: Ticket) => t;
+
+export async function claimTicket(ctx: EscalationContext, p: Principal, id: string): Promise<Ticket> {
+  if (p.role !== 'expert' || !p.userId) throw refused('forbidden', '只有专家账号可以认领问题；管理员可以用“转交”指派给专家');
+  return actOnOpenTicket(ctx, p, id, 'claimed', itself, async (q, t, now) => {
     if (t.assigneeId === p.userId) return t; // claiming twice changes nothing
     if (t.assigneeId) throw conflict('already_assigned', `这个问题已由${t.assigneeName ?? '其他专家'}认领`);
     const status: TicketStatus = t.status === 'open' ? 'assigned' : t.status;
@@ -61,8 +87,6 @@ export async function claimTicket(ctx: EscalationContext, p: Principal, id: stri
     await setConversationFlags(q, t.conversationId, { mode: 'expert' });
     return (await getTicket(q, t.id))!;
   });
-  ctx.stream.publish(noticeOf(ticket, 'claimed', now));
-  return ticket;
 }
 
 export interface ReplyResult {
@@ -74,10 +98,7 @@ export interface ReplyResult {
 /** The expert's answer: into the farmer's conversation (live on the web, by SMS on SMS), ticket answered. */
 export async function replyToTicket(ctx: EscalationContext, p: Principal, id: string, text: string): Promise<ReplyResult> {
   requireWorker(p);
-  const now = ctx.now();
-  const result = await withTransaction(ctx.pool, async (q) => {
-    const t = await lockVisible(ctx, q, p, id);
-    requireOpen(t);
+  return actOnOpenTicket(ctx, p, id, 'answered', (r) => r.ticket, async (q, t, now) => {
     requireHolder(p, t, '答复');
     const conversation = await lockConversation(q, t.conversationId);
     if (!conversation) throw missing('not_found', '这个问题的会话已不存在');
@@ -91,8 +112,6 @@ export async function replyToTicket(ctx: EscalationContext, p: Principal, id: st
     });
     return { ticket: (await getTicket(q, t.id))!, message, delivery };
   });
-  ctx.stream.publish(noticeOf(result.ticket, 'answered', now));
-  return result;
 }
 
 /** The expert named by account id or username, if it is an active expert. */
@@ -109,13 +128,8 @@ export async function transferTicket(
   body: { to: string; note?: string },
 ): Promise<Ticket> {
   requireWorker(p);
-  const now = ctx.now();
-  const ticket = await withTransaction(ctx.pool, async (q) => {
-    const t = await lockVisible(ctx, q, p, id);
-    requireOpen(t);
-    if (p.role !== 'admin' && t.assigneeId !== p.userId) {
-      throw refused('not_yours', '只有负责这个问题的专家可以转交');
-    }
+  return actOnOpenTicket(ctx, p, id, 'transferred', itself, async (q, t, now) => {
+    requireAssignee(p, t, '只有负责这个问题的专家可以转交');
     const target = await findExpert(q, body.to);
     if (!target) throw missing('expert_not_found', `没有这位专家：${body.to}（请用专家的账号名或编号）`);
     if (target.id === t.assigneeId) throw invalid('same_expert', '这个问题已经在这位专家名下');
@@ -130,20 +144,13 @@ export async function transferTicket(
     await textExpert(ctx, q, target, expertTexts.transferred(t, p.name, now));
     return (await getTicket(q, t.id))!;
   });
-  ctx.stream.publish(noticeOf(ticket, 'transferred', now));
-  return ticket;
 }
 
 /** Close the ticket; when no other expert holds the conversation, the assistant answers again. */
 export async function closeTicket(ctx: EscalationContext, p: Principal, id: string, note?: string): Promise<Ticket> {
   requireWorker(p);
-  const now = ctx.now();
-  const ticket = await withTransaction(ctx.pool, async (q) => {
-    const t = await lockVisible(ctx, q, p, id);
-    requireOpen(t);
-    if (p.role !== 'admin' && t.assigneeId !== p.userId) {
-      throw refused('not_yours', `这个问题由${t.assigneeName ?? '团队队列'}负责，只有负责的专家可以关闭`);
-    }
+  return actOnOpenTicket(ctx, p, id, 'closed', itself, async (q, t, now) => {
+    requireAssignee(p, t, `这个问题由${t.assigneeName ?? '团队队列'}负责，只有负责的专家可以关闭`);
     await updateTicket(q, t.id, { status: 'closed', closedAt: now }, now);
     await addEvent(q, {
       ticketId: t.id, kind: 'closed', fromStatus: t.status, toStatus: 'closed', actor: actorOf(p),
@@ -152,8 +159,6 @@ export async function closeTicket(ctx: EscalationContext, p: Principal, id: stri
     await handBack(ctx, q, t);
     return (await getTicket(q, t.id))!;
   });
-  ctx.stream.publish(noticeOf(ticket, 'closed', now));
-  return ticket;
 }
 
 /**

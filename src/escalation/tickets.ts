@@ -56,19 +56,10 @@ export function toTicket(r: any): Ticket {
   };
 }
 
-export interface NewTicket {
-  id: string;
-  conversationId: string;
-  category: ExpertCategory;
-  priority: 1 | 2 | 3;
-  county: string | null;
-  commodity: string | null;
-  question: string;
-  onBehalfOf: string | null;
-  askedBy: string | null;
-  dueAt: Date;
-  createdAt: Date;
-}
+/** A ticket as it is opened: the escalation's fields, with its times as dates. */
+export type NewTicket = Pick<
+  Ticket, 'id' | 'conversationId' | 'category' | 'priority' | 'county' | 'commodity' | 'question' | 'onBehalfOf' | 'askedBy'
+> & { dueAt: Date; createdAt: Date };
 
 /** Insert once: `false` when a ticket with this id (the escalation's) already exists. */
 export async function insertTicket(q: Queryable, t: NewTicket): Promise<boolean> {

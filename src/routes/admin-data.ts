@@ -8,19 +8,19 @@ import { deletePrice, listPrices } from '../admin/prices.ts';
 import { DataError, upsertPrices, validatePriceRow } from '../data/index.ts';
 import { postKindsWith } from '../data/post-kinds.ts';
 import { requireRole } from '../http/auth.ts';
-import { badRequest, notFound } from '../http/errors.ts';
+import { badRequest } from '../http/errors.ts';
 import { importPriceFile } from '../jobs/price-import/index.ts';
 import { errorResponse } from '../schemas/common.ts';
 import {
   postBody, postKindQuery, postParams, postResponse, postsQuery, postsResponse, priceBody, priceImportResponse, priceParams,
   pricesQuery, pricesResponse,
 } from '../schemas/admin.ts';
+import { guarded, noSuch } from './guarded.ts';
 
 /** Prices and posts for the console: list, add, import a price file, retire. */
 export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
-  const adminOnly = requireRole(app.resolveToken, 'admin');
-  const bureau = requireRole(app.resolveToken, 'admin', 'county_admin');
-  const security = [{ bearer: [] }];
+  const adminOnly = guarded(requireRole(app.resolveToken, 'admin'), ['prices']);
+  const bureau = guarded(requireRole(app.resolveToken, 'admin', 'county_admin'), ['prices']);
   const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse };
   const maxBytes = Math.round(app.config.PRICE_IMPORT_MAX_MB * 1024 * 1024);
 
@@ -29,24 +29,17 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/prices',
-    {
-      onRequest: bureau,
-      schema: { tags: ['prices'], security, querystring: pricesQuery, summary: '已存的价格行情（新的日期在前）', response: { 200: pricesResponse, ...errors } },
-    },
+    bureau({ querystring: pricesQuery, summary: '已存的价格行情（新的日期在前）', response: { 200: pricesResponse, ...errors } }),
     async (request) => listPrices(app.db.pool, request.query),
   );
 
   app.post(
     '/api/v1/prices',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags: ['prices'], security,
-        summary: '添加一条价格（JSON），或上传整个价格文件（Content-Type: text/csv，或 application/x-ndjson；与放入价格文件夹同样校验，整份文件一次导入）',
-        querystring: z.object({ filename: z.string().trim().max(200).optional() }),
-        response: { 200: priceImportResponse, 201: pricesResponse, ...errors },
-      },
-    },
+    adminOnly({
+      summary: '添加一条价格（JSON），或上传整个价格文件（Content-Type: text/csv，或 application/x-ndjson；与放入价格文件夹同样校验，整份文件一次导入）',
+      querystring: z.object({ filename: z.string().trim().max(200).optional() }),
+      response: { 200: priceImportResponse, 201: pricesResponse, ...errors },
+    }),
     async (request, reply) => {
       const body = request.body as unknown;
       if (Buffer.isBuffer(body)) {
@@ -86,12 +79,9 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/prices/:id',
-    {
-      onRequest: adminOnly,
-      schema: { tags: ['prices'], security, params: priceParams, summary: '删除一条错误的价格', response: { 204: z.null(), ...errors } },
-    },
+    adminOnly({ params: priceParams, summary: '删除一条错误的价格', response: { 204: z.null(), ...errors } }),
     async (request, reply) => {
-      if (!(await deletePrice(app.db.pool, request.params.id))) throw notFound(`没有编号为 ${request.params.id} 的价格`);
+      if (!(await deletePrice(app.db.pool, request.params.id))) throw noSuch('价格', request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -108,14 +98,11 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
   // integrations); the console lists every kind, closed ones too, here.
   app.get(
     '/api/v1/admin/posts',
-    {
-      onRequest: bureau,
-      schema: {
-        tags: ['posts'], security, querystring: postsQuery,
-        summary: '发布的信息（kind=labor 用工、supply 供求…），含已下架的（status=all）；县管理员只看本县',
-        response: { 200: postsResponse, ...errors },
-      },
-    },
+    bureau({
+      tags: ['posts'], querystring: postsQuery,
+      summary: '发布的信息（kind=labor 用工、supply 供求…），含已下架的（status=all）；县管理员只看本县',
+      response: { 200: postsResponse, ...errors },
+    }),
     async (request) => {
       const { kind, status, county, q, limit } = request.query;
       const counties = countiesToList(request.principal!, county);
@@ -125,14 +112,11 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/admin/posts',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags: ['posts'], security, querystring: postKindQuery, body: postBody,
-        summary: '代发一条信息（字段同信息员发布：labor 要 type、title、county、contact；supply 要 type、commodity、county、contact）',
-        response: { 201: postResponse, ...errors },
-      },
-    },
+    adminOnly({
+      tags: ['posts'], querystring: postKindQuery, body: postBody,
+      summary: '代发一条信息（字段同信息员发布：labor 要 type、title、county、contact；supply 要 type、commodity、county、contact）',
+      response: { 201: postResponse, ...errors },
+    }),
     async (request, reply) => {
       const post = await kindOf(request.query.kind).create(app.db.pool, request.body, {
         now: new Date(), postedBy: `管理员:${request.principal!.username ?? request.principal!.name}`,
@@ -143,16 +127,13 @@ export const adminDataRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/posts/:id',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags: ['posts'], security, params: postParams, querystring: postKindQuery,
-        summary: '下架一条信息（记录保留，农民不再查到）', response: { 204: z.null(), ...errors },
-      },
-    },
+    adminOnly({
+      tags: ['posts'], params: postParams, querystring: postKindQuery,
+      summary: '下架一条信息（记录保留，农民不再查到）', response: { 204: z.null(), ...errors },
+    }),
     async (request, reply) => {
       if (!(await kindOf(request.query.kind).close(app.db.pool, request.params.id, new Date()))) {
-        throw notFound(`没有编号为 ${request.params.id} 的在架信息`);
+        throw noSuch('在架信息', request.params.id);
       }
       return reply.status(204).send(null);
     },

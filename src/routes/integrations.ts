@@ -15,6 +15,7 @@ import {
   handoffBody, handoffCloseBody, handoffCloseResponse, handoffMessageBody, handoffMessageResponse, handoffResponse,
   idParams, linkBody, linkResponse, ticketParams, webhookBody, webhookList, webhookResponse,
 } from '../schemas/integrations.ts';
+import { guarded, noSuch } from './guarded.ts';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
 
@@ -26,10 +27,13 @@ function phoneOrError(raw: string | undefined): string | undefined {
   return r.phone;
 }
 
-/** The webhook named in a request, if the caller owns it (an administrator owns every one). */
+/** An integration owns the webhooks it registered; an administrator owns every one. */
+const owns = (p: Principal, w: Webhook): boolean => p.role === 'admin' || w.integration === p.name;
+
+/** The webhook named in a request, if the caller owns it and it is in use. */
 async function ownWebhook(q: Parameters<typeof getWebhook>[0], p: Principal, id: string): Promise<Webhook> {
   const w = await getWebhook(q, id);
-  if (!w || (p.role !== 'admin' && w.integration !== p.name)) throw notFound(`没有编号为 ${id} 的 webhook（请先注册）`);
+  if (!w || !owns(p, w)) throw notFound(`没有编号为 ${id} 的 webhook（请先注册）`);
   if (w.disabled) throw badRequest('这个 webhook 已停用，请重新注册', 'webhook_disabled');
   return w;
 }
@@ -39,21 +43,16 @@ async function ownWebhook(q: Parameters<typeof getWebhook>[0], p: Principal, id:
  * delivered to, link their conversations to ours, and hand a farmer to the expert team and back.
  */
 export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const integrations = requireRole(app.resolveToken, 'integration', 'admin');
-  const security = [{ bearer: [] }];
-  const tags = ['integrations'];
+  const integrations = guarded(requireRole(app.resolveToken, 'integration', 'admin'), ['integrations']);
   const pool = app.db.pool;
   const esc = app.escalation;
 
   app.put(
     '/api/v1/integration/webhook',
-    {
-      onRequest: integrations,
-      schema: {
-        tags, security, summary: '注册（或更新）接收后续答复的 webhook；返回签名密钥',
-        body: webhookBody, response: { 200: webhookResponse, ...errors },
-      },
-    },
+    integrations({
+      summary: '注册（或更新）接收后续答复的 webhook；返回签名密钥',
+      body: webhookBody, response: { 200: webhookResponse, ...errors },
+    }),
     async (request) => {
       const p = request.principal!;
       const { url, secret, label, integration } = request.body;
@@ -66,7 +65,7 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/integration/webhooks',
-    { onRequest: integrations, schema: { tags, security, summary: '已注册的 webhook 和各自的投递情况', response: { 200: webhookList, ...errors } } },
+    integrations({ summary: '已注册的 webhook 和各自的投递情况', response: { 200: webhookList, ...errors } }),
     async (request) => {
       const p = request.principal!;
       const list = await listWebhooks(pool, p.role === 'admin' ? undefined : p.name);
@@ -81,11 +80,11 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/integration/webhooks/:id',
-    { onRequest: integrations, schema: { tags, security, summary: '停用 webhook（集成被卸载）', params: idParams, response: { 204: z.null(), ...errors } } },
+    integrations({ summary: '停用 webhook（集成被卸载）', params: idParams, response: { 204: z.null(), ...errors } }),
     async (request, reply) => {
       const w = await getWebhook(pool, request.params.id);
       const p = request.principal!;
-      if (!w || (p.role !== 'admin' && w.integration !== p.name)) throw notFound(`没有编号为 ${request.params.id} 的 webhook`);
+      if (!w || !owns(p, w)) throw noSuch(' webhook', request.params.id);
       await disableWebhook(pool, w.integration, w.url);
       return reply.status(204).send(null);
     },
@@ -93,13 +92,10 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/integration/conversations',
-    {
-      onRequest: integrations,
-      schema: {
-        tags, security, summary: '对方平台的一个会话对应我们的一个会话；之后的专家答复投递到 webhook',
-        body: linkBody, response: { 200: linkResponse, ...errors },
-      },
-    },
+    integrations({
+      summary: '对方平台的一个会话对应我们的一个会话；之后的专家答复投递到 webhook',
+      body: linkBody, response: { 200: linkResponse, ...errors },
+    }),
     async (request) => {
       const b = request.body;
       const w = await ownWebhook(pool, request.principal!, b.webhookId);
@@ -117,13 +113,10 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/integration/handoffs',
-    {
-      onRequest: integrations,
-      schema: {
-        tags, security, summary: '转人工：带着此前的对话给专家团队开一个问题',
-        body: handoffBody, response: { 200: handoffResponse, ...errors },
-      },
-    },
+    integrations({
+      summary: '转人工：带着此前的对话给专家团队开一个问题',
+      body: handoffBody, response: { 200: handoffResponse, ...errors },
+    }),
     async (request) => {
       const b = request.body;
       const w = await ownWebhook(pool, request.principal!, b.webhookId);
@@ -140,13 +133,10 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/integration/handoffs/:ticketId/messages',
-    {
-      onRequest: integrations,
-      schema: {
-        tags, security, summary: '转人工期间农户的话，加到专家的问题里',
-        params: ticketParams, body: handoffMessageBody, response: { 200: handoffMessageResponse, ...errors },
-      },
-    },
+    integrations({
+      summary: '转人工期间农户的话，加到专家的问题里',
+      params: ticketParams, body: handoffMessageBody, response: { 200: handoffMessageResponse, ...errors },
+    }),
     async (request) => {
       const w = await ownWebhook(pool, request.principal!, request.body.webhookId);
       const r = await handoffMessage(esc.ctx, w, request.params.ticketId, request.body);
@@ -156,13 +146,10 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/integration/handoffs/:ticketId/close',
-    {
-      onRequest: integrations,
-      schema: {
-        tags, security, summary: '结束转人工：关闭问题，会话交还机器人',
-        params: ticketParams, body: handoffCloseBody, response: { 200: handoffCloseResponse, ...errors },
-      },
-    },
+    integrations({
+      summary: '结束转人工：关闭问题，会话交还机器人',
+      params: ticketParams, body: handoffCloseBody, response: { 200: handoffCloseResponse, ...errors },
+    }),
     async (request) => {
       const w = await ownWebhook(pool, request.principal!, request.body.webhookId);
       const t = await closeHandoff(esc.ctx, w, request.params.ticketId, request.body.reason);

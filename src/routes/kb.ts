@@ -1,30 +1,25 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DocumentError, parseMarkdownDocument, type DocumentInput } from '../knowledge/documents.ts';
-import { badRequest, notFound } from '../http/errors.ts';
+import { badRequest } from '../http/errors.ts';
 import { requireRole } from '../http/auth.ts';
 import { errorResponse, uuidParam } from '../schemas/common.ts';
 import { documentBody, documentCreated, searchQuery, searchResponse } from '../schemas/kb.ts';
+import { guarded, noSuch } from './guarded.ts';
 
 /** Knowledge-base administration: add or replace, delete and search documents (admin only). */
 export const kbRoutes: FastifyPluginAsyncZod = async (app) => {
-  const adminOnly = requireRole(app.resolveToken, 'admin');
+  const adminOnly = guarded(requireRole(app.resolveToken, 'admin'), ['knowledge']);
   // Integrations (a Botpress bot) search the knowledge base as the assistant does; they change nothing.
-  const searchers = requireRole(app.resolveToken, 'admin', 'integration');
-  const security = [{ bearer: [] }];
+  const searchers = guarded(requireRole(app.resolveToken, 'admin', 'integration'), ['knowledge']);
 
   app.post(
     '/api/v1/kb/documents',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags: ['knowledge'],
-        summary: '添加或更新一篇知识文档（同分类同标题视为同一篇）',
-        security,
-        body: documentBody(app.config.KB_MAX_DOCUMENT_CHARS),
-        response: { 200: documentCreated, 201: documentCreated, 400: errorResponse, 401: errorResponse },
-      },
-    },
+    adminOnly({
+      summary: '添加或更新一篇知识文档（同分类同标题视为同一篇）',
+      body: documentBody(app.config.KB_MAX_DOCUMENT_CHARS),
+      response: { 200: documentCreated, 201: documentCreated, 400: errorResponse, 401: errorResponse },
+    }),
     async (request, reply) => {
       const body = request.body;
       let doc: DocumentInput = {
@@ -56,35 +51,25 @@ export const kbRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/kb/documents/:id',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags: ['knowledge'],
-        summary: '删除一篇知识文档及其全部段落',
-        security,
-        params: uuidParam,
-        response: { 204: z.null(), 404: errorResponse },
-      },
-    },
+    adminOnly({
+      summary: '删除一篇知识文档及其全部段落',
+      params: uuidParam,
+      response: { 204: z.null(), 404: errorResponse },
+    }),
     async (request, reply) => {
       const deleted = await app.knowledge.store.delete(request.params.id);
-      if (!deleted) throw notFound(`没有编号为 ${request.params.id} 的文档`);
+      if (!deleted) throw noSuch('文档', request.params.id);
       return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/api/v1/kb/search',
-    {
-      onRequest: searchers,
-      schema: {
-        tags: ['knowledge'],
-        summary: '混合检索（向量 + 关键词），按相关度从高到低',
-        security,
-        querystring: searchQuery,
-        response: { 200: searchResponse, 400: errorResponse },
-      },
-    },
+    searchers({
+      summary: '混合检索（向量 + 关键词），按相关度从高到低',
+      querystring: searchQuery,
+      response: { 200: searchResponse, 400: errorResponse },
+    }),
     async (request) => {
       const { q, limit, category, county } = request.query;
       const hits = await app.knowledge.retriever.search(q, { limit, categories: category, county });

@@ -13,14 +13,13 @@ import {
   importError, importQuery, importResponse, progressBody, progressCreated, progressQuery, progressResponse, reportsQuery,
   reportsResponse,
 } from '../schemas/programme.ts';
+import { guarded } from './guarded.ts';
 
 const MAX_TABLE_BYTES = 2 * 1024 * 1024;
 
 /** The roll-out (附件2): reports by the city and county bureaus, compared with the 附件1 targets. */
 export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
-  const bureau = requireRole(app.resolveToken, 'admin', 'county_admin');
-  const tags = ['programme'];
-  const security = [{ bearer: [] }];
+  const bureau = guarded(requireRole(app.resolveToken, 'admin', 'county_admin'), ['programme']);
   const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse };
 
   // A whole table arrives as the file's bytes (CSV in UTF-8 or GBK), not as JSON.
@@ -36,14 +35,11 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/programme/progress',
-    {
-      onRequest: bureau,
-      schema: {
-        tags, security, body: progressBody,
-        summary: '填报一个县市区的建设进度（附件2）；县管理员只能填报本县',
-        response: { 201: progressCreated, ...errors },
-      },
-    },
+    bureau({
+      body: progressBody,
+      summary: '填报一个县市区的建设进度（附件2）；县管理员只能填报本县',
+      response: { 201: progressCreated, ...errors },
+    }),
     async (request, reply) => {
       const principal = request.principal!;
       const county = normalizeCounty(request.body.county);
@@ -67,14 +63,11 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/programme/progress',
-    {
-      onRequest: bureau,
-      schema: {
-        tags, security, querystring: progressQuery,
-        summary: '各县市区最新进度与截至该日应完成的任务（附件1）对比；县管理员只看到本县',
-        response: { 200: progressResponse, ...errors },
-      },
-    },
+    bureau({
+      querystring: progressQuery,
+      summary: '各县市区最新进度与截至该日应完成的任务（附件1）对比；县管理员只看到本县',
+      response: { 200: progressResponse, ...errors },
+    }),
     async (request) => progressAsOf(app.db.pool, {
       asOf: queryDay(request.query.asOf), counties: countyScope(request.principal!),
     }),
@@ -82,14 +75,11 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/programme/progress.csv',
-    {
-      onRequest: bureau,
-      schema: {
-        tags, security, querystring: progressQuery,
-        summary: '附件2 实施进度统计表（CSV，UTF-8 带 BOM，Excel 可直接打开）',
-        produces: ['text/csv'],
-      },
-    },
+    bureau({
+      querystring: progressQuery,
+      summary: '附件2 实施进度统计表（CSV，UTF-8 带 BOM，Excel 可直接打开）',
+      produces: ['text/csv'],
+    }),
     async (request, reply) => {
       const asOf = queryDay(request.query.asOf);
       const table = await progressAsOf(app.db.pool, { asOf, counties: countyScope(request.principal!) });
@@ -103,14 +93,11 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/programme/progress/import',
-    {
-      onRequest: bureau,
-      schema: {
-        tags, security, querystring: importQuery,
-        summary: '上传整张进度表（CSV，UTF-8 或 GBK）：全部行都对才保存，有错一行也不存；dryRun=true 只检查',
-        response: { 200: importResponse, 400: importError, 401: errorResponse, 403: errorResponse },
-      },
-    },
+    bureau({
+      querystring: importQuery,
+      summary: '上传整张进度表（CSV，UTF-8 或 GBK）：全部行都对才保存，有错一行也不存；dryRun=true 只检查',
+      response: { 200: importResponse, 400: importError, 401: errorResponse, 403: errorResponse },
+    }),
     async (request, reply) => {
       const principal = request.principal!;
       const body = request.body;
@@ -138,14 +125,11 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/programme/reports',
-    {
-      onRequest: bureau,
-      schema: {
-        tags, security, querystring: reportsQuery,
-        summary: '保留的全部进度填报（含更正），新的在前；用于画进度随时间的变化',
-        response: { 200: reportsResponse, ...errors },
-      },
-    },
+    bureau({
+      querystring: reportsQuery,
+      summary: '保留的全部进度填报（含更正），新的在前；用于画进度随时间的变化',
+      response: { 200: reportsResponse, ...errors },
+    }),
     async (request) => {
       const counties = countiesToList(request.principal!, request.query.county);
       return { reports: await listProgressReports(app.db.pool, { counties, limit: request.query.limit }) };

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireRole } from '../http/auth.ts';
-import { notFound } from '../http/errors.ts';
 import { cannedFor } from '../escalation/canned.ts';
 import { editExpertAnswer, listExpertAnswers, retireExpertAnswer } from '../escalation/answers.ts';
 import { listTickets, ticketSummary } from '../escalation/queries.ts';
@@ -9,7 +8,9 @@ import { getTicket } from '../escalation/tickets.ts';
 import { resolveTicketRef } from '../escalation/resolve.ts';
 import { refused } from '../escalation/errors.ts';
 import { ticketDetail, ticketItem } from '../escalation/view.ts';
+import { actorOf } from '../escalation/context.ts';
 import { ticketStreamHandler } from './ticket-stream.ts';
+import { guarded, noSuch } from './guarded.ts';
 import { errorResponse } from '../schemas/common.ts';
 import {
   answerParams, answersQuery, cannedQuery, cannedResponse, closeBody, editAnswerBody, expertAnswerResponse,
@@ -26,11 +27,9 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
  * administrators on any; officers only read the tickets of farmers they asked for.
  */
 export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
-  const readers = requireRole(app.resolveToken, 'admin', 'expert', 'officer');
-  const workers = requireRole(app.resolveToken, 'admin', 'expert');
-  const experts = requireRole(app.resolveToken, 'expert');
-  const security = [{ bearer: [] }];
-  const tags = ['tickets'];
+  const readers = guarded(requireRole(app.resolveToken, 'admin', 'expert', 'officer'), ['tickets']);
+  const workers = guarded(requireRole(app.resolveToken, 'admin', 'expert'), ['tickets']);
+  const experts = guarded(requireRole(app.resolveToken, 'expert'), ['tickets']);
   const esc = app.escalation;
   const now = () => esc.ctx.now();
   // The 8-digit 问题编号 the farmer was shown works wherever the whole id does: resolved in the caller's scope.
@@ -42,13 +41,10 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/tickets',
-    {
-      onRequest: readers,
-      schema: {
-        tags, security, querystring: ticketsQuery, response: { 200: ticketsResponse, ...errors },
-        summary: '问题列表：view=scope（我能看到的，新到旧）、mine（我负责的）、queue（待认领，按紧急和时限）',
-      },
-    },
+    readers({
+      querystring: ticketsQuery, response: { 200: ticketsResponse, ...errors },
+      summary: '问题列表：view=scope（我能看到的，新到旧）、mine（我负责的）、queue（待认领，按紧急和时限）',
+    }),
     async (request) => {
       const { view, status, category, county, number, limit, before } = request.query;
       const [createdAt, id] = before ? before.split('|') : [];
@@ -62,36 +58,27 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/tickets/summary',
-    {
-      onRequest: workers,
-      schema: { tags, security, summary: '角标数字：我负责的、待认领的、超时未答的', response: { 200: summary, ...errors } },
-    },
+    workers({ summary: '角标数字：我负责的、待认领的、超时未答的', response: { 200: summary, ...errors } }),
     async (request) => ticketSummary(app.db.pool, scopeOf(request.principal!), now()),
   );
 
   app.get(
     '/api/v1/tickets/stream',
-    { onRequest: workers, schema: { tags, security, summary: '问题变化的实时推送（Server-Sent Events）' } },
+    workers({ summary: '问题变化的实时推送（Server-Sent Events）' }),
     ticketStreamHandler(app),
   );
 
   app.get(
     '/api/v1/tickets/canned',
-    {
-      onRequest: workers,
-      schema: { tags, security, summary: '常用答复', querystring: cannedQuery, response: { 200: cannedResponse, ...errors } },
-    },
+    workers({ summary: '常用答复', querystring: cannedQuery, response: { 200: cannedResponse, ...errors } }),
     async (request) => ({ answers: cannedFor(request.query.category).map(({ title, text }) => ({ title, text })) }),
   );
 
   app.get(
     '/api/v1/tickets/kb-search',
-    {
-      onRequest: workers,
-      schema: {
-        tags, security, summary: '专家台里检索知识库', querystring: kbSearchQuery, response: { 200: kbSearchResponse, ...errors },
-      },
-    },
+    workers({
+      summary: '专家台里检索知识库', querystring: kbSearchQuery, response: { 200: kbSearchResponse, ...errors },
+    }),
     async (request) => {
       const { q, category, limit } = request.query;
       const hits = await app.knowledge.retriever.search(q, { limit, categories: category ? [category] : undefined });
@@ -106,16 +93,13 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/tickets/:id',
-    {
-      onRequest: readers,
-      schema: {
-        tags, security, params: ticketParams, summary: '问题详情：整段对话（手机号打码）、助手找到的资料、处理记录',
-        response: { 200: ticketDetailSchema, ...errors },
-      },
-    },
+    readers({
+      params: ticketParams, summary: '问题详情：整段对话（手机号打码）、助手找到的资料、处理记录',
+      response: { 200: ticketDetailSchema, ...errors },
+    }),
     async (request) => {
       const t = await getTicket(app.db.pool, request.params.id);
-      if (!t) throw notFound(`没有编号为 ${request.params.id} 的问题`);
+      if (!t) throw noSuch('问题', request.params.id);
       if (!(await canSee(app.db.pool, scopeOf(request.principal!), t))) {
         throw refused('out_of_scope', '这个问题不在您的专业或服务区县范围内');
       }
@@ -125,22 +109,16 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/tickets/:id/claim',
-    {
-      onRequest: experts,
-      schema: { tags, security, params: ticketParams, summary: '认领队列里的问题', response: { 200: ticketItemSchema, ...errors } },
-    },
+    experts({ params: ticketParams, summary: '认领队列里的问题', response: { 200: ticketItemSchema, ...errors } }),
     async (request) => ticketItem(await esc.claim(request.principal!, request.params.id), now()),
   );
 
   app.post(
     '/api/v1/tickets/:id/reply',
-    {
-      onRequest: workers,
-      schema: {
-        tags, security, params: ticketParams, body: replyBody, response: { 200: replyResponse, ...errors },
-        summary: '答复农户（网页实时送达，短信用户发短信）；saveToKnowledgeBase 同时存入知识库',
-      },
-    },
+    workers({
+      params: ticketParams, body: replyBody, response: { 200: replyResponse, ...errors },
+      summary: '答复农户（网页实时送达，短信用户发短信）；saveToKnowledgeBase 同时存入知识库',
+    }),
     async (request) => {
       const r = await esc.reply(request.principal!, request.params.id, request.body);
       return {
@@ -154,82 +132,61 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/tickets/:id/transfer',
-    {
-      onRequest: workers,
-      schema: {
-        tags, security, params: ticketParams, body: transferBody, summary: '转交给另一位专家（to：账号名或编号）',
-        response: { 200: ticketItemSchema, ...errors },
-      },
-    },
+    workers({
+      params: ticketParams, body: transferBody, summary: '转交给另一位专家（to：账号名或编号）',
+      response: { 200: ticketItemSchema, ...errors },
+    }),
     async (request) => ticketItem(await esc.transfer(request.principal!, request.params.id, request.body), now()),
   );
 
   app.post(
     '/api/v1/tickets/:id/close',
-    {
-      onRequest: workers,
-      schema: {
-        tags, security, params: ticketParams, body: closeBody, summary: '关闭问题，对话交还给助手',
-        response: { 200: ticketItemSchema, ...errors },
-      },
-    },
+    workers({
+      params: ticketParams, body: closeBody, summary: '关闭问题，对话交还给助手',
+      response: { 200: ticketItemSchema, ...errors },
+    }),
     async (request) => ticketItem(await esc.close(request.principal!, request.params.id, request.body.note), now()),
   );
 
   app.post(
     '/api/v1/tickets/:id/knowledge',
-    {
-      onRequest: workers,
-      schema: {
-        tags, security, params: ticketParams, body: saveKnowledgeBody,
-        summary: '把专家答复存入知识库（经审核的问答，助手以后直接引用）', response: { 200: expertAnswerResponse, ...errors },
-      },
-    },
+    workers({
+      params: ticketParams, body: saveKnowledgeBody,
+      summary: '把专家答复存入知识库（经审核的问答，助手以后直接引用）', response: { 200: expertAnswerResponse, ...errors },
+    }),
     async (request) => esc.saveToKnowledge(request.principal!, request.params.id, request.body),
   );
 };
 
 /** An administrator's view of expert answers in the knowledge base: list, correct, retire. */
 export const expertAnswerRoutes: FastifyPluginAsyncZod = async (app) => {
-  const adminOnly = requireRole(app.resolveToken, 'admin');
-  const security = [{ bearer: [] }];
-  const tags = ['knowledge'];
+  const adminOnly = guarded(requireRole(app.resolveToken, 'admin'), ['knowledge']);
   const esc = app.escalation;
-  const actor = (p: { userId?: string; username?: string; name: string }) => ({ id: p.userId ?? null, name: p.username ?? p.name });
 
   app.get(
     '/api/v1/expert-answers',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags, security, summary: '存入知识库的专家答复（retired=true 含已停用的）', querystring: answersQuery,
-        response: { 200: expertAnswersResponse, ...errors },
-      },
-    },
+    adminOnly({
+      summary: '存入知识库的专家答复（retired=true 含已停用的）', querystring: answersQuery,
+      response: { 200: expertAnswersResponse, ...errors },
+    }),
     async (request) => ({ answers: await listExpertAnswers(app.db.pool, { includeRetired: request.query.retired }) }),
   );
 
   app.patch(
     '/api/v1/expert-answers/:id',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags, security, params: answerParams, body: editAnswerBody, summary: '修改一条专家答复（知识库随之更新）',
-        response: { 200: expertAnswerResponse, ...errors },
-      },
-    },
-    async (request) => editExpertAnswer(esc.ctx, request.params.id, actor(request.principal!), request.body),
+    adminOnly({
+      params: answerParams, body: editAnswerBody, summary: '修改一条专家答复（知识库随之更新）',
+      response: { 200: expertAnswerResponse, ...errors },
+    }),
+    async (request) => editExpertAnswer(esc.ctx, request.params.id, actorOf(request.principal!), request.body),
   );
 
   app.delete(
     '/api/v1/expert-answers/:id',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags, security, params: answerParams, summary: '停用一条专家答复（从知识库移除，记录保留）',
-        response: { 200: expertAnswerResponse, ...errors },
-      },
-    },
-    async (request) => retireExpertAnswer(esc.ctx, request.params.id, actor(request.principal!)),
+    adminOnly({
+      params: answerParams, summary: '停用一条专家答复（从知识库移除，记录保留）',
+      response: { 200: expertAnswerResponse, ...errors },
+    }),
+    async (request) => retireExpertAnswer(esc.ctx, request.params.id, actorOf(request.principal!)),
   );
 };

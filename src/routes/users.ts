@@ -5,9 +5,10 @@ import { createUser, listUsers, setPasswordHash, updateUser, type User } from '.
 import { withTransaction } from '../db/pool.ts';
 import { formatHours } from '../settings/work-hours.ts';
 import { requireRole } from '../http/auth.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { HttpError } from '../http/errors.ts';
 import { errorResponse } from '../schemas/common.ts';
 import { createUserBody, updateUserBody, userParams, userResponse, usersQuery, usersResponse } from '../schemas/users.ts';
+import { guarded, noSuch } from './guarded.ts';
 
 function toResponse(u: User, opts: { withPhone: boolean }) {
   return {
@@ -21,19 +22,15 @@ function toResponse(u: User, opts: { withPhone: boolean }) {
 
 /** Accounts: an administrator creates and changes them; experts may list their colleagues (to transfer to). */
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  const adminOnly = requireRole(app.resolveToken, 'admin');
-  const staff = requireRole(app.resolveToken, 'admin', 'expert');
-  const security = [{ bearer: [] }];
+  const adminOnly = guarded(requireRole(app.resolveToken, 'admin'), ['accounts']);
+  const staff = guarded(requireRole(app.resolveToken, 'admin', 'expert'), ['accounts']);
 
   app.post(
     '/api/v1/users',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags: ['accounts'], summary: '新建账号（专家、信息员、县管理员或市管理员）', security, body: createUserBody,
-        response: { 201: userResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 409: errorResponse },
-      },
-    },
+    adminOnly({
+      summary: '新建账号（专家、信息员、县管理员或市管理员）', body: createUserBody,
+      response: { 201: userResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 409: errorResponse },
+    }),
     async (request, reply) => {
       const b = request.body;
       const user = await createUser(app.db.pool, {
@@ -50,13 +47,10 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/users',
-    {
-      onRequest: staff,
-      schema: {
-        tags: ['accounts'], summary: '账号列表（专家只能看到专家同事，不含手机号）', security, querystring: usersQuery,
-        response: { 200: usersResponse, 401: errorResponse, 403: errorResponse },
-      },
-    },
+    staff({
+      summary: '账号列表（专家只能看到专家同事，不含手机号）', querystring: usersQuery,
+      response: { 200: usersResponse, 401: errorResponse, 403: errorResponse },
+    }),
     async (request) => {
       const admin = request.principal!.role === 'admin';
       const users = await listUsers(app.db.pool, { role: admin ? request.query.role : 'expert', includeDisabled: admin });
@@ -66,14 +60,11 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch(
     '/api/v1/users/:id',
-    {
-      onRequest: adminOnly,
-      schema: {
-        tags: ['accounts'], summary: '修改账号（改密码或停用会让其已登录的令牌失效）', security, params: userParams,
-        body: updateUserBody,
-        response: { 200: userResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse },
-      },
-    },
+    adminOnly({
+      summary: '修改账号（改密码或停用会让其已登录的令牌失效）', params: userParams,
+      body: updateUserBody,
+      response: { 200: userResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse },
+    }),
     async (request) => {
       const { password, workHours, mustChangePassword, ...rest } = request.body;
       const hash = password ? await hashPassword(password) : undefined;
@@ -82,7 +73,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
           ...rest,
           ...(workHours === undefined ? {} : { workStartMin: workHours?.startMin ?? null, workEndMin: workHours?.endMin ?? null }),
         });
-        if (!updated) throw notFound(`没有编号为 ${request.params.id} 的账号`);
+        if (!updated) throw noSuch('账号', request.params.id);
         if (hash) await setPasswordHash(q, updated.id, hash, { mustChange: mustChangePassword ?? false });
         if (hash || rest.disabled) await revokeUserSessions(q, updated.id);
         return updated;
