@@ -10,7 +10,7 @@ export type Measure = 'villages' | 'stations' | 'downloads' | 'coverage';
 const MEASURES: [Measure, RegExp][] = [
   ['downloads', /下载|app/i],
   ['coverage', /占|覆盖|百分|比例|几成|%|累计/],
-  ['stations', /建|信息社|站点|社|个数|任务数/],
+  ['stations', /建|信息社|站点|社|个数|任务/],
   ['villages', /(多少|几)个?(行政)?村|村数|村民委员会|村委会/],
 ];
 
@@ -83,6 +83,30 @@ function cell(c: CountyTargets, p: PeriodTarget, measures: readonly Measure[]): 
   return `${periodLabel(p.period)}${parts.join('，')}`;
 }
 
+/** Asks for the sum of the periods named ("上下半年加一块", "一共"). */
+const SUMMED = /加起来|加一块|加一起|加在一起|一共|总共|合计|总数|总的|全部|三个阶段/;
+/** Asks for the running total at the end of a period ("到19年年底", "累计", "截至"). */
+const RUNNING = /累计|截至|截止|为止|到.{0,8}(底|末)/;
+
+/**
+ * The figure a question wants over the periods it names: the running total at the last of them (附件1's
+ * cumulative columns, which also sum a run of periods from the start), or the sum of the periods named.
+ */
+function runningTotals(rows: readonly PeriodTarget[], measures: readonly Measure[], text: string): string[] {
+  const last = rows[rows.length - 1];
+  const fromStart = rows.every((r, i) => r.stationsCumulative === rows.slice(0, i + 1).reduce((n, p) => n + p.stationsTarget, 0));
+  const out: string[] = [];
+  if (RUNNING.test(text) || (SUMMED.test(text) && fromStart && rows.length > 1)) {
+    if (measures.includes('stations')) out.push(`到${periodLabel(last.period)}累计建${last.stationsCumulative}个益农信息社`);
+    if (measures.includes('downloads')) out.push(`到${periodLabel(last.period)}APP下载量累计${planWan(last.appDownloadsCumulative)}`);
+  } else if (SUMMED.test(text) && rows.length > 1) {
+    const label = rows.map((r) => periodLabel(r.period)).join('和');
+    if (measures.includes('stations')) out.push(`${label}加起来建${rows.reduce((n, r) => n + r.stationsTarget, 0)}个益农信息社`);
+    if (measures.includes('downloads')) out.push(`${label}APP下载量加起来${planWan(rows.reduce((n, r) => n + r.appDownloadsTarget, 0))}`);
+  }
+  return out;
+}
+
 /**
  * One county's cells of 附件1 for the measures and periods the question names, in a sentence. With no
  * measure named, the whole row (stations, downloads, coverage) for the named periods, or for all of them.
@@ -99,9 +123,11 @@ export function countyCells(c: CountyTargets, text: string): string {
   const rows = periods.length ? c.periods.filter((p) => periods.includes(p.period)) : c.periods;
   const lines = rows.map((p) => cell(c, p, measures));
   const totals: string[] = [];
-  if (/加起来|一共|总共|合计|总数|全部|三个阶段|总的/.test(text) || !periods.length) {
-    if (measures.includes('stations')) totals.push(`共建${c.totalStations}个`);
+  if (periods.length) totals.push(...runningTotals(rows, measures, text));
+  else {
+    // the whole row: its totals too
+    if (measures.includes('stations')) totals.push(`合计共建${c.totalStations}个`);
     if (measures.includes('downloads')) totals.push(`三个阶段APP下载量加起来${planWan(c.totalAppDownloads)}`);
   }
-  return `${note}${head}${lines.join('；')}${totals.length ? `。合计：${totals.join('，')}` : ''}。`;
+  return `${note}${head}${lines.join('；')}${totals.length ? `。${totals.join('，')}` : ''}。`;
 }

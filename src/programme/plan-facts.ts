@@ -18,6 +18,8 @@ export interface PlanFactMatch {
   fact: PlanFact;
   /** how well the question matches: key words found (characters) plus the similarity to the nearest ask */
   score: number;
+  /** the question's words the keys found */
+  matched: string[];
 }
 
 interface RawFact { id?: unknown; keys?: unknown; asks?: unknown; answer?: unknown }
@@ -43,7 +45,7 @@ export function parsePlanFacts(text: string, file = 'plan-facts.jsonl'): PlanFac
     if (typeof raw.answer !== 'string' || !raw.answer.trim()) throw new Error(`${where}（${raw.id}）缺少 answer`);
     let keys: RegExp[];
     try {
-      keys = (raw.keys as string[]).map((k) => new RegExp(k, 'gi'));
+      keys = (raw.keys as string[]).map((k) => new RegExp(longestFirst(k), 'gi'));
     } catch (err) {
       throw new Error(`${where}（${raw.id}）的 keys 里有写错的正则`, { cause: err });
     }
@@ -57,6 +59,32 @@ export async function loadPlanFacts(seedsDir: string): Promise<PlanFact[]> {
   const file = path.join(seedsDir, 'data', 'plan-facts.jsonl');
   return parsePlanFacts(await readFile(file, 'utf8'), 'seeds/data/plan-facts.jsonl');
 }
+
+/**
+ * A key's alternatives, longest first: a regex alternation takes the first alternative that matches, so
+ * "发给|发给谁" would only ever see 发给 and the longer, more specific wording would score nothing extra.
+ */
+export function longestFirst(key: string): string {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i];
+    if (c === '\\') { i++; continue; }
+    if (inClass) { if (c === ']') inClass = false; continue; }
+    if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) { parts.push(key.slice(start, i)); start = i + 1; }
+  }
+  parts.push(key.slice(start));
+  const literalLength = (alt: string) => alt.replace(/\\.|\[[^\]]*\]|\{\d*,?\d*\}|[()*+?^$.]/g, '').length;
+  return parts.map((alt, i) => ({ alt, i })).sort((a, b) => literalLength(b.alt) - literalLength(a.alt) || a.i - b.i).map((p) => p.alt).join('|');
+}
+
+/** Question-form characters: 哪些地方 says little about which fact is asked, 专家 says a lot. */
+const QUESTION_FORM = /[哪啥什么谁几咋怎多少些样吗呢]/g;
 
 function bigrams(text: string): Set<string> {
   const t = text.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '').toLowerCase();
@@ -72,16 +100,17 @@ function dice(a: Set<string>, b: Set<string>): number {
   return (2 * shared) / (a.size + b.size);
 }
 
-/** Characters of the question a key group covers (its distinct matches), 0 when the group does not occur. */
-function covered(key: RegExp, text: string): number {
-  const found = new Set<string>();
+/** Characters of the question a key group covers (its distinct matches, question words aside), 0 when it does not occur. */
+function covered(key: RegExp, text: string, found: Set<string>): number {
   for (const m of text.matchAll(key)) if (m[0]) found.add(m[0]);
-  return [...found].reduce((n, s) => n + s.length, 0);
+  // a key made only of question words still counts as found, but never outweighs a topic word
+  return [...found].reduce((n, s) => n + Math.max(s.replace(QUESTION_FORM, '').length, 0.5), 0);
 }
 
 /**
  * The facts whose every key group occurs in the question, best first. The score adds the characters the
- * keys cover (a longer, more specific key wins: 运营主体 over 运营) to twice the similarity to the nearest ask.
+ * keys cover (a longer, more specific key wins: 运营主体 over 运营; question words such as 哪些 count for
+ * little) to twice the similarity to the nearest ask.
  */
 export function matchPlanFacts(facts: readonly PlanFact[], question: string): PlanFactMatch[] {
   const q = bigrams(question);
@@ -89,14 +118,30 @@ export function matchPlanFacts(facts: readonly PlanFact[], question: string): Pl
   for (const fact of facts) {
     let keyScore = 0;
     let all = true;
+    const matched = new Set<string>();
     for (const key of fact.keys) {
-      const n = covered(key, question);
+      const found = new Set<string>();
+      const n = covered(key, question, found);
       if (!n) { all = false; break; }
       keyScore += n;
+      for (const f of found) matched.add(f);
     }
     if (!all) continue;
     const similarity = Math.max(...fact.asks.map((a) => dice(q, bigrams(a))));
-    out.push({ fact, score: Math.min(keyScore, 8) + 2 * similarity });
+    out.push({ fact, score: Math.min(keyScore, 8) + 2 * similarity, matched: [...matched] });
   }
   return out.sort((a, b) => b.score - a.score || a.fact.id.localeCompare(b.fact.id));
+}
+
+/**
+ * The answer to a question about the plan: the best fact, and a second one when the question asks two things
+ * ("通知发给谁了，功能区有份没"): a match nearly as strong whose words are none of the first one's.
+ */
+export function planFactAnswer(matches: readonly PlanFactMatch[]): string | undefined {
+  const [best, ...rest] = matches;
+  if (!best) return undefined;
+  const overlaps = (a: string, b: string) => a.includes(b) || b.includes(a);
+  const second = rest.find((m) => m.score >= Math.max(2.5, 0.6 * best.score)
+    && m.matched.every((w) => !best.matched.some((b) => overlaps(w, b))));
+  return second ? `${best.fact.answer}\n${second.fact.answer}` : best.fact.answer;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countyCells, loadPlanFacts, matchPlanFacts, measuresAsked, parsePlanFacts, periodsAsked } from '../../src/programme/index.ts';
+import { countyCells, loadPlanFacts, matchPlanFacts, measuresAsked, parsePlanFacts, periodsAsked, planFactAnswer } from '../../src/programme/index.ts';
+import { longestFirst } from '../../src/programme/plan-facts.ts';
 import type { CountyTargets } from '../../src/data/county-targets.ts';
 
 const SEEDS = path.join(import.meta.dirname, '..', '..', 'seeds');
@@ -20,6 +21,28 @@ describe('the plan-facts table', () => {
     expect(() => parsePlanFacts(`${good}\n${good}`)).toThrow(/id a 重复/);
     expect(() => parsePlanFacts('{"id":"c","keys":["("],"asks":["x"],"answer":"y"}')).toThrow(/写错的正则/);
     expect(() => parsePlanFacts('{"id":"d","keys":[],"asks":["x"],"answer":"y"}')).toThrow(/keys 必须是非空/);
+  });
+
+  it('scores the longest wording a key has, and a topic word above a question form', () => {
+    const key = longestFirst('发给|发给谁|(上|下)半年|运营商.{0,6}(管|干)').split('|');
+    expect(key.indexOf('发给谁')).toBeLessThan(key.indexOf('发给'));
+    expect(new RegExp(longestFirst('发给|发给谁')).exec('文件发给谁了')?.[0]).toBe('发给谁');
+    const facts = parsePlanFacts([
+      '{"id":"sites","keys":["哪些地方|在哪建"],"asks":["信息社建在哪"],"answer":"依托村委会、小卖部"}',
+      '{"id":"experts","keys":["专家"],"asks":["专家团队有谁"],"answer":"市县两级专家和土专家"}',
+    ].join('\n'));
+    expect(matchPlanFacts(facts, '专家从哪些地方请')[0].fact.id).toBe('experts');
+  });
+
+  it('answers both halves of a two-part question, and only one for a single question', () => {
+    const facts = parsePlanFacts([
+      '{"id":"recipients","keys":["发给|发给谁"],"asks":["通知发给谁"],"answer":"发给各县农业农村局"}',
+      '{"id":"zones","keys":["功能区|高新区"],"asks":["功能区的村算哪里"],"answer":"功能区的村算原来的县"}',
+    ].join('\n'));
+    const both = planFactAnswer(matchPlanFacts(facts, '文件发给谁了 高新区的村咋算'))?.split('\n');
+    expect(both?.sort()).toEqual(['功能区的村算原来的县', '发给各县农业农村局'].sort());
+    expect(planFactAnswer(matchPlanFacts(facts, '这个通知发给谁'))).toBe('发给各县农业农村局');
+    expect(planFactAnswer(matchPlanFacts(facts, '今天天气咋样'))).toBeUndefined();
   });
 
   it('answers a question only when every key group occurs in it', () => {
@@ -87,5 +110,12 @@ describe('a county cell quotes 附件1 as printed', () => {
     const text = countyCells(weishan, '微山20年该建几个信息社，新增下载量是多少');
     expect(text).toContain('107个益农信息社');
     expect(text).toContain('建议新增APP下载量2.80万');
+  });
+
+  it('gives the running total to the end of a period, or the sum of the periods named', () => {
+    expect(countyCells(YANZHOU, '兖州19年底前累计要建几个社')).toContain('到2019年下半年累计建398个益农信息社');
+    expect(countyCells(YANZHOU, '兖州19年上下半年的下载量加起来多少')).toContain('APP下载量累计3.99万');
+    expect(countyCells(YANZHOU, '兖州2019年下半年和2020年一共建几个社')).toContain('2019年下半年和2020年加起来建298个益农信息社');
+    expect(countyCells(YANZHOU, '兖州2020年的任务是几个')).toContain('2020年99个益农信息社');
   });
 });

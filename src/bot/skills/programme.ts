@@ -1,5 +1,5 @@
 import { countyTargets } from '../../data/index.ts';
-import { countyCells, latestCountyProgress, matchPlanFacts, measuresAsked, periodsAsked } from '../../programme/index.ts';
+import { countyCells, latestCountyProgress, matchPlanFacts, measuresAsked, periodsAsked, planFactAnswer } from '../../programme/index.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 
@@ -51,11 +51,11 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
   // A county and a figure or a measure: the table's cells, never a passage about the plan.
   if (county && all.length && (FIGURE.test(text) || measuresAsked(text).length || progressNote)) return table(countyCells(all[0], text));
 
-  const [best] = matchPlanFacts(deps.planFacts ?? [], text);
-  if (best) {
+  const answer = planFactAnswer(matchPlanFacts(deps.planFacts ?? [], text));
+  if (answer) {
     return {
-      text: progressNote + best.fact.answer, intent: 'programme', confidence: 0.9,
-      citations: [{ ...PLAN, snippet: best.fact.answer.slice(0, 60) }],
+      text: progressNote + answer, intent: 'programme', confidence: 0.9,
+      citations: [{ ...PLAN, snippet: answer.slice(0, 60) }],
     };
   }
   // The city's row only for a question about the table itself, not any "多少" the classifier sent here.
