@@ -13,7 +13,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { normalizeText } from '../bot/normalize.ts';
 import { emergencyByRules } from '../bot/emergency.ts';
-import { namesSubjectOf, NOT_EMERGENCY, type EmergencyModel } from '../bot/emergency-model.ts';
+import { emergencyReadable, namesSubjectOf, NOT_EMERGENCY, type EmergencyModel } from '../bot/emergency-model.ts';
 import { isEmergencyKind } from '../knowledge/emergency-cards.ts';
 import { labelledExamples, loadFeaturizer, readJsonl } from './examples.ts';
 import { trainingQuestions } from './intent-training.ts';
@@ -29,7 +29,9 @@ const SEEDS = path.join(ROOT, 'seeds');
  * is an emergency), yet a FAQ question read as an emergency loses its answer, so their limit is tight.
  */
 const MAX_NEAR_MISS_ALARMS = 0.1;
-const MAX_ORDINARY_ALARMS = 0.01;
+// 0.01 let the fit take a threshold of 0.7 once the what-to-do endings were no longer read: that read
+// "塘里水面一层绿油漆还发臭" and "猪吃了焖的白菜口吐白沫" (dialogue openings with answers of their own) as emergencies.
+const MAX_ORDINARY_ALARMS = 0.008;
 
 interface Row { text: string; label: string; ordinary?: boolean }
 const trainFile = path.join(SEEDS, 'emergency', 'train.jsonl');
@@ -50,7 +52,9 @@ for (const q of ordinary) {
 }
 
 // An emergency's words are one example, whatever the labels it was given (the first one counts).
-const examples = labelledExamples(rows, await loadFeaturizer(SEEDS), 'text').map((e) => ({ ...e, ordinary: Boolean(e.row.ordinary) }));
+// The classifier reads a message without its what-to-do ending, as the agent gives it (emergencyReadable).
+const featurize = await loadFeaturizer(SEEDS);
+const examples = labelledExamples(rows, (t) => featurize(emergencyReadable(t)), 'text').map((e) => ({ ...e, ordinary: Boolean(e.row.ordinary) }));
 const texts = examples.map((e) => e.text);
 
 const fitted = fitCrossValidated(examples);

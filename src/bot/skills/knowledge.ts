@@ -5,6 +5,7 @@ import { failedCheck, probability } from '../../knowledge/confidence.ts';
 import { answerFromPassage, citationOf } from '../compose.ts';
 import type { Intent } from '../intents.ts';
 import { isClearlyOffTopic } from '../scope.ts';
+import { cardStepsFor } from '../emergency.ts';
 import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 
@@ -124,6 +125,13 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
   let text = answerFromPassage(chosen);
   if (addition) text = `${text}\n${addition}`;
   const citations = [citationOf(chosen)];
+  // An answer from an emergency card opens with the card's first steps, whichever section the search ranked first.
+  const steps = await cardStepsFor(deps.pool, chosen, question);
+  if (steps) {
+    context.lastQuestion = question;
+    context.shownChunks = [...shown, chosen.chunkId];
+    return { text: `${steps}\n${text}`, intent, confidence, citations, quickReplies: ['转人工'] };
+  }
   if (deps.phraser) {
     const phrased = await deps.phraser.phrase(question, fresh.slice(0, 3));
     if (phrased === 'not_in_passages') {
