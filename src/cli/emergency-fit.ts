@@ -29,9 +29,7 @@ const SEEDS = path.join(ROOT, 'seeds');
  * is an emergency), yet a FAQ question read as an emergency loses its answer, so their limit is tight.
  */
 const MAX_NEAR_MISS_ALARMS = 0.1;
-// 0.01 let the fit take a threshold of 0.7 once the what-to-do endings were no longer read: that read
-// "塘里水面一层绿油漆还发臭" and "猪吃了焖的白菜口吐白沫" (dialogue openings with answers of their own) as emergencies.
-const MAX_ORDINARY_ALARMS = 0.008;
+const MAX_ORDINARY_ALARMS = 0.01;
 
 interface Row { text: string; label: string; ordinary?: boolean }
 const trainFile = path.join(SEEDS, 'emergency', 'train.jsonl');
