@@ -134,7 +134,7 @@ export class Agent {
       }
     }
     const emergencyModel = this.deps.emergencyModel;
-    const emergency = detectEmergency(text, emergencyModel && ((t) => classifyEmergency(emergencyModel, features(t, this.deps.knowledge.tokenizer.cut(t), slots), t)));
+    const emergency = detectEmergency(text, emergencyModel && ((t) => classifyEmergency(emergencyModel, (r) => features(r, this.deps.knowledge.tokenizer.cut(r), slots), t)));
     const urgent = emergency && (await emergencyReply(this.deps.pool, templates, emergency, text, EXPECTED_WAIT));
     if (urgent) {
       // Fish suffocating, a poisoning, animals dying: the safety steps now, and an urgent ticket at once.

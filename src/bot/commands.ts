@@ -16,9 +16,25 @@ const CANCEL = /^(取消|算了|不发了|退出|不用了)$/;
 const ASK_FOR = /^代问\s*[:：]?\s*(\+?86)?\s*(1[3-9]\d{9})\s*[,，:：]?\s*([\s\S]+)$/;
 const POST = /^发布\s*(价格|用工|招工|供求|供应|求购)\s*([\s\S]*)$/;
 
+/** Whom a farmer asks for when they want a person: "真人专家", "人工", "技术员". Never 找人 alone (that is work). */
+const PERSON = /真人|人工|专家|客服|技术员|农技员/;
+const ASKS_FOR = /找|问|请|转|联系|要|叫|来个|有没有|有木有/;
+/** What else such a request says besides whom it wants: "想找个真人专家", "能给俺找个专家问问吗". */
+const REQUEST_WORDS = /真人|真正的|人工|专家|客服|技术员|农技员|农业|懂行的|有没有|有木有|能不能|可不可以|可以|一下|问问|看看|聊聊|说说|咨询|帮帮忙|帮忙|服务|[找问请转联系要叫来想能给帮让个位一俺我咱你您吗吧啊呀么不行中呗下的]/g;
+
+/**
+ * "想找个真人专家", "我要找专家", "能给我找个专家问问吗": a request for a person and nothing else, a handover to
+ * an expert. A question that only names an expert ("专家服务团队从哪儿选人") has words of its own left over.
+ */
+export function asksForPerson(text: string): boolean {
+  const t = text.replace(/[\s,，。.!！?？~～、]/g, '');
+  if (t.length > 16 || !PERSON.test(t) || !ASKS_FOR.test(t)) return false;
+  return t.replace(REQUEST_WORDS, '').length === 0;
+}
+
 export function parseCommand(text: string): Command | undefined {
   const t = text.trim();
-  if (HANDOFF.test(t)) return { kind: 'handoff' };
+  if (HANDOFF.test(t) || asksForPerson(t)) return { kind: 'handoff' };
   if (HELP.test(t)) return { kind: 'help' };
   if (UNSUBSCRIBE.test(t)) return { kind: 'unsubscribe' };
   if (MORE.test(t)) return { kind: 'more' };

@@ -42,9 +42,24 @@ export function namesSubjectOf(kind: EmergencyKind, text: string): boolean {
   return SUBJECT[kind].test(text);
 }
 
-/** What the classifier reads in a message (its features, and its text for the subject check). */
-export function classifyEmergency(model: EmergencyModel, feats: Map<string, number>, text: string): EmergencyReading {
-  const p = predict(model.classifier, feats);
+/**
+ * "…了怎么办", "…咋整": the ending of any question that asks what to do. The ordinary questions the classifier
+ * learns "no emergency" from mostly end so, which taught it that asking what to do is no emergency: it vetoed
+ * "鱼浮头了怎么办" and "农药中毒了怎么办". The classifier reads a message without it, at fit and at use.
+ */
+const WHAT_TO_DO = /(怎么|咋|如何|怎样|肿么|咋个)(办|整|弄|搞)(啊|呀|呢|吧|哇)?/g;
+
+/** The message as the classifier reads it: without the what-to-do ending any question may have. */
+export function emergencyReadable(text: string): string {
+  return text.replace(WHAT_TO_DO, ' ').replace(/\s+/g, ' ').trim() || text;
+}
+
+/**
+ * What the classifier reads in a message: `featurize` gives its features (the intent classifier's, of the
+ * readable text); the text itself is kept for the subject check.
+ */
+export function classifyEmergency(model: EmergencyModel, featurize: (text: string) => Map<string, number>, text: string): EmergencyReading {
+  const p = predict(model.classifier, featurize(emergencyReadable(text)));
   const none = p.ranked.find((r) => r.intent === NOT_EMERGENCY)?.probability ?? 0;
   const sure = isEmergencyKind(p.intent) && p.probability >= model.threshold && namesSubjectOf(p.intent, text);
   return { kind: sure ? (p.intent as EmergencyKind) : undefined, vetoed: none >= model.veto };

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
 import type { Citation } from '../conversations/types.ts';
-import { findEmergencyCard, type EmergencyCard, type EmergencyKind } from '../knowledge/emergency-cards.ts';
+import { emergencyKindOf, findEmergencyCard, firstSteps, stepsFirst, type EmergencyCard, type EmergencyKind } from '../knowledge/emergency-cards.ts';
+import type { SearchHit } from '../knowledge/retriever.ts';
 import { PAST_REVIEW_NOTICE } from '../knowledge/review.ts';
 import { fill, type Templates } from './templates.ts';
 import type { EmergencyReading } from './emergency-model.ts';
@@ -39,8 +40,15 @@ const RULES: [EmergencyKind, RegExp][] = [
   ],
 ];
 
-/** The emergency the rules read in a message, if any. A human poisoning needs a person, not an animal word. */
+/** Heading an emergency off is no emergency: "咋预防鱼浮头", "闷热天咋防泛塘", "要不要提前开增氧机". */
+const HEADING_OFF = /预防|防止|防范|提前|(咋|怎么|如何|怎样)防/;
+
+/**
+ * The emergency the rules read in a message, if any. A human poisoning needs a person, not an animal word;
+ * a question about preventing one reports none.
+ */
 export function emergencyByRules(text: string): EmergencyKind | undefined {
+  if (HEADING_OFF.test(text)) return undefined;
   for (const [kind, re] of RULES) {
     if (!re.test(text)) continue;
     if (kind === 'pesticide-poisoning' && ANIMAL.test(text) && !/人|我|俺|他|她|头晕|恶心|呕吐/.test(text)) return 'animal-disease';
@@ -80,6 +88,31 @@ function cardSteps(content: string): string {
     .trim();
 }
 
+/** A card with its first-steps sections first (chosen by heading: the card may be edited, a search may rank another). */
+function cardText(content: string): string {
+  return cardSteps(stepsFirst(content).map((s) => s.text).join('\n'));
+}
+
+/** A question about heading off an emergency, not about one happening ("咋预防鱼浮头", "打药咋防护"). */
+const PREVENTION = /预防|防止|防护|防范|提前|咋防|怎么防|如何防|怎样防/;
+
+/**
+ * The first steps to open a knowledge answer with, when that answer comes from an emergency card: a search may
+ * rank a later section first ("哪些情况一定要去医院" for "农药中毒了怎么办"), yet whoever asks what to do about
+ * a poisoning or a suffocating pond must read the card's first steps before anything else. Undefined when the
+ * passage is no card's, is the disposal card's (a how-to), is already the first steps, or the question is about
+ * preventing the emergency.
+ */
+export async function cardStepsFor(q: Queryable, hit: SearchHit, question: string): Promise<string | undefined> {
+  if (PREVENTION.test(question) || hit.format !== 'markdown') return undefined;
+  const kind = await emergencyKindOf(q, hit.documentId);
+  if (!kind || kind === 'dead-animals') return undefined;
+  const { rows } = await q.query<{ content: string }>('SELECT content FROM kb_documents WHERE id = $1', [hit.documentId]);
+  const steps = rows[0] && firstSteps(rows[0].content);
+  if (!steps || steps.heading === hit.headingPath[hit.headingPath.length - 1]) return undefined;
+  return cardSteps(steps.text);
+}
+
 function cardCitation(card: EmergencyCard, text: string): Citation {
   return {
     documentId: card.documentId, title: card.title, source: card.source ?? undefined, snippet: text.slice(0, 60),
@@ -100,11 +133,11 @@ export async function emergencyReply(
     // and the knowledge base does otherwise. Animals dying in numbers is 'animal-disease'.
     if (!card) return undefined;
     return {
-      text: cardSteps(card.content), intent: 'agronomy', confidence: 1, quickReplies: ['转人工'],
+      text: cardText(card.content), intent: 'agronomy', confidence: 1, quickReplies: ['转人工'],
       citations: [cardCitation(card, card.content)],
     };
   }
-  const steps = card ? cardSteps(card.content) : fill(templates, `emergency_${kind.replaceAll('-', '_')}`);
+  const steps = card ? cardText(card.content) : fill(templates, `emergency_${kind.replaceAll('-', '_')}`);
   const team = expertFor(kind, text);
   return {
     text: `${steps}\n\n${fill(templates, 'emergency_ticket', { team, wait })}`,

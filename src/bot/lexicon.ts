@@ -43,6 +43,8 @@ export async function loadSlotLexicon(seedsDir: string): Promise<SlotLexicon> {
   }
   const commodities = new Map<string, string>();
   for (const [word, canonical] of await tsv(path.join(dir, 'commodities.tsv'))) commodities.set(word, canonical);
+  // general names ("鱼") for the slots only: the tokenizer does not read this file
+  for (const [word, canonical] of await tsv(path.join(dir, 'slot-commodities.tsv'))) if (!commodities.has(word)) commodities.set(word, canonical);
   for (const c of new Set(commodities.values())) commodities.set(c, c);
 
   const scanOrder = [

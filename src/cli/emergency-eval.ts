@@ -17,7 +17,7 @@ const half = values.half;
 
 const SEEDS = path.resolve('seeds');
 const [model, featurize] = await Promise.all([loadEmergencyModel(SEEDS), loadFeaturizer(SEEDS)]);
-const withModel = (text: string) => detectEmergency(text, (t) => classifyEmergency(model, featurize(t), t));
+const withModel = (text: string) => detectEmergency(text, (t) => classifyEmergency(model, featurize, t));
 
 // A directory may lack a set (an emergencies-only one): it counts as empty.
 const items = (set: string) => heldoutItems<{ question: string; kind?: string }>(values.dir, set, half, { missing: 'empty' });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { normalizeText } from '../bot/normalize.ts';
 import { emergencyByRules } from '../bot/emergency.ts';
-import { namesSubjectOf, NOT_EMERGENCY, type EmergencyModel } from '../bot/emergency-model.ts';
+import { emergencyReadable, namesSubjectOf, NOT_EMERGENCY, type EmergencyModel } from '../bot/emergency-model.ts';
 import { isEmergencyKind } from '../knowledge/emergency-cards.ts';
 import { labelledExamples, loadFeaturizer, readJsonl } from './examples.ts';
 import { trainingQuestions } from './intent-training.ts';
@@ -50,7 +50,9 @@ for (const q of ordinary) {
 }
 
 // An emergency's words are one example, whatever the labels it was given (the first one counts).
-const examples = labelledExamples(rows, await loadFeaturizer(SEEDS), 'text').map((e) => ({ ...e, ordinary: Boolean(e.row.ordinary) }));
+// The classifier reads a message without its what-to-do ending, as the agent gives it (emergencyReadable).
+const featurize = await loadFeaturizer(SEEDS);
+const examples = labelledExamples(rows, (t) => featurize(emergencyReadable(t)), 'text').map((e) => ({ ...e, ordinary: Boolean(e.row.ordinary) }));
 const texts = examples.map((e) => e.text);
 
 const fitted = fitCrossValidated(examples);

@@ -40,3 +40,48 @@ export async function findEmergencyCard(q: Queryable, kind: EmergencyKind): Prom
     ? { documentId: String(r.id), title: r.title, source: r.source, content: r.content, pastReview: r.past_review }
     : undefined;
 }
+
+/** The emergency kind of a document, when it is a card. */
+export async function emergencyKindOf(q: Queryable, documentId: string): Promise<EmergencyKind | undefined> {
+  const { rows } = await q.query<{ tags: string[] | null }>('SELECT tags FROM kb_documents WHERE id = $1', [documentId]);
+  const tag = rows[0]?.tags?.find((t) => t.startsWith('emergency:'));
+  const kind = tag?.slice('emergency:'.length);
+  return isEmergencyKind(kind) ? kind : undefined;
+}
+
+export interface CardSection {
+  heading: string;
+  /** the section as written, its heading line included */
+  text: string;
+}
+
+/** A card's sections, split at its headings (text before the first heading is a section of its own). */
+export function cardSections(content: string): CardSection[] {
+  const sections: CardSection[] = [];
+  for (const part of content.split(/\n(?=#{1,6}\s)/)) {
+    const text = part.trim();
+    if (!text) continue;
+    const heading = /^#{1,6}\s+(.*)/.exec(text)?.[1]?.trim() ?? '';
+    sections.push({ heading, text });
+  }
+  return sections;
+}
+
+/** A heading that says what to do first: "第一步打120", "鱼浮头了先做什么", "不移动、不出售、马上报告", "先保人". */
+const FIRST_STEPS = /第一步|先做|先干|先保|先救|急救|马上|立即|立刻|赶紧|赶快/;
+
+/**
+ * A card's sections with its first steps first: the sections whose heading says what to do first, in the
+ * card's order, then the rest. It is read from the headings, not from which section a search ranked first,
+ * so an answer from the card opens with the safety steps whatever the question shared words with.
+ */
+export function stepsFirst(content: string): CardSection[] {
+  const sections = cardSections(content);
+  const steps = sections.filter((s) => FIRST_STEPS.test(s.heading));
+  return [...steps, ...sections.filter((s) => !steps.includes(s))];
+}
+
+/** The card's first-steps section: the first whose heading says what to do first, else the card's first. */
+export function firstSteps(content: string): CardSection | undefined {
+  return stepsFirst(content)[0];
+}

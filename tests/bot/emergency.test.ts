@@ -19,7 +19,7 @@ beforeAll(async () => {
   [model, lexicon, tokenizer] = await Promise.all([loadEmergencyModel(SEEDS), loadSlotLexicon(SEEDS), loadTokenizer(SEEDS)]);
 }, 60_000);
 
-const read = (text: string) => classifyEmergency(model, features(text, tokenizer.cut(text), extractSlots(text, lexicon, new Date('2026-11-28T04:00:00Z'))), text);
+const read = (text: string) => classifyEmergency(model, (r) => features(r, tokenizer.cut(r), extractSlots(r, lexicon, new Date('2026-11-28T04:00:00Z'))), text);
 const detect = (text: string) => detectEmergency(text, read);
 
 // These phrasings are the project's own (neither the training file's nor a held-out set's).
@@ -42,10 +42,29 @@ describe('the shipped emergency detector', () => {
     expect(detect('鸡棚里一宿死了二十多只')).toBe('animal-disease');
   });
 
-  it('overrules a rule when the message only asks about an emergency: prevention, last year', () => {
-    for (const text of ['咋预防鱼浮头', '去年泛塘死了一塘鱼 今年想买个发电机']) {
+  it('overrules a rule when the message only asks about an emergency that is over', () => {
+    for (const text of ['去年泛塘死了一塘鱼 今年想买个发电机', '鱼浮头的时候能撒药吗']) {
       expect(emergencyByRules(text), text).toBe('fish-hypoxia');
       expect(detect(text), text).toBeUndefined();
+    }
+  });
+
+  it('a question about heading an emergency off is none, by the rules already', () => {
+    for (const text of ['咋预防鱼浮头', '闷热天鱼塘咋防泛塘', '天热了要不要提前开增氧机防浮头']) {
+      expect(emergencyByRules(text), text).toBeUndefined();
+      expect(detect(text), text).toBeUndefined();
+    }
+  });
+
+  it('asking what to do ("…了怎么办") does not make an emergency a question: the classifier reads past the ending', () => {
+    for (const [text, kind] of [
+      ['农药中毒了怎么办', 'pesticide-poisoning'],
+      ['俺娘误喝农药了怎么办', 'pesticide-poisoning'],
+      ['鱼浮头了怎么办', 'fish-hypoxia'],
+      ['塘里鱼都浮头了咋弄啊', 'fish-hypoxia'],
+    ] as const) {
+      expect(read(text).vetoed, text).toBe(false);
+      expect(detect(text), text).toBe(kind);
     }
   });
 
@@ -58,7 +77,7 @@ describe('the shipped emergency detector', () => {
   });
 
   it('without a model the rules decide alone', () => {
-    expect(detectEmergency('咋预防鱼浮头')).toBe('fish-hypoxia');
+    expect(detectEmergency('鱼浮头的时候能撒药吗')).toBe('fish-hypoxia');
     expect(detectEmergency('俺爹在棚里喷完药就躺地上起不来了')).toBeUndefined();
   });
 });

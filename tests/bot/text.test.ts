@@ -25,6 +25,16 @@ describe('parseCommand', () => {
     expect(parseCommand('发布用工 冷库分拣')).toEqual({ kind: 'post', what: 'labor', rest: '冷库分拣' });
     expect(parseCommand('小麦叶子发黄')).toBeUndefined();
   });
+
+  it('reads a request for a person in plain words as a handover, and only that', () => {
+    for (const text of ['想找个真人专家', '我要找专家', '能给我找个专家问问吗', '有没有专家能给俺看看', '我要人工服务']) {
+      expect(parseCommand(text), text).toEqual({ kind: 'handoff' });
+    }
+    // a question about experts, a question with its own subject, and looking for workers are no handover
+    for (const text of ['专家服务团队从哪儿选人', '农业专家是干啥的', '找个专家来看看俺家的猪', '想找个人帮忙收麦子', '找人干活']) {
+      expect(parseCommand(text), text).toBeUndefined();
+    }
+  });
 });
 
 describe('extractDate', () => {

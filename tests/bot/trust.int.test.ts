@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, DEMO_NOW, type TestContext } from '../helpers/app.ts';
 import { parseMarkdownDocument } from '../../src/knowledge/documents.ts';
 import { ask } from '../escalation/people.ts';
+import { cardStepsFor } from '../../src/bot/emergency.ts';
+import { stepsFirst } from '../../src/knowledge/emergency-cards.ts';
+import type { SearchHit } from '../../src/knowledge/retriever.ts';
 
 // What a farmer can trust: emergencies get safety steps and an urgent ticket, farming is never turned away,
 // a handover shows related material apart from any answer, and a county never leaks into another question.
@@ -63,6 +66,35 @@ describe('emergencies first', () => {
     expect(reply.text).toContain('120');
     expect(reply.escalated).toBe(true);
     expect((await ticket(reply.ticketId)).priority).toBe(1);
+  });
+
+  it('"农药中毒了怎么办" is a poisoning now: the card opens with its first steps (120, 脱离现场, the label), urgent', async () => {
+    for (const question of ['农药中毒了怎么办', '俺娘误喝农药了咋办']) {
+      const [reply] = (await ask(t, question, phone())).replies;
+      expect(reply.text.startsWith('农药中毒急救：第一步打120'), reply.text).toBe(true);
+      expect(reply.text).toContain('脱离现场');
+      expect(reply.text.indexOf('带上标签')).toBeLessThan(reply.text.indexOf('哪些情况一定要去医院'));
+      expect(reply.escalated).toBe(true);
+      expect((await ticket(reply.ticketId)).priority).toBe(1);
+    }
+  });
+
+  it('an answer from a later section of a card opens with the card’s first steps, chosen by heading, not by rank', async () => {
+    const { rows } = await t.db.pool.query<{ id: string }>(`SELECT id FROM kb_documents WHERE 'emergency:pesticide-poisoning' = ANY(tags) LIMIT 1`);
+    const chunks = await t.knowledge.store.chunksOf(String(rows[0].id));
+    const later = chunks.find((c) => c.headingPath.at(-1) === '哪些情况一定要去医院')!;
+    const hit = (chunk: typeof later) => ({ ...({} as SearchHit), documentId: String(rows[0].id), format: 'markdown', headingPath: chunk.headingPath, content: chunk.content });
+    const steps = await cardStepsFor(t.db.pool, hit(later), '喝了百草枯当时没啥感觉还用去医院不');
+    expect(steps?.startsWith('农药中毒急救：第一步打120')).toBe(true);
+    expect(steps).toContain('脱离现场');
+    // the steps themselves, or a question about preventing the emergency, get nothing added
+    expect(await cardStepsFor(t.db.pool, hit(chunks.find((c) => c.headingPath.at(-1)?.includes('第一步'))!), '农药中毒咋办')).toBeUndefined();
+    expect(await cardStepsFor(t.db.pool, hit(later), '打药咋防护不中毒')).toBeUndefined();
+  });
+
+  it('a card’s first steps come first even when the card lists them later', () => {
+    const card = '## 以后怎么防\n锁好农药。\n\n## 出事了先做什么\n1. 打120。\n\n## 去医院\n带标签。';
+    expect(stepsFirst(card).map((s) => s.heading)).toEqual(['出事了先做什么', '以后怎么防', '去医院']);
   });
 
   it('a question about preventing an emergency is no emergency: no urgent ticket', async () => {

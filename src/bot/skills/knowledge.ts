@@ -1,17 +1,21 @@
 import type { Category } from '../../knowledge/categories.ts';
 import type { SearchHit } from '../../knowledge/retriever.ts';
-import { answerKindsOf, answers } from '../../knowledge/answer-type.ts';
+import { answerKindsOf, answers, speciesMatch } from '../../knowledge/answer-type.ts';
+import type { ChineseTokenizer } from '../../knowledge/tokenizer.ts';
 import { failedCheck, probability } from '../../knowledge/confidence.ts';
 import { answerFromPassage, citationOf } from '../compose.ts';
 import type { Intent } from '../intents.ts';
 import { isClearlyOffTopic } from '../scope.ts';
+import { cardStepsFor } from '../emergency.ts';
 import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 
 /** Expert categories for tickets, from the question's intent and the passages' categories. */
+/** Place names say nothing of the subject: "鱼台县" is not about fish. */
+const NOT_A_SPECIES = /鱼台县?|微山湖?|羊山镇?|马集|牛楼|鸡黍镇?|羊肚菌/g;
+
 export function expertCategory(intent: Intent, hits: SearchHit[], asked: string): string {
-  // Place names say nothing of the subject: "鱼台县" is not about fish.
-  const text = asked.replace(/鱼台县?|微山湖?|羊山镇?|马集|牛楼|鸡黍镇?|羊肚菌/g, ' ');
+  const text = asked.replace(NOT_A_SPECIES, ' ');
   if (intent === 'policy' || intent === 'programme' || intent === 'service') return '政策';
   if (intent === 'price' || intent === 'supply' || intent === 'labor') return '市场';
   if (/猪|牛|羊|鸡|鸭|鹅|兔|畜|禽/.test(text)) return /病|瘟|疫|拉稀|发烧|不吃|死/.test(text) ? '兽医' : '畜牧';
@@ -26,6 +30,24 @@ export function expertCategory(intent: Intent, hits: SearchHit[], asked: string)
   if (category === 'livestock') return '畜牧';
   if (category === 'aquaculture') return '水产';
   return '经济作物';
+}
+
+/** The general name of the water animals: one character, so the search's species check does not read it. */
+const GENERAL_SPECIES = ['鱼'];
+
+/**
+ * The passages fit to show as related material: none about another species than the one asked ("猪身上有寄生虫"
+ * is never shown the fish parasites of "常见鱼病防治"). The search's own check, and the same check with the
+ * general names too (鱼 in a title); a general name inside the asked one (鱼 in 草鱼) is no other species.
+ */
+export function sameSpecies(hits: SearchHit[], question: string, tokenizer: ChineseTokenizer): SearchHit[] {
+  const text = question.replace(NOT_A_SPECIES, ' ');
+  const all = [...tokenizer.commodities(), ...GENERAL_SPECIES];
+  const names = (c: string) => [c, ...tokenizer.aliasesOf(c)];
+  const asked = all.filter((c) => names(c).some((n) => text.includes(n)));
+  const askedNames = asked.flatMap(names);
+  const others = all.filter((c) => !asked.includes(c) && !askedNames.some((n) => names(c).some((o) => n.includes(o))));
+  return hits.filter((h) => h.failed !== 'species' && speciesMatch(asked, h.content, others, names, [h.title, ...h.headingPath].join('\n')) !== false);
 }
 
 /**
@@ -99,7 +121,7 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
       }
     }
   }
-  const passages = hits.slice(0, 3).map((h) => ({ documentId: h.documentId, title: h.title, score: h.score, snippet: h.snippet }));
+  const passages = sameSpecies(hits, question, deps.knowledge.tokenizer).slice(0, 3).map((h) => ({ documentId: h.documentId, title: h.title, score: h.score, snippet: h.snippet }));
 
   if (opts.more) {
     if (!best || failed || confidence < deps.answerThreshold * 0.9) {
@@ -124,6 +146,13 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
   let text = answerFromPassage(chosen);
   if (addition) text = `${text}\n${addition}`;
   const citations = [citationOf(chosen)];
+  // An answer from an emergency card opens with the card's first steps, whichever section the search ranked first.
+  const steps = await cardStepsFor(deps.pool, chosen, question);
+  if (steps) {
+    context.lastQuestion = question;
+    context.shownChunks = [...shown, chosen.chunkId];
+    return { text: `${steps}\n${text}`, intent, confidence, citations, quickReplies: ['转人工'] };
+  }
   if (deps.phraser) {
     const phrased = await deps.phraser.phrase(question, fresh.slice(0, 3));
     if (phrased === 'not_in_passages') {

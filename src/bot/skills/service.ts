@@ -2,18 +2,34 @@ import { findServicePoints } from '../../data/index.ts';
 import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
+import { clauses } from './stations/intents.ts';
 
 const SERVICE_WORDS: [RegExp, string][] = [
-  [/提现|取钱|取款|取点钱/, '提现'], [/缴费|交费|电费|水费|话费/, '缴费'], [/挂号/, '挂号'], [/快递|寄/, '快递'],
+  [/提现|取钱|取款|取点钱/, '提现'], [/缴费|交费|电费|水费|话费/, '缴费'], [/挂号/, '挂号'], [/快递|邮寄|寄(?!生|养|宿|托|存)/, '快递'],
   [/代购|代买|农资|买化肥|买种子/, '代购'], [/培训/, '培训'], [/网上卖|电商|网店/, '销售'],
 ];
+const ASKING = /[?？吗么呢]|能不能|可不可以|行不行|咋|怎么|如何|哪|啥|什么|能.{0,12}不$/;
+
+/**
+ * The service a question is about, read clause by clause: the clauses that ask first. "俺家化肥用完了，想问问
+ * 信息社能取钱吗" asks about 提现; a clause that mentions buying does not make it a 代购 question.
+ */
+function askedService(text: string): string | undefined {
+  const parts = clauses(text);
+  for (const clause of [...parts.filter((c) => ASKING.test(c)), ...parts.filter((c) => !ASKING.test(c))]) {
+    const found = SERVICE_WORDS.find(([re]) => re.test(clause))?.[1];
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Questions about a station itself (where, hours, phone) rather than about how a service works. */
 const ABOUT_STATION = /在哪|哪个|哪儿|地址|几点|开门|关门|电话|附近|最近|管俺村|管我村/;
 
 /** Which 益农信息社 serves a place (from the service_points table), plus how a named service works (knowledge base). */
 export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
   const { deps, slots } = input;
-  const service = SERVICE_WORDS.find(([re]) => re.test(input.text))?.[1];
+  const service = askedService(input.text);
   const place = slots.village ?? slots.town ?? slots.county;
   const aboutStation = ABOUT_STATION.test(input.text);
   const how = aboutStation && !service ? undefined : await knowledgeSkill(input, 'service');

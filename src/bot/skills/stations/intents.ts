@@ -12,7 +12,7 @@ const WANT_MACHINE = /谁家有|谁有|哪有|哪里有|哪儿有|有没有|有�
 const NOT_MACHINE_SEARCH = /谁会|会开|找人|司机|机手|补贴|购置|维修|修理|咋修|坏了|咋用|怎么用|保养|多少钱一台|价格多少|买台|买一台|咋登记|怎么登记|在哪登记|如何登记|在哪发|怎么发布/;
 const POST_MACHINE = /^(发布|登记)(农机|机器)|(俺|我|咱)(家)?有(台|辆|个|一台|两台)?.{0,8}(机|铁牛|四轮).{0,6}(出租|往外租|想租出去|能租出去|可以租|接活)|^出租.{0,8}(机|铁牛|四轮)/;
 
-const ORDER_STATUS = /(俺|我|咱)(家)?的.{0,10}(到了没|到了吗|到没到|到了不|咋样了|怎么样了|到哪了|啥时候到|什么时候到|来了没|来了吗)|代购.{0,6}(到了|进度|咋样|怎么样|状态)|(查|看)(一下|下)?(俺|我)?的?(代购|订单)/;
+const ORDER_STATUS = /(俺|我|咱)(家)?的.{0,10}(到了没|到了吗|到没到|到了不|咋样了|怎么样了|到哪了|啥时候到|什么时候到|来了没|来了吗)|代购.{0,6}(到了|进度|咋样|怎么样|状态)|(查|看)(一下|下)?(俺|我)?的?(代购|订单)|(帮|给|替)(俺|我|咱)(代购|代买|买|订)的.{0,8}(到了没|到了吗|到没到|到了不|咋样了|到哪了|啥时候到|什么时候到|来了没|来了吗)/;
 const ORDER_CANCEL = /^(取消|不要|撤销)(代购|订单|这单|那单)/;
 /** Asking the station to buy: 帮俺代购两袋复合肥; not "能帮俺买化肥不" (a question about the service). */
 const ORDER = /(帮|给|替)(俺|我|咱|我们|俺们)?.{0,3}(代购|代买|捎|买|订|定)|^(代购|代买|我要代购|俺要代购|要代购|想代购)/;
@@ -23,6 +23,28 @@ const TRAINING_LIST = /培训|学手机|教.{0,4}手机|讲课|上课|技术课/
 const TRAINING_ASK = /最近|有啥|有什么|有没有|啥时候|什么时候|哪有|哪里有|在哪|几号|安排|咋报名|怎么报名|能报名|报名/;
 const NOT_TRAINING = /信息员培训|培训信息员|培训谁|谁来组织|培训体验|(会|能)不会用智能手机/;
 
+/** A purchase already made ("买了袋化肥", "帮俺买的种子", "订过"): a report about it, not a request to buy. */
+const BOUGHT = /(代购|代买|捎|买|订|定|购)(了|的|过|来的|回来)/;
+
+/** A message's clauses: split at punctuation and at the words that join two matters (顺便, 另外, 还有, 结果). */
+export function clauses(text: string): string[] {
+  return text.split(/[,，。.;；!！?？、\s]+|顺便|另外|还有|结果|然后/).map((c) => c.trim()).filter(Boolean);
+}
+
+/**
+ * A clause that asks the station to buy: "帮俺代购两袋复合肥". Read clause by clause, so that a question about
+ * something else is never an order because another of its clauses names a purchase ("俺给家里买了袋化肥，结果
+ * 烧苗了", "去年帮俺买的种子不出苗，找谁").
+ */
+function ordersIn(clause: string): boolean {
+  return ORDER.test(clause) && !BOUGHT.test(clause) && !QUESTION.test(clause);
+}
+
+/** Some clause asks the station to buy something (a question may go with it): not a purchase already made. */
+export function asksToBuy(text: string): boolean {
+  return clauses(text.replace(/\s+/g, '')).some((c) => /(帮|给|替).{0,6}(代购|代买|捎|买|订|定)|^(代购|代买|我要代购|俺要代购|要代购|想代购)/.test(c) && !BOUGHT.test(c));
+}
+
 /** The service a message asks for, or undefined (the other intents' rules decide). */
 export function classifyService(text: string): { intent: ServiceIntent; certainty: number } | undefined {
   const t = text.replace(/\s+/g, '');
@@ -30,7 +52,7 @@ export function classifyService(text: string): { intent: ServiceIntent; certaint
   if (/^(求租|发求租|发个求租|发一条求租|帮我发求租|帮俺发求租)/.test(t)) return { intent: 'machinery', certainty: 0.9 };
   if (MACHINE.test(t) && WANT_MACHINE.test(t) && !NOT_MACHINE_SEARCH.test(t)) return { intent: 'machinery', certainty: 0.85 };
   if (ORDER_STATUS.test(t) || ORDER_CANCEL.test(t)) return { intent: 'order', certainty: 0.9 };
-  if (ORDER.test(t) && !QUESTION.test(t)) return { intent: 'order', certainty: 0.85 };
+  if (clauses(t).some(ordersIn) && !QUESTION.test(t)) return { intent: 'order', certainty: 0.85 };
   if (TRAINING_SIGNUP.test(t)) return { intent: 'training', certainty: 0.9 };
   if (TRAINING_LIST.test(t) && TRAINING_ASK.test(t) && !NOT_TRAINING.test(t)) return { intent: 'training', certainty: 0.85 };
   return undefined;

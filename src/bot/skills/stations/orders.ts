@@ -7,6 +7,7 @@ import {
 import { extractSlots } from '../../slots.ts';
 import type { SkillInput, SkillResult } from '../../skill.ts';
 import { dayLabel, farmerPhone, isStaff, memory, phoneIn, reply } from './common.ts';
+import { asksToBuy } from './intents.ts';
 
 // 代购 by chat or SMS: "帮俺代购两袋复合肥，要45%的" records an order (one clarifying question when no amount
 // is said), "俺的化肥到了没" answers from the farmer's orders, "取消代购" cancels one not yet collected.
@@ -37,7 +38,8 @@ export async function orderSkill(input: SkillInput): Promise<SkillResult> {
   const text = input.text.replace(/\s+/g, '');
   const phone = farmerPhone(input);
   if (/^(取消|不要|撤销)(代购|订单|这单|那单)/.test(text)) return cancel(input, phone);
-  if (!/(帮|给|替).{0,6}(代购|代买|捎|买|订|定)|^(代购|代买|我要代购|俺要代购|要代购|想代购)/.test(text)) {
+  // "帮俺买的化肥到了没" asks after an order: only a request to buy starts one
+  if (!asksToBuy(text)) {
     if (!phone) {
       input.context.pending = { kind: 'order', fields: { lookup: '1' }, awaiting: 'phone' };
       return reply('order', '请发一下您登记代购时留的手机号，我帮您查。', ['取消']);
