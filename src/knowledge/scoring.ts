@@ -2,6 +2,8 @@
 export interface QueryTerms {
   distinct: string[];
   idf: Map<string, number>;
+  /** Okapi IDF from this knowledge base's own term counts, for BM25 */
+  corpusIdf?: Map<string, number>;
   bigrams: Map<string, number>;
   /** the question's most specific known word ("大豆" in "大豆啥时候种"), with the shorter words inside it */
   subject?: string[];
@@ -33,9 +35,16 @@ export function answerKindOf(question: string): AnswerKind | undefined {
 }
 
 export interface CandidateFeatures {
+  /** term frequencies over the indexed text (title, headings and content) */
   termFrequencies: Map<string, number>;
+  /** term frequencies in the title and headings alone (counted again with BM25.headingWeight) */
+  headingTermFrequencies?: Map<string, number>;
+  /** length in index tokens, and the corpus's average (kb_corpus_stats) */
   length: number;
   averageLength: number;
+  /** length in characters, and the corpus's average, for the bigram BM25 */
+  charLength?: number;
+  averageCharLength?: number;
   /** Normalised passage text (title, headings, content), for bigram matching. */
   text: string;
   /** Normalised title and heading path: a question's word in a heading says what the passage is about. */
@@ -54,16 +63,19 @@ export interface CandidateSignals {
   headingCoverage: number;
   /** how closely the question matches a Q&A pair's own question (bigram overlap both ways), 0..1 */
   titleMatch: number;
+  /** BM25F over the question's words, title and headings weighted up, normalised to 0..1 */
   bm25: number;
+  /** the same over the question's character bigrams */
+  bigramBm25: number;
 }
 
-const K1 = 1.2;
-const B = 0.75;
+/** BM25F: k1, b, and how many times a word in the title or a heading counts (the body counts once). */
+export const BM25 = { k1: 1.2, b: 0.75, headingWeight: 2 };
 
 // Weights tuned with `npm run eval` on the agri-qa dev set (see README, "Retrieval quality").
 export const WEIGHTS = {
-  coverage: 0.3, bigramCoverage: 0.3, cosine: 0.4, bm25: 0.005, headingCoverage: 0.15, titleMatch: 0.25, answerKind: 0.1,
-  subjectMissing: -0.15,
+  coverage: 0.3, bigramCoverage: 0.3, cosine: 0.4, bm25: 0.6, bigramBm25: 0.6, headingCoverage: 0.15, titleMatch: 0.25,
+  answerKind: 0.1, subjectMissing: -0.15,
 };
 
 /**
@@ -76,21 +88,31 @@ export function scoreCandidate(q: QueryTerms, c: CandidateFeatures): CandidateSi
   let covered = 0;
   let inHeadings = 0;
   let bm25 = 0;
+  let bm25Max = 0;
+  const { k1: K1, b: B, headingWeight } = BM25;
+  const norm = 1 - B + (B * c.length) / (c.averageLength || 1);
   for (const term of q.distinct) {
     const idf = q.idf.get(term) ?? 0;
     total += idf;
     if (c.headings.includes(term)) inHeadings += idf;
     const tf = c.termFrequencies.get(term) ?? 0;
-    if (tf > 0) {
-      covered += idf;
-      bm25 += (idf * (tf * (K1 + 1))) / (tf + K1 * (1 - B + (B * c.length) / c.averageLength));
-    }
+    if (tf > 0) covered += idf;
+    const w = q.corpusIdf?.get(term) ?? idf;
+    bm25Max += w;
+    const ftf = tf + (headingWeight - 1) * (c.headingTermFrequencies?.get(term) ?? 0);
+    if (ftf > 0) bm25 += (w * ftf) / (ftf + K1 * norm);
   }
   let bigramTotal = 0;
   let bigramCovered = 0;
+  let bigramBm25 = 0;
+  const charNorm = 1 - B + (B * (c.charLength ?? c.text.length)) / (c.averageCharLength || c.text.length || 1);
   for (const [gram, idf] of q.bigrams) {
     bigramTotal += idf;
-    if (c.text.includes(gram)) bigramCovered += idf;
+    const tf = occurrences(c.text, gram);
+    if (tf === 0) continue;
+    bigramCovered += idf;
+    const ftf = tf + (headingWeight - 1) * occurrences(c.headings, gram);
+    bigramBm25 += (idf * ftf) / (ftf + K1 * charNorm);
   }
   const coverage = total ? covered / total : 0;
   const headingCoverage = total ? inHeadings / total : 0;
@@ -103,10 +125,20 @@ export function scoreCandidate(q: QueryTerms, c: CandidateFeatures): CandidateSi
   // something else, however well the rest of the wording fits.
   const subjectMissing = q.subject && q.distinct.length > 1 && !q.subject.some((s) => c.text.includes(s)) ? 1 : 0;
   const score =
-    WEIGHTS.coverage * coverage + WEIGHTS.bigramCoverage * bigramCoverage + WEIGHTS.cosine * cosine + WEIGHTS.bm25 * bm25 +
+    WEIGHTS.coverage * coverage + WEIGHTS.bigramCoverage * bigramCoverage + WEIGHTS.cosine * cosine +
+    WEIGHTS.bm25 * (bm25Max ? bm25 / bm25Max : 0) + WEIGHTS.bigramBm25 * (bigramTotal ? bigramBm25 / bigramTotal : 0) +
     WEIGHTS.headingCoverage * headingCoverage + WEIGHTS.titleMatch * titleMatch + WEIGHTS.answerKind * answerKind +
     WEIGHTS.subjectMissing * subjectMissing;
-  return { score, cosine, coverage, bigramCoverage, headingCoverage, titleMatch, bm25 };
+  return {
+    score, cosine, coverage, bigramCoverage, headingCoverage, titleMatch,
+    bm25: bm25Max ? bm25 / bm25Max : 0, bigramBm25: bigramTotal ? bigramBm25 / bigramTotal : 0,
+  };
+}
+
+function occurrences(text: string, gram: string): number {
+  let n = 0;
+  for (let i = text.indexOf(gram); i !== -1; i = text.indexOf(gram, i + gram.length)) n++;
+  return n;
 }
 
 /**
