@@ -136,6 +136,7 @@ export class HybridRetriever {
       const signals = scoreCandidate(terms, {
         termFrequencies,
         headingTermFrequencies: counts(this.deps.tokenizer.tokens(headingText)),
+        sectionTokens: new Set(this.deps.tokenizer.tokens(row.heading_path.join('\n'))),
         length: row.token_count,
         averageLength: corpus.averageTokens || row.token_count || 1,
         charLength: text.length,
