@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { loadTokenizer } from '../../src/knowledge/index.ts';
 import { pairSplitOf } from '../../src/cli/calibration-data.ts';
 const tk = await loadTokenizer('seeds');
-const pairs = (await readFile(process.argv[2], 'utf8')).split('\n').filter(Boolean).map((l, i) => JSON.parse(l) as { id?: string; question: string; answer: string })
+const pairs = (await readFile(process.argv[2], 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: string; question: string; answer: string })
   .map((p, i) => ({ ...p, id: p.id ?? String(i + 1) })).filter((p) => pairSplitOf(p.id) === 'tune');
 const inQ = new Map<string, number>(); const inBoth = new Map<string, number>();
 for (const p of pairs) {
