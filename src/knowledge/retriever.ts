@@ -1,13 +1,13 @@
 import type { Database } from '../db/pool.ts';
 import type { Category } from './categories.ts';
+import { CANDIDATES_SQL, keywordQuery, blendedIdf, okapiIdf, type CandidateRow } from './candidates.ts';
+import { readCorpusStats, type CorpusStats } from './corpus-stats.ts';
 import type { Embedder } from './embeddings/index.ts';
 import type { ChineseTokenizer } from './tokenizer.ts';
 import { normalizeForSearch } from './tokenizer.ts';
-import { toOrTsquery } from './tsv.ts';
 import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
 import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
-import { PAST_REVIEW_SQL } from './review.ts';
 import { supportSignals } from './support.ts';
 
 export interface SearchOptions {
@@ -51,31 +51,7 @@ export interface RetrieverDeps {
 }
 
 const CANDIDATES = 40;
-/**
- * Keyword candidates come from the question's most selective words, as many as keep the rows to rank under
- * this budget: ranking is per matching row, and a common word ("防治") would match half an agronomy corpus.
- */
-const KEYWORD_ROW_BUDGET = 300;
-const KEYWORD_MAX_TERMS = 8;
-const KEYWORD_RANK_ROWS = 600;
 
-interface CandidateRow {
-  id: string;
-  document_id: string;
-  heading_path: string[];
-  content: string;
-  /** term frequencies of the question's words in this chunk */
-  tf: Record<string, number>;
-  token_count: number;
-  reviewed: boolean;
-  past_review: boolean;
-  cosine: number;
-  title: string;
-  category: Category;
-  county: string | null;
-  source: string | null;
-  format: string;
-}
 
 /**
  * Hybrid retrieval: nearest neighbours by embedding (HNSW) and keyword matches (GIN over jieba tokens)
@@ -90,6 +66,7 @@ const DF_CACHE_MAX = 50_000;
 
 export class HybridRetriever {
   private dfCache = { at: 0, values: new Map<string, number>() };
+  private statsCache: { at: number; stats?: Promise<CorpusStats> } = { at: 0 };
 
   constructor(private readonly deps: RetrieverDeps) {}
 
@@ -122,6 +99,18 @@ export class HybridRetriever {
   /** Forget cached term counts (the store calls this after every change in this process). */
   invalidate(): void {
     this.dfCache = { at: 0, values: new Map() };
+    this.statsCache = { at: 0 };
+  }
+
+  /** Corpus totals for length normalisation, cached like the term counts. */
+  private corpusStats(): Promise<CorpusStats> {
+    const now = Date.now();
+    if (!this.statsCache.stats || now - this.statsCache.at > DF_CACHE_MS) {
+      const stats = readCorpusStats(this.deps.db.pool);
+      this.statsCache = { at: now, stats };
+      stats.catch(() => { if (this.statsCache.stats === stats) this.statsCache = { at: 0 }; });
+    }
+    return this.statsCache.stats!;
   }
 
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
@@ -139,16 +128,21 @@ export class HybridRetriever {
       Math.max(CANDIDATES, limit * 2),
       terms.distinct,
     ]);
-    const avgLength = rows.reduce((n, r) => n + r.token_count, 0) / Math.max(rows.length, 1) || 1;
+    const corpus = await this.corpusStats();
     const scored = rows.map((row) => {
       const termFrequencies = new Map(Object.entries(row.tf));
       const text = this.unshadow(terms.distinct, normalizeForSearch([row.title, ...row.heading_path, row.content].join('\n')), termFrequencies);
+      const headingText = [row.title, ...row.heading_path].join('\n');
       const signals = scoreCandidate(terms, {
         termFrequencies,
+        headingTermFrequencies: counts(this.deps.tokenizer.tokens(headingText)),
+        sectionTokens: new Set(this.deps.tokenizer.tokens(row.heading_path.join('\n'))),
         length: row.token_count,
-        averageLength: avgLength,
+        averageLength: corpus.averageTokens || row.token_count || 1,
+        charLength: text.length,
+        averageCharLength: corpus.averageChars || text.length || 1,
         text,
-        headings: normalizeForSearch([row.title, ...row.heading_path].join('\n')),
+        headings: normalizeForSearch(headingText),
         questionTokens: row.format === 'qa' ? this.deps.tokenizer.tokens(row.heading_path[0] ?? row.title) : undefined,
         cosine: Number(row.cosine),
       });
@@ -246,6 +240,7 @@ export class HybridRetriever {
     const distinct = [...new Set(tokens)];
     const total = frequencies.get('') ?? 0;
     const idf = new Map(distinct.map((t) => [t, blendedIdf(this.deps.tokenizer.idf(t), frequencies.get(t), total)]));
+    const corpusIdf = new Map(distinct.map((t) => [t, okapiIdf(frequencies.get(t), total)]));
     const bigrams = new Map<string, number>();
     for (const run of this.deps.tokenizer.standardize(query).match(/\p{Script=Han}+/gu) ?? []) {
       for (let i = 0; i + 1 < run.length; i++) {
@@ -256,62 +251,14 @@ export class HybridRetriever {
     const known = distinct.filter((t) => this.deps.tokenizer.isKnown(t) && t.length > 1);
     const top = known.reduce<string | undefined>((best, t) => (!best || idf.get(t)! > idf.get(best)! ? t : best), undefined);
     const subject = top ? [top, ...distinct.filter((t) => t !== top && t.length > 1 && top.includes(t))] : undefined;
-    return { distinct, idf, bigrams, subject, wants: answerKindOf(query) };
+    return { distinct, idf, corpusIdf, bigrams, subject, wants: answerKindOf(query) };
   }
 }
 
-const CANDIDATES_SQL = `
-WITH by_vector AS (
-  SELECT id FROM kb_chunks
-   WHERE ($3::text[] IS NULL OR category = ANY($3::text[])) AND ($4::text IS NULL OR county IS NULL OR county = $4)
-   ORDER BY embedding <=> $1::public.vector
-   LIMIT $5
-), matches AS (
-  -- ranking reads every matching tsvector: rank at most KEYWORD_RANK_ROWS of them, however common the word
-  SELECT id, tsv FROM kb_chunks
-   WHERE $2 <> '' AND tsv @@ $2::tsquery
-     AND ($3::text[] IS NULL OR category = ANY($3::text[])) AND ($4::text IS NULL OR county IS NULL OR county = $4)
-   LIMIT ${KEYWORD_RANK_ROWS}
-), by_keyword AS (
-  SELECT id FROM matches ORDER BY ts_rank_cd(tsv, $2::tsquery, 1) DESC LIMIT $5
-), ids AS (SELECT id FROM by_vector UNION SELECT id FROM by_keyword)
-SELECT c.id, c.document_id, c.heading_path, c.content, c.token_count, c.reviewed,
-       (SELECT coalesce(jsonb_object_agg(u.lexeme, coalesce(array_length(u.positions, 1), 1)), '{}')
-          FROM unnest(c.tsv) AS u(lexeme, positions, weights) WHERE u.lexeme = ANY($6::text[])) AS tf,
-       1 - (c.embedding <=> $1::public.vector) AS cosine,
-       d.title, d.category, d.county, d.source, d.format, ${PAST_REVIEW_SQL} AS past_review
-  FROM ids JOIN kb_chunks c ON c.id = ids.id JOIN kb_documents d ON d.id = c.document_id`;
-
-/**
- * IDF from jieba's general corpus, blended with this knowledge base's own once it is large enough to say
- * something: a word in every passage ("防治" in an agronomy corpus) tells little, whatever Chinese at large says.
- */
-export function blendedIdf(generalIdf: number, df: number | undefined, total: number): number {
-  if (total < 200) return generalIdf;
-  const corpusIdf = Math.log(1 + (total - (df ?? 0) + 0.5) / ((df ?? 0) + 0.5));
-  return (generalIdf + corpusIdf * IDF_SCALE) / 2;
-}
-// Maps corpus IDF onto jieba's scale (its median word sits near 11.7; a word in 1 of 1000 chunks is ~6.5).
-const IDF_SCALE = 1.5;
-
-/** The selective words OR-ed while their rows fit the budget; when even the rarest is common, the two rarest AND-ed. */
-export function keywordQuery(terms: string[], frequencies: Map<string, number>): string {
-  const present = terms
-    .map((t) => ({ t, df: frequencies.get(t) ?? 0 }))
-    .filter((x) => x.df > 0)
-    .sort((a, b) => a.df - b.df);
-  if (present.length === 0) return '';
-  if (present[0].df > KEYWORD_ROW_BUDGET && present.length > 1) {
-    return `${toOrTsquery([present[0].t])} & ${toOrTsquery([present[1].t])}`;
-  }
-  const chosen: string[] = [];
-  let rows = 0;
-  for (const { t, df } of present) {
-    if (chosen.length && (rows + df > KEYWORD_ROW_BUDGET || chosen.length >= KEYWORD_MAX_TERMS)) break;
-    chosen.push(t);
-    rows += df;
-  }
-  return toOrTsquery(chosen);
+function counts(tokens: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
 }
 
 function snippet(content: string, max = 120): string {

@@ -2,6 +2,8 @@
 export interface QueryTerms {
   distinct: string[];
   idf: Map<string, number>;
+  /** Okapi IDF from this knowledge base's own term counts, for BM25 */
+  corpusIdf?: Map<string, number>;
   bigrams: Map<string, number>;
   /** the question's most specific known word ("大豆" in "大豆啥时候种"), with the shorter words inside it */
   subject?: string[];
@@ -33,9 +35,18 @@ export function answerKindOf(question: string): AnswerKind | undefined {
 }
 
 export interface CandidateFeatures {
+  /** term frequencies over the indexed text (title, headings and content) */
   termFrequencies: Map<string, number>;
+  /** term frequencies in the title and headings alone (counted again with BM25.headingWeight) */
+  headingTermFrequencies?: Map<string, number>;
+  /** the tokens of the chunk's own headings (not the document title; a Q&A pair's question is one) */
+  sectionTokens?: Set<string>;
+  /** length in index tokens, and the corpus's average (kb_corpus_stats) */
   length: number;
   averageLength: number;
+  /** length in characters, and the corpus's average, for the bigram BM25 */
+  charLength?: number;
+  averageCharLength?: number;
   /** Normalised passage text (title, headings, content), for bigram matching. */
   text: string;
   /** Normalised title and heading path: a question's word in a heading says what the passage is about. */
@@ -54,16 +65,19 @@ export interface CandidateSignals {
   headingCoverage: number;
   /** how closely the question matches a Q&A pair's own question (bigram overlap both ways), 0..1 */
   titleMatch: number;
+  /** BM25F over the question's words, title and headings weighted up, normalised to 0..1 */
   bm25: number;
+  /** the same over the question's character bigrams */
+  bigramBm25: number;
 }
 
-const K1 = 1.2;
-const B = 0.75;
+/** BM25F: k1, b, and how many times a word in the title or a heading counts (the body counts once). */
+export const BM25 = { k1: 1.2, b: 0.75, headingWeight: 2, shortFloor: 0 };
 
 // Weights tuned with `npm run eval` on the agri-qa dev set (see README, "Retrieval quality").
 export const WEIGHTS = {
-  coverage: 0.3, bigramCoverage: 0.3, cosine: 0.4, bm25: 0.005, headingCoverage: 0.15, titleMatch: 0.25, answerKind: 0.1,
-  subjectMissing: -0.15,
+  coverage: 0.3, bigramCoverage: 0.3, cosine: 0.4, bm25: 0.6, bigramBm25: 0.6, headingCoverage: 0.15, sectionCoverage: 0.2, titleMatch: 0.5,
+  answerKind: 0.1, subjectMissing: -0.15,
 };
 
 /**
@@ -75,25 +89,42 @@ export function scoreCandidate(q: QueryTerms, c: CandidateFeatures): CandidateSi
   let total = 0;
   let covered = 0;
   let inHeadings = 0;
+  let inSection = 0;
   let bm25 = 0;
+  let bm25Max = 0;
+  const { k1: K1, b: B, headingWeight, shortFloor } = BM25;
+  const norm = lengthNorm(c.length, c.averageLength || c.length || 1, B, shortFloor);
   for (const term of q.distinct) {
     const idf = q.idf.get(term) ?? 0;
     total += idf;
     if (c.headings.includes(term)) inHeadings += idf;
+    if (c.sectionTokens?.has(term)) inSection += idf;
     const tf = c.termFrequencies.get(term) ?? 0;
-    if (tf > 0) {
-      covered += idf;
-      bm25 += (idf * (tf * (K1 + 1))) / (tf + K1 * (1 - B + (B * c.length) / c.averageLength));
-    }
+    if (tf > 0) covered += idf;
+    const w = q.corpusIdf?.get(term) ?? idf;
+    bm25Max += w;
+    const inHead = c.headingTermFrequencies?.get(term) ?? 0;
+    const ftf = fieldTf(Math.max(0, tf - inHead), inHead, norm, headingWeight);
+    if (ftf > 0) bm25 += (w * ftf) / (ftf + K1);
   }
   let bigramTotal = 0;
   let bigramCovered = 0;
+  let bigramBm25 = 0;
+  const charNorm = lengthNorm(c.charLength ?? c.text.length, c.averageCharLength || c.text.length || 1, B, shortFloor);
   for (const [gram, idf] of q.bigrams) {
     bigramTotal += idf;
-    if (c.text.includes(gram)) bigramCovered += idf;
+    const tf = occurrences(c.text, gram);
+    if (tf === 0) continue;
+    bigramCovered += idf;
+    const inHead = occurrences(c.headings, gram);
+    const ftf = fieldTf(Math.max(0, tf - inHead), inHead, charNorm, headingWeight);
+    bigramBm25 += (idf * ftf) / (ftf + K1);
   }
   const coverage = total ? covered / total : 0;
   const headingCoverage = total ? inHeadings / total : 0;
+  // Of a document's sections, the one whose own heading says what was asked ("农药中毒急救：第一步打120" for
+  // "农药中毒了咋急救") is the one to answer from, though a longer section matches its words less densely.
+  const sectionCoverage = total ? inSection / total : 0;
   const bigramCoverage = bigramTotal ? bigramCovered / bigramTotal : coverage;
   const cosine = Math.max(0, c.cosine);
   const titleMatch = c.questionTokens ? questionOverlap(q, c.questionTokens) : 0;
@@ -103,10 +134,33 @@ export function scoreCandidate(q: QueryTerms, c: CandidateFeatures): CandidateSi
   // something else, however well the rest of the wording fits.
   const subjectMissing = q.subject && q.distinct.length > 1 && !q.subject.some((s) => c.text.includes(s)) ? 1 : 0;
   const score =
-    WEIGHTS.coverage * coverage + WEIGHTS.bigramCoverage * bigramCoverage + WEIGHTS.cosine * cosine + WEIGHTS.bm25 * bm25 +
-    WEIGHTS.headingCoverage * headingCoverage + WEIGHTS.titleMatch * titleMatch + WEIGHTS.answerKind * answerKind +
+    WEIGHTS.coverage * coverage + WEIGHTS.bigramCoverage * bigramCoverage + WEIGHTS.cosine * cosine +
+    WEIGHTS.bm25 * (bm25Max ? bm25 / bm25Max : 0) + WEIGHTS.bigramBm25 * (bigramTotal ? bigramBm25 / bigramTotal : 0) +
+    WEIGHTS.headingCoverage * headingCoverage + WEIGHTS.sectionCoverage * sectionCoverage + WEIGHTS.titleMatch * titleMatch + WEIGHTS.answerKind * answerKind +
     WEIGHTS.subjectMissing * subjectMissing;
-  return { score, cosine, coverage, bigramCoverage, headingCoverage, titleMatch, bm25 };
+  return {
+    score, cosine, coverage, bigramCoverage, headingCoverage, titleMatch,
+    bm25: bm25Max ? bm25 / bm25Max : 0, bigramBm25: bigramTotal ? bigramBm25 / bigramTotal : 0,
+  };
+}
+
+/**
+ * BM25F's pseudo term frequency: the body's count normalised by the chunk's length, plus the title's and
+ * headings' count weighted up and not length-normalised (a short chunk under a matching heading gains
+ * nothing from being short: the heading is all it matches).
+ */
+function fieldTf(body: number, heading: number, norm: number, headingWeight: number): number {
+  return body / norm + headingWeight * heading;
+}
+
+function lengthNorm(length: number, average: number, b: number, shortFloor: number): number {
+  return 1 - b + (b * Math.max(length, average * shortFloor)) / average;
+}
+
+function occurrences(text: string, gram: string): number {
+  let n = 0;
+  for (let i = text.indexOf(gram); i !== -1; i = text.indexOf(gram, i + gram.length)) n++;
+  return n;
 }
 
 /**
@@ -115,17 +169,25 @@ export function scoreCandidate(q: QueryTerms, c: CandidateFeatures): CandidateSi
  * little and sharing the subject too ("大豆啥时候种") counts a lot.
  */
 function questionOverlap(q: QueryTerms, stored: string[]): number {
-  const storedSet = new Set(stored);
-  if (!q.distinct.length || !storedSet.size) return 0;
-  let asked = 0;
+  // Whole words only: search mode also yields the pieces of a longer word ("扶起来" → 扶起, 起来), and a
+  // stored "要不要扶" should not lose three words to one.
+  const asked = wholeWords(q.distinct);
+  const storedSet = new Set(wholeWords(stored));
+  if (!asked.length || !storedSet.size) return 0;
+  let askedWeight = 0;
   let shared = 0;
-  for (const t of q.distinct) {
+  for (const t of asked) {
     const w = q.idf.get(t) ?? 0;
-    asked += w;
+    askedWeight += w;
     if (storedSet.has(t)) shared += w;
   }
   let storedWeight = 0;
   for (const t of storedSet) storedWeight += q.idf.get(t) ?? 8;
-  const overlap = Math.min(asked ? shared / asked : 0, storedWeight ? shared / storedWeight : 0);
+  const overlap = Math.min(askedWeight ? shared / askedWeight : 0, storedWeight ? shared / storedWeight : 0);
   return overlap * overlap;
+}
+
+function wholeWords(tokens: string[]): string[] {
+  const distinct = [...new Set(tokens)];
+  return distinct.filter((t) => !distinct.some((u) => u !== t && u.length > t.length && u.includes(t)));
 }

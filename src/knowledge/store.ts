@@ -5,6 +5,7 @@ import type { Embedder } from './embeddings/index.ts';
 import type { ChineseTokenizer } from './tokenizer.ts';
 import { chunkDocument, contentHash, reviewOf, type DocumentInput, type ReviewRecord } from './documents.ts';
 import { toTsvectorLiteral } from './tsv.ts';
+import { adjustCorpusStats } from './corpus-stats.ts';
 
 export interface UpsertResult {
   id: string;
@@ -76,6 +77,7 @@ export class KnowledgeStore {
       );
       const id = rows[0].id;
       await adjustTermCounts(client, id, -1);
+      await adjustCorpusStats(client, id, -1);
       await client.query('DELETE FROM kb_chunks WHERE document_id = $1', [id]);
       if (drafts.length) {
         await client.query(
@@ -96,6 +98,7 @@ export class KnowledgeStore {
           ],
         );
         await adjustTermCounts(client, id, +1);
+        await adjustCorpusStats(client, id, +1);
       }
       return { id, chunks: drafts.length, status: rows[0].inserted ? ('created' as const) : ('updated' as const) };
     }).finally(() => this.onChange());
@@ -105,6 +108,7 @@ export class KnowledgeStore {
   async delete(id: string): Promise<boolean> {
     return withTransaction(this.deps.db.pool, async (client) => {
       await adjustTermCounts(client, id, -1);
+      await adjustCorpusStats(client, id, -1);
       const { rowCount } = await client.query('DELETE FROM kb_documents WHERE id = $1', [id]);
       return (rowCount ?? 0) > 0;
     }).finally(() => this.onChange());
