@@ -4,6 +4,7 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { PGliteConnection } from './pglite-connection.ts';
 
 /** The small surface every module needs: parameterised queries (pg.Pool and pg.PoolClient both satisfy it). */
 export interface Queryable {
@@ -113,8 +114,12 @@ async function openEmbedded(dataDir: string, schema: string, Client: typeof pg.C
     // of resident memory); the knowledge base and tables fit in far less, and the OS page cache is below it.
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
   });
-  // PGlite is one connection: the pool hands it out one query at a time.
-  const pool = new pg.Pool({ ...(createPgConfig(pglite) as unknown as pg.PoolConfig), Client });
+  // PGlite is one connection: the pool hands it out one query at a time, each statement in one call.
+  const pool = new pg.Pool({
+    ...(createPgConfig(pglite) as unknown as pg.PoolConfig),
+    connection: new PGliteConnection(pglite),
+    Client,
+  } as pg.PoolConfig);
   pool.on('error', () => {});
   // One session for the life of the process: settings made here hold for every query (see openServer).
   await pool.query('SET random_page_cost = 1.1');
