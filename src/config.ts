@@ -31,6 +31,8 @@ export const configSchema = z
       .optional()
       .or(z.literal('').transform(() => undefined)),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    // statements prepared once per connection; off behind a pooler that cannot keep them (PgBouncer < 1.21)
+    DATABASE_PREPARED_STATEMENTS: bool.default(true),
     ADMIN_TOKEN: z
       .string()
       .min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`')

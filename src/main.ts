@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   log.info(
     { engine: db.engine, where: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : config.DATA_DIR },

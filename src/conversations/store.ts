@@ -30,18 +30,27 @@ export interface Identity {
   createdBy?: string;
 }
 
-/** The conversation for this phone or device on this channel, created on first contact (race-safe). */
+/**
+ * The conversation for this phone or device on this channel, created on first contact (race-safe). One
+ * statement that writes only on first contact: the found row is read, and the insert (whose conflict with a
+ * row made meanwhile returns that row) runs only when none was found.
+ */
 export async function findOrCreateConversation(q: Queryable, who: Identity): Promise<Conversation> {
   const webId = who.webId ?? null;
-  const phone = webId ? (who.phone ?? null) : (who.phone ?? null);
-  const conflict = webId
-    ? '(channel, web_id) WHERE web_id IS NOT NULL'
-    : '(channel, farmer_phone) WHERE web_id IS NULL';
+  const [conflict, match] = webId
+    ? ['(channel, web_id) WHERE web_id IS NOT NULL', 'web_id = $3']
+    : ['(channel, farmer_phone) WHERE web_id IS NULL', 'farmer_phone = $2 AND web_id IS NULL'];
   const { rows } = await q.query(
-    `INSERT INTO conversations (channel, farmer_phone, web_id, created_by) VALUES ($1, $2, $3, $4)
-     ON CONFLICT ${conflict} DO UPDATE SET updated_at = now()
-     RETURNING ${CONVERSATION_COLUMNS}`,
-    [who.channel, phone, webId, who.createdBy ?? null],
+    `WITH found AS (
+       SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE channel = $1 AND ${match}
+     ), made AS (
+       INSERT INTO conversations (channel, farmer_phone, web_id, created_by)
+       SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM found)
+       ON CONFLICT ${conflict} DO UPDATE SET updated_at = now()
+       RETURNING ${CONVERSATION_COLUMNS}
+     )
+     SELECT * FROM found UNION ALL SELECT * FROM made`,
+    [who.channel, who.phone ?? null, webId, who.createdBy ?? null],
   );
   return toConversation(rows[0]);
 }

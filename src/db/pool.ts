@@ -4,6 +4,7 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { PGliteConnection } from './pglite-connection.ts';
 
 /** The small surface every module needs: parameterised queries (pg.Pool and pg.PoolClient both satisfy it). */
 export interface Queryable {
@@ -26,6 +27,11 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Work inside this schema (tests use one schema each on a shared server). */
   schema?: string;
+  /**
+   * Prepare each parameterised statement once per connection (default true). Off for a pooler that cannot
+   * keep prepared statements (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -35,12 +41,51 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (!SCHEMA_NAME.test(schema)) {
     throw new Error(`schema "${schema}" must be lower-case letters, digits and underscores`);
   }
-  if (opts.url) return openServer(opts.url, schema, opts.poolSize ?? 10);
-  return openEmbedded(opts.dataDir ?? './data', schema);
+  const Client = opts.preparedStatements === false ? pg.Client : PreparingClient;
+  if (opts.url) return openServer(opts.url, schema, opts.poolSize ?? 10, Client);
+  return openEmbedded(opts.dataDir ?? './data', schema, Client);
 }
 
-async function openServer(url: string, schema: string, max: number): Promise<Database> {
+/** Distinct statement texts given a name, process-wide (a name always stands for the same text). */
+const MAX_PREPARED = 1000;
+const statementNames = new Map<string, string>();
+
+/**
+ * The name a parameterised statement is prepared under, or undefined to send it unnamed (parsed and planned
+ * each time, as before). A vector search stays unnamed: a cached generic plan may choose differently between
+ * the HNSW index (approximate) and an exact scan, and so change which passages an answer is built from.
+ * Texts past MAX_PREPARED (SQL built with varying text) stay unnamed too, so a session's statements are bounded.
+ */
+export function statementName(text: string): string | undefined {
+  const known = statementNames.get(text);
+  if (known) return known;
+  if (statementNames.size >= MAX_PREPARED || text.includes('<=>')) return undefined;
+  const name = `yinong_${statementNames.size + 1}`;
+  statementNames.set(text, name);
+  return name;
+}
+
+/**
+ * A client that sends each parameterised statement as a named one: parsed once per connection, then only
+ * bound and executed (PostgreSQL may keep its plan), which about halves what a short statement costs the
+ * app and the server, and PGlite too. Prepared statements belong to one session, so instances and pools
+ * never see each other's; node-postgres parses a name again on a new connection. Statements without values
+ * (BEGIN, DDL) go as before.
+ */
+class PreparingClient extends pg.Client {
+  // node-postgres's overloads (config object, text with values, callbacks) pass through unchanged.
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config === 'string' && Array.isArray(values)) {
+      const name = statementName(config);
+      if (name) return super.query({ name, text: config, values }, callback);
+    }
+    return super.query(config, values, callback);
+  }
+}
+
+async function openServer(url: string, schema: string, max: number, Client: typeof pg.Client): Promise<Database> {
   const pool = new pg.Pool({
+    Client,
     connectionString: url,
     max,
     // random_page_cost 1.1: the server is on SSD. At the default 4 the planner reads every chunk's tsvector
@@ -60,7 +105,7 @@ async function openServer(url: string, schema: string, max: number): Promise<Dat
   return { pool, engine: 'postgres', schema, close: () => pool.end() };
 }
 
-async function openEmbedded(dataDir: string, schema: string): Promise<Database> {
+async function openEmbedded(dataDir: string, schema: string, Client: typeof pg.Client): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(path.resolve(dataDir), { recursive: true });
   const pglite = await PGlite.create(inMemory ? dataDir : path.resolve(dataDir, 'pglite'), {
@@ -69,8 +114,12 @@ async function openEmbedded(dataDir: string, schema: string): Promise<Database> 
     // of resident memory); the knowledge base and tables fit in far less, and the OS page cache is below it.
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
   });
-  // PGlite is one connection: the pool hands it out one query at a time.
-  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+  // PGlite is one connection: the pool hands it out one query at a time, each statement in one call.
+  const pool = new pg.Pool({
+    ...(createPgConfig(pglite) as unknown as pg.PoolConfig),
+    connection: new PGliteConnection(pglite),
+    Client,
+  } as pg.PoolConfig);
   pool.on('error', () => {});
   // One session for the life of the process: settings made here hold for every query (see openServer).
   await pool.query('SET random_page_cost = 1.1');
