@@ -22,12 +22,14 @@ const stats = async (query = '') => {
 
 describe('service figures', () => {
   it('count turns, answers and escalations; group the unanswered by what they ask; time the experts', async () => {
-    await ask(t, '小麦条锈病用什么药', '13900000001');
+    // whether the first is answered depends on the calibrated operating point: the figures count what happened
+    const first = await ask(t, '小麦条锈病用什么药', '13900000001');
     const a = await ask(t, '我家小麦叶子上长了奇怪的紫色斑点还卷曲，是什么病', '13900000002');
     const b = await ask(t, '小麦叶子长紫色斑点卷曲了怎么办', '13900000003');
-    const escalated = [a, b].filter((r) => r.replies[0].escalated);
+    const escalated = [first, a, b].filter((r) => r.replies[0].escalated);
+    expect([a, b].some((r) => r.replies[0].escalated)).toBe(true);
     expect(escalated.length).toBeGreaterThan(0);
-    const ticketId = escalated[0].replies[0].ticketId!;
+    const ticketId = escalated.find((r) => r !== first)!.replies[0].ticketId!;
     const reply = await t.app.inject({
       method: 'POST', url: `/api/v1/tickets/${ticketId}/reply`, headers: expert.headers, payload: { text: '可能是缺磷，请拍照给农技站看。' },
     });
