@@ -124,7 +124,8 @@ async function setUp(config: Config, db: Database, log: pino.Logger): Promise<Se
   // passwords printed. The embedded default without it still has the expert team (passwords never shown).
   const demoMode = config.NODE_ENV === 'development' || config.DEMO;
   if (demoMode || (config.SEED_ON_START && db.engine === 'pglite')) {
-    const demo = await seedDemoTeam(db.pool, { reveal: demoMode, officers: demoMode });
+    // passwords are fresh at every reveal: only the serving process shows them, not the set-up child before it
+    const demo = await seedDemoTeam(db.pool, { reveal: demoMode && !isSetUpChild(), officers: demoMode });
     if (demo.created) log.info({ accounts: demo.created }, 'demo team created');
     if (demo.accounts.length) console.log(demoTeamBanner(demo.accounts));
   }
