@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool.ts';
 import type { Citation } from '../conversations/types.ts';
-import { emergencyKindOf, findEmergencyCard, firstSteps, stepsFirst, type EmergencyCard, type EmergencyKind } from '../knowledge/emergency-cards.ts';
+import { emergencyCardOf, findEmergencyCard, firstSteps, stepsFirst, type EmergencyCard, type EmergencyKind } from '../knowledge/emergency-cards.ts';
 import type { SearchHit } from '../knowledge/retriever.ts';
 import { PAST_REVIEW_NOTICE } from '../knowledge/review.ts';
 import { fill, type Templates } from './templates.ts';
@@ -93,8 +93,11 @@ function cardText(content: string): string {
   return cardSteps(stepsFirst(content).map((s) => s.text).join('\n'));
 }
 
-/** A question about heading off an emergency, not about one happening ("咋预防鱼浮头", "打药咋防护"). */
-const PREVENTION = /预防|防止|防护|防范|提前|咋防|怎么防|如何防|怎样防/;
+/**
+ * A question about heading off an emergency, not about one happening ("咋预防鱼浮头", "打药咋防护"). 防护 only
+ * here: "打药没防护，头晕" is still a poisoning for the rules, but a card's protection section needs no 120 first.
+ */
+const PREVENTION = new RegExp(`${HEADING_OFF.source}|防护`);
 
 /**
  * The first steps to open a knowledge answer with, when that answer comes from an emergency card: a search may
@@ -105,10 +108,9 @@ const PREVENTION = /预防|防止|防护|防范|提前|咋防|怎么防|如何�
  */
 export async function cardStepsFor(q: Queryable, hit: SearchHit, question: string): Promise<string | undefined> {
   if (PREVENTION.test(question) || hit.format !== 'markdown') return undefined;
-  const kind = await emergencyKindOf(q, hit.documentId);
-  if (!kind || kind === 'dead-animals') return undefined;
-  const { rows } = await q.query<{ content: string }>('SELECT content FROM kb_documents WHERE id = $1', [hit.documentId]);
-  const steps = rows[0] && firstSteps(rows[0].content);
+  const card = await emergencyCardOf(q, hit.documentId);
+  if (!card || card.kind === 'dead-animals') return undefined;
+  const steps = firstSteps(card.content);
   if (!steps || steps.heading === hit.headingPath[hit.headingPath.length - 1]) return undefined;
   return cardSteps(steps.text);
 }

@@ -41,12 +41,14 @@ export async function findEmergencyCard(q: Queryable, kind: EmergencyKind): Prom
     : undefined;
 }
 
-/** The emergency kind of a document, when it is a card. */
-export async function emergencyKindOf(q: Queryable, documentId: string): Promise<EmergencyKind | undefined> {
-  const { rows } = await q.query<{ tags: string[] | null }>('SELECT tags FROM kb_documents WHERE id = $1', [documentId]);
-  const tag = rows[0]?.tags?.find((t) => t.startsWith('emergency:'));
-  const kind = tag?.slice('emergency:'.length);
-  return isEmergencyKind(kind) ? kind : undefined;
+/** A document that is an emergency card: its kind and text, in one read; undefined for any other document. */
+export async function emergencyCardOf(q: Queryable, documentId: string): Promise<{ kind: EmergencyKind; content: string } | undefined> {
+  const { rows } = await q.query<{ tags: string[] | null; content: string }>(
+    `SELECT tags, content FROM kb_documents WHERE id = $1 AND EXISTS (SELECT 1 FROM unnest(tags) t WHERE t LIKE 'emergency:%')`,
+    [documentId],
+  );
+  const kind = rows[0]?.tags?.find((t) => t.startsWith('emergency:'))?.slice('emergency:'.length);
+  return rows[0] && isEmergencyKind(kind) ? { kind, content: rows[0].content } : undefined;
 }
 
 export interface CardSection {

@@ -10,9 +10,10 @@ import { cardStepsFor } from '../emergency.ts';
 import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 
-/** Expert categories for tickets, from the question's intent and the passages' categories. */
 /** Place names say nothing of the subject: "鱼台县" is not about fish. */
 const NOT_A_SPECIES = /鱼台县?|微山湖?|羊山镇?|马集|牛楼|鸡黍镇?|羊肚菌/g;
+
+/** Expert categories for tickets, from the question's intent and the passages' categories. */
 
 export function expertCategory(intent: Intent, hits: SearchHit[], asked: string): string {
   const text = asked.replace(NOT_A_SPECIES, ' ');
