@@ -6,6 +6,7 @@ import { bearerToken, requireRoleBeforePasswordChange } from '../http/auth.ts';
 import { changeOwnPassword } from '../accounts/change-password.ts';
 import { HttpError } from '../http/errors.ts';
 import { errorResponse } from '../schemas/common.ts';
+import { guarded } from './guarded.ts';
 import { changePasswordBody, changePasswordResponse, loginBody, loginResponse, meResponse } from '../schemas/auth.ts';
 
 /** People log in for an expiring session token; the token goes in `Authorization: Bearer …`. */
@@ -13,6 +14,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   // who am I, log out and the password change itself work before a generated password is changed
   const anyone = requireRoleBeforePasswordChange(app.resolveToken, 'admin', 'county_admin', 'integration', 'expert', 'officer');
   const people = requireRoleBeforePasswordChange(app.resolveToken, 'admin', 'county_admin', 'expert', 'officer');
+  const signedIn = guarded(anyone, ['accounts']);
+  const person = guarded(people, ['accounts']);
   const policy = {
     sessionTtlHours: app.config.SESSION_TTL_HOURS,
     maxFailures: app.config.LOGIN_MAX_FAILURES,
@@ -49,13 +52,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/auth/logout',
-    {
-      onRequest: anyone,
-      schema: {
-        tags: ['accounts'], summary: '退出登录（这个令牌随即失效）', security: [{ bearer: [] }],
-        response: { 204: z.null(), 401: errorResponse },
-      },
-    },
+    signedIn({ summary: '退出登录（这个令牌随即失效）', response: { 204: z.null(), 401: errorResponse } }),
     async (request, reply) => {
       const token = bearerToken(request);
       if (token && request.principal?.userId) await revokeSession(app.db.pool, token);
@@ -65,13 +62,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/auth/me',
-    {
-      onRequest: anyone,
-      schema: {
-        tags: ['accounts'], summary: '当前令牌是谁', security: [{ bearer: [] }],
-        response: { 200: meResponse, 401: errorResponse },
-      },
-    },
+    signedIn({ summary: '当前令牌是谁', response: { 200: meResponse, 401: errorResponse } }),
     async (request) => {
       const p = request.principal!;
       return {
@@ -83,14 +74,11 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/auth/password',
-    {
-      onRequest: people,
-      schema: {
-        tags: ['accounts'], security: [{ bearer: [] }], body: changePasswordBody,
-        summary: '修改自己的密码（首次登录必须先改）；其他已登录的令牌随即失效，返回新令牌',
-        response: { 200: changePasswordResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse },
-      },
-    },
+    person({
+      body: changePasswordBody,
+      summary: '修改自己的密码（首次登录必须先改）；其他已登录的令牌随即失效，返回新令牌',
+      response: { 200: changePasswordResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse },
+    }),
     async (request) => {
       const userId = request.principal!.userId;
       // A configured token (ADMIN_TOKEN, an integration's) has no account and so no password to change.

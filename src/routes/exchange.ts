@@ -8,6 +8,7 @@ import { acceptSignedJson } from '../http/signed-json.ts';
 import { decodeCursor, encodeCursor, FEED_VERSION, rolloutProgress, serviceRecords } from '../services/exchange/feed.ts';
 import { noticeDocument } from '../services/exchange/notices.ts';
 import { recordEvent } from '../services/actor.ts';
+import { guarded } from './guarded.ts';
 
 const NOTICE_BODY_LIMIT = 1024 * 1024;
 
@@ -19,18 +20,15 @@ function sameSecret(a: string, b: string): boolean {
 
 /** Pull: the province reads the versioned feed with EXCHANGE_TOKEN, page by page (docs/exchange.md). */
 const pullRoutes: FastifyPluginAsyncZod<{ token: string }> = async (app, opts) => {
-  app.addHook('onRequest', async (request) => {
+  const province = guarded(async (request) => {
     const token = bearerToken(request);
     if (!token || !sameSecret(token, opts.token)) throw unauthorized('交换令牌无效：请在 Authorization 头里带上 Bearer <EXCHANGE_TOKEN>');
-  });
-  const security = [{ bearer: [] }];
+  }, ['exchange']);
 
-  app.get('/api/v1/exchange/v1/service-records', {
-    schema: {
-      tags: ['exchange'], summary: '服务记录（问题类别、渠道、是否转专家、时间；不含手机号和姓名），按游标分页', security,
-      querystring: exchangePageQuery, response: { 200: serviceRecordsPage, 400: errorResponse, 401: errorResponse },
-    },
-  }, async (request) => {
+  app.get('/api/v1/exchange/v1/service-records', province({
+    summary: '服务记录（问题类别、渠道、是否转专家、时间；不含手机号和姓名），按游标分页',
+    querystring: exchangePageQuery, response: { 200: serviceRecordsPage, 400: errorResponse, 401: errorResponse },
+  }), async (request) => {
     const after = decodeCursor(request.query.cursor);
     if (after === 'invalid') throw badRequest('cursor 无效：请用上一页返回的 nextCursor，或不带 cursor 从头读', 'invalid_cursor');
     const records = await serviceRecords(app.db.pool, after, request.query.limit);
@@ -39,12 +37,9 @@ const pullRoutes: FastifyPluginAsyncZod<{ token: string }> = async (app, opts) =
     return { version: FEED_VERSION, records, nextCursor: last ? encodeCursor(last) : null };
   });
 
-  app.get('/api/v1/exchange/v1/progress', {
-    schema: {
-      tags: ['exchange'], summary: '各县推进情况：信息社建设、培训与到场、代购、农机信息', security,
-      response: { 200: progressFeed, 401: errorResponse },
-    },
-  }, async () => ({ version: FEED_VERSION, generatedAt: new Date().toISOString(), counties: await rolloutProgress(app.db.pool) }));
+  app.get('/api/v1/exchange/v1/progress', province({
+    summary: '各县推进情况：信息社建设、培训与到场、代购、农机信息', response: { 200: progressFeed, 401: errorResponse },
+  }), async () => ({ version: FEED_VERSION, generatedAt: new Date().toISOString(), counties: await rolloutProgress(app.db.pool) }));
 };
 
 /** Inbound notices (policy documents), signed as the SMS gateway's webhooks with EXCHANGE_SECRET. */

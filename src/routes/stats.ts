@@ -7,23 +7,21 @@ import { badRequest } from '../http/errors.ts';
 import { errorResponse } from '../schemas/common.ts';
 import { serviceQuery, serviceResponse } from '../schemas/stats.ts';
 import { serviceFigures } from '../stats/service.ts';
+import { guarded } from './guarded.ts';
 
 const MAX_DAYS = 366;
 
 /** Service figures for the bureau: turns, answers, escalations, the experts' response times. */
 export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const bureau = requireRole(app.resolveToken, 'admin', 'county_admin');
+  const bureau = guarded(requireRole(app.resolveToken, 'admin', 'county_admin'), ['stats']);
 
   app.get(
     '/api/v1/stats/service',
-    {
-      onRequest: bureau,
-      schema: {
-        tags: ['stats'], security: [{ bearer: [] }], querystring: serviceQuery,
-        summary: '服务统计：对话量（按渠道、按天）、回答与转专家、工单与时限、未答问题归类、专家答复情况（默认最近 30 天）',
-        response: { 200: serviceResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse },
-      },
-    },
+    bureau({
+      querystring: serviceQuery,
+      summary: '服务统计：对话量（按渠道、按天）、回答与转专家、工单与时限、未答问题归类、专家答复情况（默认最近 30 天）',
+      response: { 200: serviceResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse },
+    }),
     async (request) => {
       const principal = request.principal!;
       const q = request.query;
