@@ -5,8 +5,7 @@ import { readCorpusStats, type CorpusStats } from './corpus-stats.ts';
 import type { Embedder } from './embeddings/index.ts';
 import type { ChineseTokenizer } from './tokenizer.ts';
 import { normalizeForSearch } from './tokenizer.ts';
-import { answerKindOf, scoreCandidate, WEIGHTS, type QueryTerms } from './scoring.ts';
-import { TEMPLATE_WORDS } from './template-words.ts';
+import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
 import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 import { supportSignals } from './support.ts';
@@ -240,16 +239,13 @@ export class HybridRetriever {
     const tokens = this.deps.tokenizer.tokens(query);
     const distinct = [...new Set(tokens)];
     const total = frequencies.get('') ?? 0;
-    // A question made only of template words ("原因是什么") keeps them: they are all it says.
-    const damp = distinct.some((t) => !TEMPLATE_WORDS.has(t)) ? WEIGHTS.templateWord : 1;
-    const weightOf = (t: string) => (TEMPLATE_WORDS.has(t) ? damp : 1);
-    const idf = new Map(distinct.map((t) => [t, weightOf(t) * blendedIdf(this.deps.tokenizer.idf(t), frequencies.get(t), total)]));
-    const corpusIdf = new Map(distinct.map((t) => [t, weightOf(t) * okapiIdf(frequencies.get(t), total)]));
+    const idf = new Map(distinct.map((t) => [t, blendedIdf(this.deps.tokenizer.idf(t), frequencies.get(t), total)]));
+    const corpusIdf = new Map(distinct.map((t) => [t, okapiIdf(frequencies.get(t), total)]));
     const bigrams = new Map<string, number>();
     for (const run of this.deps.tokenizer.standardize(query).match(/\p{Script=Han}+/gu) ?? []) {
       for (let i = 0; i + 1 < run.length; i++) {
         const g = run.slice(i, i + 2);
-        if (!this.deps.tokenizer.isStopword(g)) bigrams.set(g, weightOf(g) * this.deps.tokenizer.idf(g));
+        if (!this.deps.tokenizer.isStopword(g)) bigrams.set(g, this.deps.tokenizer.idf(g));
       }
     }
     const known = distinct.filter((t) => this.deps.tokenizer.isKnown(t) && t.length > 1);

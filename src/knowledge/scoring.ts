@@ -74,12 +74,10 @@ export interface CandidateSignals {
 /** BM25F: k1, b, and how many times a word in the title or a heading counts (the body counts once). */
 export const BM25 = { k1: 1.2, b: 0.75, headingWeight: 2, shortFloor: 0 };
 
-// Weights tuned with `npm run eval` on the agri-qa dev set's tune split (see README, "Retrieval quality").
+// Weights tuned with `npm run eval` on the agri-qa dev set (see README, "Retrieval quality").
 export const WEIGHTS = {
   coverage: 0.3, bigramCoverage: 0.3, cosine: 0.4, bm25: 0.6, bigramBm25: 0.6, headingCoverage: 0.15, sectionCoverage: 0.2, titleMatch: 0.5,
   answerKind: 0.1, subjectMissing: -0.15,
-  /** how much a question-template word (template-words.ts) counts against the question's other words */
-  templateWord: 0.2,
 };
 
 /**
