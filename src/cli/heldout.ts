@@ -81,7 +81,9 @@ try {
   };
   const ratio = (a: number, b: number) => (b ? +(a / b).toFixed(3) : null);
 
-  const inKb = { n: 0, rightFacts: 0, rightPassage: 0, answeredWrong: 0, escalated: 0, turnedAway: 0 };
+  // emergencyWithFacts: escalated as emergencies (urgent ticket) with the asked facts in the safety steps;
+  // counted among the escalated, not as answers, and shown apart so the figure is not read as a plain handover
+  const inKb = { n: 0, rightFacts: 0, rightPassage: 0, answeredWrong: 0, escalated: 0, emergencyWithFacts: 0, turnedAway: 0 };
   for (const i of await load('in-kb')) {
     const r = await ask(i.question);
     inKb.n++;
@@ -90,7 +92,12 @@ try {
     if (answered(r) && passage) inKb.rightPassage++;
     if (answered(r) && hasFacts(r, i)) inKb.rightFacts++;
     else if (answered(r)) { inKb.answeredWrong++; miss('in-kb', i.question, r); }
-    else { if (outOfScope(r)) inKb.turnedAway++; inKb.escalated++; miss('in-kb', i.question, r); }
+    else {
+      if (outOfScope(r)) inKb.turnedAway++;
+      if (r.escalate?.reason === 'emergency' && hasFacts(r, i)) inKb.emergencyWithFacts++;
+      inKb.escalated++;
+      miss('in-kb', i.question, r);
+    }
   }
   const outKb = { n: 0, escalated: 0, answered: 0, turnedAway: 0 };
   for (const i of await load('out-of-kb')) {
