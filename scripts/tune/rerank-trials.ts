@@ -11,23 +11,19 @@
  * and, for every miss, how many of the question's words the right answer lacks that no chunk of the knowledge
  * base holds at all (df 0): no signal learned from the knowledge base can bridge those.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/pool.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { createServices } from '../../src/compose.ts';
-import { pairSplitOf } from '../../src/cli/calibration-data.ts';
+import { pairSplitOf, readPairs } from '../../src/cli/calibration-data.ts';
 
 const { values } = parseArgs({ options: { pairs: { type: 'string' }, split: { type: 'string', default: 'tune' } } });
 if (!values.pairs || values.split === 'held') {
   console.error('用法: --pairs <dev.jsonl>（只在 tune 切分上试）');
   process.exit(2);
 }
-const pairs = (await readFile(values.pairs, 'utf8'))
-  .split('\n').filter((l) => l.trim())
-  .map((l, i) => { const o = JSON.parse(l) as { id?: string; question: string; answer: string }; return { id: o.id ?? String(i + 1), question: o.question, answer: o.answer }; })
-  .filter((p) => values.split === 'all' || pairSplitOf(p.id) === values.split);
+const pairs = (await readPairs(values.pairs)).filter((p) => values.split === 'all' || pairSplitOf(p.id) === values.split);
 
 interface Hit { chunk: string; doc: string; score: number }
 interface Question { tokens: string[]; right: string; hits: Hit[] }

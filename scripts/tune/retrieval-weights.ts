@@ -5,14 +5,13 @@
  * Ingests once, then prints Recall@1 / Recall@5 / MRR for the shipped weights and for each --try (each
  * starting from the shipped weights). Pick by hand; `npm run eval -- --split held` then judges.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/pool.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { createServices } from '../../src/compose.ts';
 import { BM25, WEIGHTS } from '../../src/knowledge/scoring.ts';
-import { pairSplitOf } from '../../src/cli/calibration-data.ts';
+import { pairSplitOf, readPairs } from '../../src/cli/calibration-data.ts';
 
 const { values } = parseArgs({
   options: { pairs: { type: 'string' }, try: { type: 'string', multiple: true, default: [] }, split: { type: 'string', default: 'tune' }, show: { type: 'boolean', default: false } },
@@ -21,10 +20,7 @@ if (!values.pairs || values.split === 'held') {
   console.error('用法: --pairs <dev.jsonl> [--try k=v,k=v]…（只在 tune 切分上调）');
   process.exit(2);
 }
-const pairs = (await readFile(values.pairs, 'utf8'))
-  .split('\n').filter((l) => l.trim())
-  .map((l, i) => { const o = JSON.parse(l) as { id?: string; question: string; answer: string }; return { id: o.id ?? String(i + 1), question: o.question, answer: o.answer }; })
-  .filter((p) => values.split === 'all' || pairSplitOf(p.id) === values.split);
+const pairs = (await readPairs(values.pairs)).filter((p) => values.split === 'all' || pairSplitOf(p.id) === values.split);
 
 const config = loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent' });
 const db = await openDatabase({ dataDir: 'memory://' });
