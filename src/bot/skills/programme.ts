@@ -15,7 +15,7 @@ const TABLE_SUBJECT = /信息社|站点|建|行政村|村|下载|app|任务|目�
 const PROGRESS = /进度|完成了|完成得|完成多少了|建了多少|建成了|建成多少|已经建|已建|建得咋样|建得怎么样|建到哪/;
 
 /** What the plan is about: a question naming none of it ("草鱼一天喂多少料 百分之几") is no plan question. */
-const PLAN_SUBJECT = /益农|信息社|益农社|方案|信息员|进村入户|运营|平台|12316|培训|建设|建社|村级|站点|专家|服务|补助|资金|钱|附件|文件|文号|六有|小镇|礼飨|电商|宣传|考核|督查|监督|领导|牵头|部门|省里|全市|县里|市里|政府|采购|共享|覆盖|下载|app|网|终端|设备|场所|小卖部|村委/i;
+const PLAN_SUBJECT = /益农|通知|功能区|工程|农户|农民|信息社|益农社|方案|信息员|进村入户|运营|平台|12316|培训|建设|建社|村级|站点|专家|服务|补助|资金|钱|附件|文件|文号|六有|小镇|礼飨|电商|宣传|考核|督查|监督|领导|牵头|部门|省里|全市|县里|市里|政府|采购|共享|覆盖|下载|app|网|终端|设备|场所|小卖部|村委/i;
 /** Below this a plan fact's match is a guess (a lone common key such as 钱, nothing like any ask). */
 const WEAK_MATCH = 0.7;
 

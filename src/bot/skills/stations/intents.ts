@@ -17,7 +17,7 @@ const POST_MACHINE = new RegExp(`^(发布|登记)(农机|机器)|(俺|我|咱)(�
 /** The farmer offers their own machine: "发布农机", "出租旋耕机", "俺家有台收割机闲着 想让别人租". */
 export function offersMachine(text: string): boolean {
   const t = text.replace(/\s+/g, '');
-  return (/^(发布|登记)(农机|机器)|^出租|出租|往外租|租出去|接活/.test(t) || POST_MACHINE.test(t)) && !/求租|想租|要租(?!出)/.test(t);
+  return (/^(发布|登记)(农机|机器)|^出租|出租|往外租|租出去|接活/.test(t) || POST_MACHINE.test(t)) && !/求租|想租(?!给|出)|要租(?!出|给)/.test(t);
 }
 
 const ORDER_STATUS = /(俺|我|咱)(家)?的.{0,10}(到了没|到了吗|到没到|到了不|咋样了|怎么样了|到哪了|啥时候到|什么时候到|来了没|来了吗)|代购.{0,6}(到了|进度|咋样|怎么样|状态)|(查|看)(一下|下)?(俺|我)?的?(代购|订单)|(帮|给|替)(俺|我|咱)(代购|代买|买|订)的.{0,8}(到了没|到了吗|到没到|到了不|咋样了|到哪了|啥时候到|什么时候到|来了没|来了吗)/;
