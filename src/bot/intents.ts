@@ -1,5 +1,5 @@
 import type { Slots } from './slots.ts';
-import { classifyService } from './skills/stations/intents.ts';
+import { asksMachinePrice, classifyService } from './skills/stations/intents.ts';
 
 import { INTENTS, type Intent } from '../conversations/intents.ts';
 import { decided, features, KNOWLEDGE_CLASSES, predict, type IntentModel } from './intent-model.ts';
@@ -57,6 +57,7 @@ const OTHER_POLICY = /种粮|农机购置|地力|保险|贷款|流转|宅基地|
  */
 export function classify(text: string, slots: Slots, words: readonly string[] = [], model?: IntentModel): IntentGuess {
   if (isGreeting(text)) return { intent: 'smalltalk', certainty: 0.95 };
+  if (asksMachinePrice(text)) return { intent: 'price', certainty: 0.9 };
   const service = classifyService(text);
   if (service) return service;
   if (ASKS_THE_PLAN.test(text) && !OTHER_POLICY.test(text)) return { intent: 'programme', certainty: 0.9, categories: CATEGORIES.programme };

@@ -24,7 +24,7 @@ const ORDER_STATUS = /(俺|我|咱)(家)?的.{0,10}(到了没|到了吗|到没�
 const ORDER_CANCEL = /^(取消|不要|撤销)(代购|订单|这单|那单)/;
 /** Asking the station to buy: 帮俺代购两袋复合肥; not "能帮俺买化肥不" (a question about the service). */
 const ORDER = /(帮|给|替)(俺|我|咱|我们|俺们)?.{0,3}(代购|代买|捎|买|订|定)|^(代购|代买|我要代购|俺要代购|要代购|想代购)/;
-const QUESTION = /(能不能|能否|可不可以|可以吗|行不行|咋|怎么|如何|哪里|在哪|哪儿|啥地方|能.{0,12}(不|吗|么)[?？。!！]*$|吗[?？。!！]*$)/;
+const QUESTION = /(能不能|给不给|送不送|帮不帮|管不管|捎不捎|能否|可不可以|可以吗|行不行|咋|怎么|如何|哪里|在哪|哪儿|啥地方|能.{0,12}(不|吗|么)[?？。!！]*$|吗[?？。!！]*$)/;
 
 const TRAINING_SIGNUP = /^(我要|俺要|想|我想|俺想|给我|帮我|帮俺)?报名/;
 const TRAINING_LIST = /培训|学手机|教.{0,4}手机|讲课|上课|技术课/;
@@ -47,6 +47,12 @@ export function clauses(text: string): string[] {
  */
 function ordersIn(clause: string): boolean {
   return ORDER.test(clause) && !BOUGHT.test(clause) && !QUESTION.test(clause);
+}
+
+/** "栽蒜的播种机一台多少钱": the price of buying a machine, not one to rent (the price skill hands it over). */
+export function asksMachinePrice(text: string): boolean {
+  const t = text.replace(/\s+/g, '');
+  return MACHINE.test(t) && /(一台|买台|买一台|新的|买个|买辆).{0,6}(多少钱|啥价|价格|价钱|多钱)|(多少钱|啥价|多钱)一台|一台(多少钱|啥价|多钱|要多少)/.test(t) && !/租|一天|一亩|一晌|一小时|一趟/.test(t);
 }
 
 /** A question about the 代购 service ("能帮俺代买化肥不，给送到家不"), not an order, nor one asked after. */
