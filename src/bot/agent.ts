@@ -9,6 +9,7 @@ import { extractSlots, type Slots } from './slots.ts';
 import { fill } from './templates.ts';
 import { handoverText } from './handover.ts';
 import { asksForecast } from './scope.ts';
+import { asksAboutAskingFor, asksHowToStop } from './usage.ts';
 import { ownCounty } from './place.ts';
 import { detectEmergency, emergencyReply } from './emergency.ts';
 import { classifyEmergency } from './emergency-model.ts';
@@ -195,6 +196,9 @@ export class Agent {
       return done([{ text: fill(templates, greeting), intent: 'smalltalk', confidence: 1, quickReplies: greeting === 'greeting' ? ['帮助'] : [] }]);
     }
     if (asksForecast(text)) return done([{ text: fill(templates, 'weather'), intent: 'unknown', confidence: 1 }]);
+    // About the assistant itself: how to stop its messages (退订), whether a 信息员 may ask for the farmer (代问).
+    if (asksHowToStop(text)) return done([{ text: fill(templates, 'how_to_unsubscribe'), intent: 'smalltalk', confidence: 1, quickReplies: ['退订'] }]);
+    if (asksAboutAskingFor(text, slots)) return done([{ text: fill(templates, 'asking_for_explained'), intent: 'smalltalk', confidence: 1 }]);
     let guess = classify(text, slots, this.deps.knowledge.tokenizer.cut(text), this.deps.intentModel);
     if (guess.certainty < 0.6 && this.deps.phraser) {
       const llmIntent = await this.deps.phraser.classify(text);

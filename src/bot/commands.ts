@@ -26,8 +26,12 @@ const REQUEST_WORDS = /真人|真正的|人工|专家|客服|技术员|农技员
  * "想找个真人专家", "我要找专家", "能给我找个专家问问吗": a request for a person and nothing else, a handover to
  * an expert. A question that only names an expert ("专家服务团队从哪儿选人") has words of its own left over.
  */
+/** Turning from the machine to a person: "不跟机器聊了", "想让真人专家回俺". */
+const AWAY_FROM_MACHINE = /不(想|要|愿意|愿)?再?(跟|和|同)机器人?(聊|说|唠|讲|对话|问)|别让机器人?|不要机器人?(回|答)|(让|要|找|叫|换)(个)?真人/;
+
 export function asksForPerson(text: string): boolean {
   const t = text.replace(/[\s,，。.!！?？~～、]/g, '');
+  if (t.length <= 30 && AWAY_FROM_MACHINE.test(t)) return true;
   if (t.length > 16 || !PERSON.test(t) || !ASKS_FOR.test(t)) return false;
   return t.replace(REQUEST_WORDS, '').length === 0;
 }

@@ -64,9 +64,24 @@ export function emergencyByRules(text: string): EmergencyKind | undefined {
  */
 export function detectEmergency(text: string, read?: (text: string) => EmergencyReading): EmergencyKind | undefined {
   const byRules = emergencyByRules(text);
-  if (!read) return byRules;
-  const reading = read(text);
-  return byRules && !reading.vetoed ? byRules : reading.kind;
+  const kind = !read ? byRules : (() => {
+    const reading = read(text);
+    return byRules && !reading.vetoed ? byRules : reading.kind;
+  })();
+  return kind === 'animal-disease' && isBloat(text) ? undefined : kind;
+}
+
+/** A bloated rumen (肚子鼓老高, 胀肚, 臌气): urgent, but no outbreak. */
+const BLOAT = /胀肚|肚子.{0,4}(鼓|胀)|鼓肚|臌气|胀气|瘤胃/;
+/** …unless the message tells of a contagion or deaths besides. */
+const CONTAGION = /疫|瘟|传染|死/;
+
+/**
+ * Bloat is an emergency of one animal's stomach, not a contagion: the outbreak card's "不移动、不出售、马上报告"
+ * is the wrong first step. The knowledge base's first aid for it (前高后低, 木棍衔在嘴里) answers instead.
+ */
+function isBloat(text: string): boolean {
+  return BLOAT.test(text) && !CONTAGION.test(text);
 }
 
 function expertFor(kind: EmergencyKind, text: string): string {

@@ -1,5 +1,5 @@
 import type { Slots } from './slots.ts';
-import { classifyService } from './skills/stations/intents.ts';
+import { asksMachinePrice, classifyService } from './skills/stations/intents.ts';
 
 import { INTENTS, type Intent } from '../conversations/intents.ts';
 import { decided, features, KNOWLEDGE_CLASSES, predict, type IntentModel } from './intent-model.ts';
@@ -37,6 +37,18 @@ const CATEGORIES: Partial<Record<Intent, string[]>> = {
 };
 
 /**
+ * Asking what the plan says ("方案里咋说的", "按方案", "实施方案上"): a programme question, whatever service or
+ * subsidy it names ("便民服务能办挂号取钱不 方案里咋说的" is about the plan's list, not a station's counter).
+ */
+const ASKS_THE_PLAN = /方案(里|上|中|当中)|方案(咋|怎么|是咋|是怎么|都|里都)(说|讲|写|定|规定)|(按|照|根据|依照)(着)?(这个)?方案|实施方案|整市推进/;
+
+/** Below this a price question with no known produce goes to the knowledge skill instead of asking which produce. */
+const UNSURE_PRICE = 0.5;
+
+/** Policies of their own, not the roll-out plan's: 种粮补贴方案 is the policy experts'. */
+const OTHER_POLICY = /种粮|农机购置|地力|保险|贷款|流转|宅基地|承包|低保|医保|养老/;
+
+/**
  * What a question asks, with a probability: the trained classifier (src/bot/intent-model.ts, fitted by
  * `npm run intents:fit` from the FAQ, the knowledge headings, the plan's facts and the dialogue suite) over
  * the question's words, character n-grams and filled slots. Rules remain only for greetings and for the
@@ -45,14 +57,17 @@ const CATEGORIES: Partial<Record<Intent, string[]>> = {
  */
 export function classify(text: string, slots: Slots, words: readonly string[] = [], model?: IntentModel): IntentGuess {
   if (isGreeting(text)) return { intent: 'smalltalk', certainty: 0.95 };
+  if (asksMachinePrice(text)) return { intent: 'price', certainty: 0.9 };
   const service = classifyService(text);
   if (service) return service;
+  if (ASKS_THE_PLAN.test(text) && !OTHER_POLICY.test(text)) return { intent: 'programme', certainty: 0.9, categories: CATEGORIES.programme };
   if (!model) return { intent: 'agronomy', certainty: 0.5 };
   // Hardly any Chinese (a keyboard run, code): nothing to classify; the knowledge skill says it is out of scope.
   if ((text.match(/\p{Script=Han}/gu) ?? []).length < 2) return { intent: 'agronomy', certainty: 0.5 };
   const p = predict(model, features(text, words, slots));
   // `other` (not any skill's) and anything unknown go to the knowledge skill, which tells farming from the rest.
-  const best = decided(p);
+  // A price question naming no produce the table knows ("养驴现在行情咋样 一头驴喂多少草料") is trusted only when sure.
+  const best = p.intent === 'price' && !slots.commodity && p.probability < UNSURE_PRICE ? 'other' : decided(p);
   const intent = (INTENT_SET.has(best) ? best : 'agronomy') as Intent;
   const categories = CATEGORIES[intent];
   // Sent on to the knowledge skill for being unsure: its certainty is that of the knowledge classes together.

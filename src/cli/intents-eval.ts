@@ -33,7 +33,7 @@ const bySet: Record<string, { n: number; right: number }> = {};
 let n = 0;
 let right = 0;
 for (const set of ['in-kb', 'out-of-kb', 'programme', 'off-topic', 'borderline']) {
-  for (const item of await heldoutItems<{ question: string; expect_doc?: string }>(values.dir, set, half)) {
+  for (const item of await heldoutItems<{ question: string; expect_doc?: string }>(values.dir, set, half, { missing: 'empty' })) {
     const want = expected(set, item);
     if (!want) continue;
     const q = normalizeText(item.question);

@@ -32,4 +32,4 @@ export async function latestCountyProgress(q: Queryable, county?: string): Promi
   });
 }
 export { countyCells, measuresAsked, periodLabel, periodsAsked, type Measure, type PeriodsAsked } from './cells.ts';
-export { loadPlanFacts, matchPlanFacts, parsePlanFacts, planFactAnswer, type PlanFact, type PlanFactMatch } from './plan-facts.ts';
+export { loadPlanFacts, matchConfidence, matchPlanFacts, parsePlanFacts, planFactAnswer, type PlanFact, type PlanFactMatch } from './plan-facts.ts';

@@ -145,3 +145,21 @@ export function planFactAnswer(matches: readonly PlanFactMatch[]): string | unde
     && m.matched.every((w) => !best.matched.some((b) => overlaps(w, b))));
   return second ? `${best.fact.answer}\n${second.fact.answer}` : best.fact.answer;
 }
+
+/** How strong a match must be to count fully (about four characters of key words, or fewer and a close ask). */
+const FULL_SCORE = 4;
+/** How far ahead of the next fact the best must be to count as clearly chosen. */
+const FULL_MARGIN = 1.5;
+
+/**
+ * The probability-like confidence of answering with the best match, from its strength (score) and its margin over
+ * the next different fact: 0.55 for a bare match, up to 0.95 for a strong one well ahead of the rest. A match
+ * whose only key is one common character ("钱") and that no ask resembles stays below 0.7.
+ */
+export function matchConfidence(matches: readonly PlanFactMatch[]): number {
+  const [best, next] = matches;
+  if (!best) return 0;
+  const strength = Math.min(1, best.score / FULL_SCORE);
+  const separation = Math.min(1, (best.score - (next?.score ?? 0)) / FULL_MARGIN);
+  return Math.round((0.55 + 0.3 * strength + 0.1 * separation) * 100) / 100;
+}

@@ -42,6 +42,12 @@ describe('the shipped emergency detector', () => {
     expect(detect('鸡棚里一宿死了二十多只')).toBe('animal-disease');
   });
 
+  it('reads a bloated cow as no outbreak, unless animals are dying besides', () => {
+    expect(detect('牛啃了半天湿苜蓿 这会儿左肚子胀得跟鼓一样')).toBeUndefined();
+    expect(detect('羊肚子胀气 喘不上来')).toBeUndefined();
+    expect(detect('一圈羊都胀肚 已经死了三只')).toBe('animal-disease');
+  });
+
   it('overrules a rule when the message only asks about an emergency that is over', () => {
     for (const text of ['去年泛塘死了一塘鱼 今年想买个发电机', '鱼浮头的时候能撒药吗']) {
       expect(emergencyByRules(text), text).toBe('fish-hypoxia');

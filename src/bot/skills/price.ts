@@ -26,9 +26,27 @@ function describe(p: PriceRow): string {
   return `${p.market} ${p.commodity}${p.variety ? `（${p.variety}）` : ''}`;
 }
 
+/**
+ * A machine's or a tool's price ("种蒜播种机多少钱一台") is no market quote: the prices table holds produce only,
+ * and answering with the garlic price the question happens to name is a wrong answer. It goes to the
+ * machinery experts.
+ */
+const MACHINE_PRICE = /(播种|收割|旋耕|拖拉|插秧|打药|喷药|喷雾|脱粒|粉碎|烘干|植保|无人|挖掘|割草|抽水|增氧|微耕|开沟|起垄|覆膜|铺膜|剥蒜|割蒜|切根|打捆|秸秆|收获)机|农机|机器|机具|喷雾器|铁牛|四轮|多少钱一台|几千一台|一台多少|一台要/;
+
+/**
+ * Seed, fertiliser, feed or pesticide ("玉米种多少钱一斤", "复合肥一袋啥价"): a farm input, not the produce the
+ * table quotes. The 玉米 price is no answer to the seed's; the market experts get it.
+ */
+const INPUT_PRICE = /((玉米|小麦|麦|大豆|黄豆|花生|蒜|棉花|稻|高粱|谷)种(?![植地了的时上下完])|种子|化肥|复合肥|尿素|磷肥|钾肥|农药|饲料|地膜|棚膜)/;
+
 /** Prices come only from the dated prices table: every number in the reply is a number in a row. */
 export async function priceSkill(input: SkillInput): Promise<SkillResult> {
   if (POLICY_PRICE.test(input.text)) return knowledgeSkill(input, 'policy');
+  const notProduce = MACHINE_PRICE.test(input.text) ? '农机' : INPUT_PRICE.test(input.text) ? '市场' : undefined;
+  if (notProduce) {
+    input.context.lastQuestion = input.text;
+    return { text: '', intent: 'price', confidence: 0, escalate: { reason: 'no_data', category: notProduce, passages: [] } };
+  }
   const { deps, slots, context } = input;
   const today = chinaDay(input.now);
   if (!slots.commodity) {

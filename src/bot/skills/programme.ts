@@ -1,5 +1,5 @@
 import { countyTargets } from '../../data/index.ts';
-import { countyCells, latestCountyProgress, matchPlanFacts, measuresAsked, periodsAsked, planFactAnswer } from '../../programme/index.ts';
+import { countyCells, latestCountyProgress, matchConfidence, matchPlanFacts, measuresAsked, periodsAsked, planFactAnswer } from '../../programme/index.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 
@@ -13,6 +13,11 @@ const FIGURE = /多少|几个|几家|目标|任务|下载|最多|最少|占|覆�
 const TABLE_SUBJECT = /信息社|站点|建|行政村|村|下载|app|任务|目标/i;
 /** Asks how far the roll-out has come (附件2 reports), not what the plan set. */
 const PROGRESS = /进度|完成了|完成得|完成多少了|建了多少|建成了|建成多少|已经建|已建|建得咋样|建得怎么样|建到哪/;
+
+/** What the plan is about: a question naming none of it ("草鱼一天喂多少料 百分之几") is no plan question. */
+const PLAN_SUBJECT = /益农|通知|功能区|新区|开发区|任务|目标|行政村|工程|农户|农民|信息社|益农社|方案|信息员|进村入户|运营|平台|12316|培训|建设|建社|村级|站点|专家|服务|补助|资金|钱|附件|文件|文号|六有|小镇|礼飨|电商|宣传|考核|督查|监督|领导|牵头|部门|省里|全市|县里|市里|政府|采购|共享|覆盖|下载|app|网|终端|设备|场所|小卖部|村委/i;
+/** Below this a plan fact's match is a guess (a lone common key such as 钱, nothing like any ask). */
+const WEAK_MATCH = 0.7;
 
 /**
  * The 2019 plan: a county's cells of 附件1 (county_targets), the latest progress reports (附件2), the
@@ -51,13 +56,17 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
   // A county and a figure or a measure: the table's cells, never a passage about the plan.
   if (county && all.length && (FIGURE.test(text) || measuresAsked(text).length || progressNote)) return table(countyCells(all[0], text));
 
-  const answer = planFactAnswer(matchPlanFacts(deps.planFacts ?? [], text));
-  if (answer) {
+  // A plan fact answers only a question about the plan, and only as surely as the match is strong and clear.
+  const matches = PLAN_SUBJECT.test(text) ? matchPlanFacts(deps.planFacts ?? [], text) : [];
+  const answer = planFactAnswer(matches);
+  const sure = matchConfidence(matches);
+  if (answer && sure >= WEAK_MATCH) {
     return {
-      text: progressNote + answer, intent: 'programme', confidence: 0.9,
+      text: progressNote + answer, intent: 'programme', confidence: sure,
       citations: [{ ...PLAN, snippet: answer.slice(0, 60) }],
     };
   }
+  // A weak match is no answer: the table's city row or the knowledge base may hold it, else an expert gets it.
   // The city's row only for a question about the table itself, not any "多少" the classifier sent here.
   if (all.length && ((FIGURE.test(text) && TABLE_SUBJECT.test(text)) || progressNote)) {
     const villages = all.reduce((n, c) => n + c.villages, 0);

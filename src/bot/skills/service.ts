@@ -26,6 +26,9 @@ function askedService(text: string): string | undefined {
 /** Questions about a station itself (where, hours, phone) rather than about how a service works. */
 const ABOUT_STATION = /在哪|哪个|哪儿|地址|几点|开门|关门|电话|附近|最近|管俺村|管我村/;
 
+/** What a service costs ("要收钱不", "手续费多少"): the same at every station, so no place is asked. */
+const ABOUT_FEES = /收钱|收费|手续费|花钱|要钱|免费|给钱/;
+
 /** Which 益农信息社 serves a place (from the service_points table), plus how a named service works (knowledge base). */
 export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
   const { deps, slots } = input;
@@ -33,6 +36,7 @@ export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
   const place = slots.village ?? slots.town ?? slots.county;
   const aboutStation = ABOUT_STATION.test(input.text);
   const how = aboutStation && !service ? undefined : await knowledgeSkill(input, 'service');
+  if (ABOUT_FEES.test(input.text) && !aboutStation) return how ? { ...how, intent: 'service' } : knowledgeSkill(input, 'service');
   if (!place) {
     if (how && !how.escalate && !service) return { ...how, intent: 'service' };
     if (how && !how.escalate && service) {

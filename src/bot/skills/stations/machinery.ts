@@ -6,6 +6,7 @@ import { recordEvent } from '../../../services/actor.ts';
 import { extractSlots } from '../../slots.ts';
 import type { SkillInput, SkillResult } from '../../skill.ts';
 import { availability, dayLabel, farmerPhone, futureDay, isStaff, memory, phoneIn, reply } from './common.ts';
+import { offersMachine } from './intents.ts';
 
 // Farm machinery by chat: "俺们镇上谁家有收割机" finds the nearest offers (village, then town, then county);
 // nothing found offers a 求租 that owners in the county see; an owner or an officer registers a machine in
@@ -36,7 +37,7 @@ function line(p: MachineryPost & { distance: number }, i: number, input: SkillIn
 export async function machinerySkill(input: SkillInput): Promise<SkillResult> {
   const text = input.text.replace(/\s+/g, '');
   const mem = memory(input);
-  if (/^(发布|登记)(农机|机器)|^出租|(出租|往外租|租出去|接活)/.test(text) && !/求租|想租|要租(?!出)/.test(text)) {
+  if (offersMachine(text)) {
     return startMachineryPost(input, 'offer');
   }
   if (/^(求租|发求租|发个求租|发一条求租|帮我发求租|帮俺发求租)/.test(text)) return startMachineryPost(input, 'want');

@@ -7,7 +7,8 @@ import {
 import { extractSlots } from '../../slots.ts';
 import type { SkillInput, SkillResult } from '../../skill.ts';
 import { dayLabel, farmerPhone, isStaff, memory, phoneIn, reply } from './common.ts';
-import { asksToBuy } from './intents.ts';
+import { asksAboutOrdering, asksToBuy } from './intents.ts';
+import { knowledgeSkill } from '../knowledge.ts';
 
 // 代购 by chat or SMS: "帮俺代购两袋复合肥，要45%的" records an order (one clarifying question when no amount
 // is said), "俺的化肥到了没" answers from the farmer's orders, "取消代购" cancels one not yet collected.
@@ -38,6 +39,8 @@ export async function orderSkill(input: SkillInput): Promise<SkillResult> {
   const text = input.text.replace(/\s+/g, '');
   const phone = farmerPhone(input);
   if (/^(取消|不要|撤销)(代购|订单|这单|那单)/.test(text)) return cancel(input, phone);
+  // "能帮俺代买化肥不，给送到家不" asks what the service does: the knowledge base says, and how to order
+  if (asksAboutOrdering(text)) return aboutOrdering(input);
   // "帮俺买的化肥到了没" asks after an order: only a request to buy starts one
   if (!asksToBuy(text)) {
     if (!phone) {
@@ -58,6 +61,15 @@ export async function orderSkill(input: SkillInput): Promise<SkillResult> {
   input.context.pending = { kind: 'order', fields };
   const asked = next(input);
   return input.context.pending?.awaiting ? asked : save(input, fields);
+}
+
+const HOW_TO_ORDER = '想让信息社帮您买，直接说要啥、要多少，如“帮俺代购两袋复合肥”，我帮您登记，到货了发短信告诉您。';
+
+/** What the 代购 service does (from the knowledge base when it answers), and how to ask for it here. */
+async function aboutOrdering(input: SkillInput): Promise<SkillResult> {
+  const how = await knowledgeSkill(input, 'service');
+  if (!how.escalate) return { ...how, intent: 'order', text: `${how.text}\n${HOW_TO_ORDER}` };
+  return reply('order', `益农信息社可以代购化肥、种子等农资。${HOW_TO_ORDER}`, ['帮俺代购两袋复合肥'], 0.9);
 }
 
 async function lookup(input: SkillInput, phone: string): Promise<SkillResult> {
