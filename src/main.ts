@@ -115,7 +115,7 @@ async function setUp(config: Config, db: Database, log: pino.Logger): Promise<Se
     }
     for (const table of await seedStructuredData(db, config.SEEDS_DIR)) {
       if (table.status === 'loaded' || table.status === 'failed') {
-        log.info({ table: table.table, status: table.status, loaded: table.loaded, rejected: table.rejected.length }, 'seed data');
+        log.info({ table: table.table, status: table.status, loaded: table.loaded, rejected: table.rejected.length, shiftedDays: table.shiftedDays }, 'seed data');
       }
       for (const r of table.rejected) log.warn(r, 'seed row rejected');
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { withTransaction, type Database, type Queryable } from '../db/pool.ts';
 import { upsertCountyTargets, validateCountyTargetRow } from './county-targets.ts';
 import { readCsvTable, type CsvRecord } from './csv.ts';
+import { daysSince, readAsOf, shiftRecords } from './demo-days.ts';
 import { type RejectedRow, type RowResult } from './errors.ts';
 import { chinaToday } from './fields.ts';
 import { insertLaborPosts, validateLaborRow } from './labor.ts';
@@ -22,8 +23,10 @@ export interface TableSeedResult {
   status: 'loaded' | 'not-empty' | 'no-file' | 'failed';
   loaded: number;
   rejected: RejectedRow[];
-  /** Why the whole file failed (unreadable CSV, a missing column, a database error). */
+  /** Why the whole file failed (unreadable CSV, a missing column, a database error, an unreadable as-of.txt). */
   error?: string;
+  /** Days the file's dates were moved by (seeds/data/as-of.txt to the seeding day); 0 for files without dates. */
+  shiftedDays: number;
 }
 
 type Loaded = { loaded: number; rejected: RejectedRow[] };
@@ -33,6 +36,8 @@ interface TableSeed {
   file: string;
   /** Every one of these must be in the header (any one of a group of aliases). */
   columns: string[][];
+  /** Its date and timestamp columns: moved from the reference day (as-of.txt) to the seeding day. */
+  dates: string[];
   load(q: Queryable, records: CsvRecord[], label: string, now: Date, seedsDir: string): Promise<Loaded>;
 }
 
@@ -44,6 +49,7 @@ const TABLES: TableSeed[] = [
   {
     table: 'prices',
     file: 'prices.csv',
+    dates: ['date', 'price_date'],
     columns: [['commodity'], ['market'], ['date', 'price_date'], ['low'], ['avg'], ['high'], ['unit']],
     async load(q, records, label, now) {
       const today = chinaToday(now);
@@ -55,6 +61,7 @@ const TABLES: TableSeed[] = [
   {
     table: 'labor_posts',
     file: 'labor-posts.csv',
+    dates: ['expires_at', 'posted_at'],
     columns: [['kind'], ['county'], ['contact'], ['title', 'what', 'work']],
     async load(q, records, label, now) {
       const { rows, rejected } = checkRows(records, label, (v, line) => validateLaborRow(v, line, now));
@@ -64,6 +71,7 @@ const TABLES: TableSeed[] = [
   {
     table: 'supply_posts',
     file: 'supply-posts.csv',
+    dates: ['expires_at', 'posted_at'],
     columns: [['kind'], ['commodity'], ['county'], ['contact']],
     async load(q, records, label, now) {
       const { rows, rejected } = checkRows(records, label, (v, line) => validateSupplyRow(v, line, now));
@@ -73,6 +81,7 @@ const TABLES: TableSeed[] = [
   {
     table: 'machinery_posts',
     file: 'machinery-posts.csv',
+    dates: ['available_from', 'available_to', 'expires_at', 'posted_at'],
     columns: [['side'], ['machine'], ['county'], ['contact']],
     async load(q, records, label, now, seedsDir) {
       const words = await loadMachineWords(seedsDir);
@@ -83,6 +92,7 @@ const TABLES: TableSeed[] = [
   {
     table: 'trainings',
     file: 'trainings.csv',
+    dates: ['starts_at'],
     columns: [['topic'], ['county'], ['place'], ['starts_at'], ['capacity']],
     async load(q, records, label) {
       const { rows, rejected } = checkRows(records, label, validateTrainingRow);
@@ -92,6 +102,7 @@ const TABLES: TableSeed[] = [
   {
     table: 'service_points',
     file: 'service-points.csv',
+    dates: [],
     columns: [['id'], ['name'], ['county']],
     async load(q, records, label) {
       const { rows, rejected } = checkRows(records, label, validateServicePointRow);
@@ -101,6 +112,7 @@ const TABLES: TableSeed[] = [
   {
     table: 'county_targets',
     file: 'county-targets.csv',
+    dates: [],
     columns: [['county'], ['period'], ['villages'], ['stations_target'], ['app_downloads_target']],
     async load(q, records, label) {
       const { rows, rejected } = checkRows(records, label, validateCountyTargetRow);
@@ -112,7 +124,9 @@ const TABLES: TableSeed[] = [
 /**
  * Load each CSV of `<seedsDir>/data` into its table, but only while that table is empty (first start), so
  * data entered or imported since is never overwritten. One transaction per table; a bad row is reported
- * with file:line and its reason and skipped, and never stops the good ones.
+ * with file:line and its reason and skipped, and never stops the good ones. The demo files are written as of
+ * the day in `<seedsDir>/data/as-of.txt`: their dates move by the whole days from it to `now`'s day in China
+ * (none without that file).
  */
 export async function seedStructuredData(
   db: Database,
@@ -121,11 +135,20 @@ export async function seedStructuredData(
 ): Promise<TableSeedResult[]> {
   const now = opts.now ?? new Date();
   const results: TableSeedResult[] = [];
+  const asOf = await readAsOf(path.join(seedsDir, 'data'));
+  const shift = 'error' in asOf || asOf.day === null ? 0 : daysSince(asOf.day, now);
   for (const spec of TABLES) {
     const abs = path.join(seedsDir, 'data', spec.file);
     const label = path.relative(process.cwd(), abs) || abs;
-    const result: TableSeedResult = { table: spec.table, file: label, status: 'loaded', loaded: 0, rejected: [] };
+    const shiftedDays = spec.dates.length ? shift : 0;
+    const result: TableSeedResult = { table: spec.table, file: label, status: 'loaded', loaded: 0, rejected: [], shiftedDays };
     results.push(result);
+    if ('error' in asOf && spec.dates.length) {
+      // Dates of unknown reference would be loaded stale or misplaced: the dated files wait for a readable day.
+      result.status = 'failed';
+      result.error = asOf.error;
+      continue;
+    }
     let text: string;
     try {
       text = await readFile(abs, 'utf8');
@@ -152,7 +175,8 @@ export async function seedStructuredData(
           result.status = 'not-empty';
           return;
         }
-        const { loaded, rejected } = await spec.load(client, csv.records, label, now, seedsDir);
+        const records = shiftRecords(csv.records, spec.dates, shiftedDays);
+        const { loaded, rejected } = await spec.load(client, records, label, now, seedsDir);
         result.loaded = loaded;
         result.rejected = [...csv.rejected, ...rejected].sort((a, b) => lineOf(a) - lineOf(b));
       });

@@ -38,7 +38,8 @@ async function count(table: 'labor_posts' | 'supply_posts'): Promise<number> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await seedStructuredData(db, SEEDS);
+  // As of the files' own day (seeds/data/as-of.txt), so the rows read back are the rows written.
+  await seedStructuredData(db, SEEDS, { now: new Date('2026-11-28T04:00:00Z') });
   labor = await shippedRows('labor-posts.csv');
   supply = await shippedRows('supply-posts.csv');
   const newestPosted = [...labor, ...supply].map((r) => parseDay(r.posted_at)!).sort().at(-1)!;

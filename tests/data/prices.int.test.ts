@@ -41,7 +41,8 @@ const SYNTHETIC: PriceRow[] = [
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await seedStructuredData(db, SEEDS);
+  // As of the files' own day (seeds/data/as-of.txt), so the rows read back are the rows written.
+  await seedStructuredData(db, SEEDS, { now: new Date('2026-11-28T04:00:00Z') });
   const text = await readFile(`${SEEDS}/data/prices.csv`, 'utf8');
   shipped = readCsvTable(text, 'prices.csv').records.flatMap((r) => {
     const v = validatePriceRow(r.values, r.line);

@@ -81,7 +81,8 @@ export async function createTestApp(
   const services = await createServices(config, db, { clock: opts.clock });
   if (opts.seed) {
     await seedKnowledgeBase(db, services.knowledge, config.SEEDS_DIR);
-    await seedStructuredData(db, config.SEEDS_DIR);
+    // The demo rows are seeded as of the app's clock (a pinned clock sees them exactly as written).
+    await seedStructuredData(db, config.SEEDS_DIR, { now: opts.clock?.() });
   }
   const app = await buildApp(services);
   const adapter = knownConversation(db);

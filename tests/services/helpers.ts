@@ -7,7 +7,7 @@ export { adminAuth };
 /** The real app on a fresh database with the shipped structured data (service points, demo posts). */
 export async function servicesApp(overrides: Record<string, string> = {}, opts: { clock?: () => Date; sms?: boolean } = {}): Promise<TestContext> {
   const t = await createTestApp(overrides, opts);
-  await seedStructuredData(t.db, t.config.SEEDS_DIR);
+  await seedStructuredData(t.db, t.config.SEEDS_DIR, { now: opts.clock?.() });
   return t;
 }
 
