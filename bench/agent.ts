@@ -9,6 +9,7 @@
  * person (an escalation, which opens a ticket). BENCH_SECONDS (default 15) per phase; BENCH_MODES
  * (default "server,pglite"). Targets (issue 11): server ≥ 300 turns/s (stretch 500), open-loop p97.5 ≤ 50 ms;
  * PGlite ≥ 100 turns/s. The load runs in a worker thread of this process, beside the server on the same cores.
+ * BENCH_CPU_PROF=<dir> writes the server's CPU profile there (`node bench/profile-top.mjs <file>` reads it).
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -39,7 +40,8 @@ function loadInWorker(data: Record<string, unknown>): Promise<LoadResult> {
 }
 
 async function bench(mode: string, databaseUrl?: string) {
-  const server = await startServer({ databaseUrl, env: { DATABASE_POOL_SIZE: '20' } });
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const server = await startServer({ databaseUrl, env: { DATABASE_POOL_SIZE: '20' }, nodeArgs: prof });
   try {
     const url = server.base;
     await loadInWorker({ url, kind: 'turns', seconds: 3, concurrency: 8, phonePrefix: '138' }); // warm up: JIT, caches, pool

@@ -67,13 +67,18 @@ export interface ServerProcess {
   stop: () => Promise<void>;
 }
 
-/** Starts dist/main.js (server mode when databaseUrl is given, else PGlite in a temporary DATA_DIR). */
-export async function startServer(opts: { databaseUrl?: string; env?: Record<string, string>; dataDir?: string } = {}): Promise<ServerProcess> {
+/**
+ * Starts dist/main.js (server mode when databaseUrl is given, else PGlite in a temporary DATA_DIR); `nodeArgs`
+ * go to node before the script (`--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export async function startServer(
+  opts: { databaseUrl?: string; env?: Record<string, string>; dataDir?: string; nodeArgs?: string[] } = {},
+): Promise<ServerProcess> {
   // A given DATA_DIR is the caller's to remove (a restart on the same data); a temporary one is removed here.
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'yinong-bench-')));
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(root, 'dist/main.js')], {
     cwd: root,
     env: {
       ...process.env, DATABASE_URL: opts.databaseUrl ?? '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1',

@@ -35,7 +35,7 @@ const profile = process.env.BENCH_PROFILE === '1';
 const sqlStats = process.env.BENCH_SQL === '1';
 
 /** BENCH_SQL=1: every statement through the pool timed (wall ms, from call to answer) and counted. */
-function countStatements(db: Database): Map<string, { n: number; ms: number }> {
+function countStatements(db: Database, kindNow: () => string): Map<string, { n: number; ms: number }> {
   const stats = new Map<string, { n: number; ms: number }>();
   const wrap = (target: { query: (...a: any[]) => any }) => {
     const query = target.query.bind(target);
@@ -43,11 +43,14 @@ function countStatements(db: Database): Map<string, { n: number; ms: number }> {
       const text = typeof args[0] === 'string' ? args[0] : String(args[0]?.text ?? args[0]?.name ?? '?');
       const key = text.replace(/\s+/g, ' ').trim().slice(0, 90);
       const t = performance.now();
+      const kind = kindNow();
       const done = () => {
-        const s = stats.get(key) ?? { n: 0, ms: 0 };
-        s.n++;
-        s.ms += performance.now() - t;
-        stats.set(key, s);
+        for (const k of [`${kind}\u0000${key}`, `${kind}\u0000`]) {
+          const s = stats.get(k) ?? { n: 0, ms: 0 };
+          s.n++;
+          s.ms += performance.now() - t;
+          stats.set(k, s);
+        }
       };
       const r = query(...args);
       if (r && typeof r.then === 'function') r.then(done, done);
@@ -133,12 +136,14 @@ async function bench(mode: string) {
       await session.post('Profiler.setSamplingInterval', { interval: 200 });
       await session.post('Profiler.start');
     }
-    const stats = sqlStats ? countStatements(db) : undefined;
+    let current = '';
+    const stats = sqlStats ? countStatements(db, () => current) : undefined;
     const byKind: Record<string, number> = {};
     let allCpu = 0;
     let allTurns = 0;
     const dbByKind: Record<string, number> = {};
     for (const [kind, texts] of Object.entries(KINDS)) {
+      current = kind;
       const before = process.cpuUsage();
       const backends = await backendCpuMs(db);
       for (let i = 0; i < turns; i++) await say(texts[i % texts.length], i % 50);
@@ -154,9 +159,13 @@ async function bench(mode: string) {
       session.disconnect();
     }
     if (stats) {
-      const all = turns * Object.keys(KINDS).length;
-      const top = [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
-      for (const [sql, s] of top) console.log(`${(s.ms / all).toFixed(2).padStart(6)} ms/turn ${(s.n / all).toFixed(2).padStart(5)}×/turn  ${sql}`);
+      for (const kind of Object.keys(KINDS)) {
+        const mine = [...stats].filter(([k]) => k.startsWith(`${kind}\u0000`) && k !== `${kind}\u0000`).sort((a, b) => b[1].ms - a[1].ms);
+        console.log(`-- ${kind}: ${((stats.get(`${kind}\u0000`)?.n ?? 0) / turns).toFixed(2)} statements/turn`);
+        for (const [k, s] of mine.slice(0, 14)) {
+          console.log(`${(s.ms / turns).toFixed(2).padStart(6)} ms/turn ${(s.n / turns).toFixed(2).padStart(5)}×/turn  ${k.slice(kind.length + 1)}`);
+        }
+      }
     }
     const row = { mode, turnsPerKind: turns, cpuMsPerTurn: byKind, mixCpuMsPerTurn: +(allCpu / allTurns).toFixed(2),
       ...(db.engine === 'postgres' ? { postgresCpuMsPerTurn: dbByKind } : {}), served: n };

@@ -159,6 +159,50 @@ export async function insertReplyWithContext(
   return storedCopy(q, m);
 }
 
+/**
+ * An escalated reply and its escalation in one statement: the escalation's id, or `duplicate` when another
+ * attempt stored this reply first (that one is the reply, and it has its escalation already).
+ */
+export async function insertEscalatedReply(
+  q: Queryable,
+  m: NewMessage,
+  e: Omit<NewEscalation, 'conversationId' | 'messageId'>,
+): Promise<{ message: Message; duplicate: boolean; escalationId?: string }> {
+  const { rows } = await q.query(
+    `WITH m AS (${INSERT_MESSAGE}), e AS (
+       INSERT INTO escalations (conversation_id, message_id, question, category, county, commodity, reason, passages)
+       SELECT conversation_id, id, $13, $14, $15, $16, $17, $18 FROM m
+       ON CONFLICT (message_id) DO UPDATE SET reason = escalations.reason
+       RETURNING id
+     ) SELECT m.*, (SELECT id FROM e) AS escalation_id FROM m`,
+    [...messageValues(m), e.question, e.category, e.county ?? null, e.commodity ?? null, e.reason, JSON.stringify(e.passages)],
+  );
+  if (rows[0]) return { message: toMessage(rows[0]), duplicate: false, escalationId: rows[0].escalation_id };
+  return { message: await storedCopy(q, m), duplicate: true };
+}
+
+/**
+ * The end of a turn in one statement: the conversation's new memory (and consent, when the turn changed it)
+ * and the texts of replies corrected after they were stored (an escalated reply's real wait).
+ */
+export async function saveTurn(
+  q: Queryable,
+  id: string,
+  update: { context: ConversationContext; county?: string | null; optedOut?: boolean; texts: { id: string; text: string }[] },
+): Promise<void> {
+  await q.query(
+    `WITH texts AS (
+       UPDATE messages m SET text = t.text FROM unnest($5::bigint[], $6::text[]) AS t(id, text)
+        WHERE m.id = t.id AND m.conversation_id = $1
+     )
+     UPDATE conversations SET context = $2, county = coalesce($3, county), opted_out = coalesce($4, opted_out),
+            updated_at = now()
+      WHERE id = $1`,
+    [id, JSON.stringify(update.context), update.county ?? null, update.optedOut ?? null,
+      update.texts.map((t) => t.id), update.texts.map((t) => t.text)],
+  );
+}
+
 /** Correct a message's text before it is published (inside the transaction that wrote it). */
 export async function setMessageText(q: Queryable, id: string, text: string): Promise<void> {
   await q.query('UPDATE messages SET text = $2 WHERE id = $1', [id, text]);

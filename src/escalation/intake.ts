@@ -1,11 +1,10 @@
 import { afterCommit, type Queryable } from '../db/pool.ts';
-import { setConversationFlags } from '../conversations/store.ts';
 import { priorityOf, ticketCategory } from './categories.ts';
 import type { EscalationContext } from './context.ts';
 import { expertTexts, textExpert } from './notify.ts';
-import { chooseExpert, markAssigned } from './routing.ts';
+import { routeLockKey, routeTicket } from './routing.ts';
 import { noticeOf } from './stream.ts';
-import { addEvent, ASSISTANT, insertTicket, queueAhead, SYSTEM, updateTicket } from './tickets.ts';
+import { ASSISTANT, insertOpenedTicket } from './tickets.ts';
 import { addWorkingHours, formatChinaTime } from './working-time.ts';
 
 export type { EscalatedTurn as Escalated } from '../turns/hooks.ts';
@@ -18,11 +17,10 @@ import type { EscalatedTurn as Escalated } from '../turns/hooks.ts';
  */
 export async function openTicket(ctx: EscalationContext, q: Queryable, e: Escalated): Promise<{ wait?: string }> {
   const now = ctx.now();
-  const { rows } = await q.query(
+  const esc = e.escalation ?? (await q.query(
     'SELECT category, county, commodity, reason FROM escalations WHERE id = $1',
     [e.escalationId],
-  );
-  const esc = rows[0];
+  )).rows[0];
   if (!esc) throw new Error(`escalation ${e.escalationId} is not in this transaction`);
   const category = ticketCategory(esc.category);
   // An emergency (safety steps already sent) is urgent whatever its words.
@@ -35,34 +33,21 @@ export async function openTicket(ctx: EscalationContext, q: Queryable, e: Escala
     commodity: esc.commodity ?? null, question: e.question, onBehalfOf: e.onBehalfOf,
     askedBy: e.askedBy && /^[0-9a-f-]{36}$/i.test(e.askedBy) ? e.askedBy : null, dueAt, createdAt: now,
   };
-  if (!(await insertTicket(q, ticket))) return {}; // the same turn again: its ticket already exists
+  // The ticket, its 'created' event and the category's routing lock in one statement, then routing in one.
+  const created = { actor: ASSISTANT, messageId: e.reply.id, detail: { reason: esc.reason, priority, slaHours: sla } };
+  if (!(await insertOpenedTicket(q, ticket, created, routeLockKey(category)))) return {}; // the same turn again: its ticket already exists
 
-  await addEvent(q, {
-    ticketId: ticket.id, kind: 'created', toStatus: 'open', actor: ASSISTANT, messageId: e.reply.id,
-    detail: { reason: esc.reason, priority, slaHours: sla }, at: now,
-  });
   const due = formatChinaTime(dueAt, now);
-  const expert = await chooseExpert(q, { category, county, now, team: ctx.settings.team });
+  const { expert, ahead } = await routeTicket(q, ticket, { now, team: ctx.settings.team });
   let wait: string;
-  let status: 'open' | 'assigned' = 'open';
   if (expert) {
-    status = 'assigned';
-    await updateTicket(q, ticket.id, { status, assigneeId: expert.id }, now);
-    await markAssigned(q, expert.id, now);
-    await addEvent(q, {
-      ticketId: ticket.id, kind: 'assigned', fromStatus: 'open', toStatus: 'assigned', actor: SYSTEM,
-      assigneeId: expert.id, detail: { rule: expert.rule, load: expert.load }, at: now,
-    });
-    await setConversationFlags(q, e.conversation.id, { mode: 'expert' });
     await textExpert(ctx, q, expert, expertTexts.assigned({ ...ticket }, now));
     wait = `由${expert.name}负责，预计${due}前答复`;
   } else {
-    const ahead = await queueAhead(q, ticket);
-    await addEvent(q, { ticketId: ticket.id, kind: 'queued', actor: SYSTEM, detail: { ahead }, at: now });
     wait = ahead > 0 ? `前面还有${ahead}个问题在排队，预计${due}前答复` : `预计${due}前答复`;
   }
   // A console refreshing on the notice must find the ticket: announce it once the turn has committed.
-  const notice = noticeOf({ ...ticket, status, assigneeId: expert?.id ?? null }, 'created', now);
+  const notice = noticeOf({ ...ticket, status: expert ? 'assigned' : 'open', assigneeId: expert?.id ?? null }, 'created', now);
   afterCommit(q, () => ctx.stream.publish(notice));
   // The farmer's reply says this instead of the agent's default promise.
   return { wait };

@@ -61,16 +61,35 @@ export type NewTicket = Pick<
   Ticket, 'id' | 'conversationId' | 'category' | 'priority' | 'county' | 'commodity' | 'question' | 'onBehalfOf' | 'askedBy'
 > & { dueAt: Date; createdAt: Date };
 
-/** Insert once: `false` when a ticket with this id (the escalation's) already exists. */
-export async function insertTicket(q: Queryable, t: NewTicket): Promise<boolean> {
-  const { rowCount } = await q.query(
-    `INSERT INTO tickets (id, conversation_id, category, priority, county, commodity, question, on_behalf_of, asked_by,
-                          due_at, created_at, updated_at, last_activity_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11)
-     ON CONFLICT (id) DO NOTHING`,
-    [t.id, t.conversationId, t.category, t.priority, t.county, t.commodity, t.question, t.onBehalfOf, t.askedBy, t.dueAt, t.createdAt],
+/**
+ * Insert once, with its 'created' event, in one statement: `false` when a ticket with this id (the
+ * escalation's) already exists. The advisory lock `lockKey` is taken in the same statement, so the
+ * transaction's next statement (routing) already sees whatever was routed under that lock before it.
+ */
+export async function insertOpenedTicket(
+  q: Queryable,
+  t: NewTicket,
+  created: { actor: Actor; messageId: string | null; detail: Record<string, unknown> },
+  lockKey: string,
+): Promise<boolean> {
+  const { rows } = await q.query<{ inserted: number }>(
+    `WITH t AS (
+       INSERT INTO tickets (id, conversation_id, category, priority, county, commodity, question, on_behalf_of, asked_by,
+                            due_at, created_at, updated_at, last_activity_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     ), e AS (
+       INSERT INTO ticket_events (ticket_id, kind, from_status, to_status, actor_id, actor, message_id, detail, created_at)
+       SELECT id, 'created', NULL, 'open', $12::uuid, $13::text, $14::bigint, $15::jsonb, $11::timestamptz FROM t
+     )
+     SELECT (SELECT count(*) FROM t)::int AS inserted FROM (SELECT pg_advisory_xact_lock(hashtext($16::text))) AS locked`,
+    [
+      t.id, t.conversationId, t.category, t.priority, t.county, t.commodity, t.question, t.onBehalfOf, t.askedBy, t.dueAt,
+      t.createdAt, created.actor.id, created.actor.name, created.messageId, JSON.stringify(created.detail), lockKey,
+    ],
   );
-  return (rowCount ?? 0) > 0;
+  return rows[0].inserted > 0;
 }
 
 /** One ticket; with `lock`, its row is locked until the transaction ends (state changes go one at a time). */
@@ -189,15 +208,4 @@ export async function othersOwned(q: Queryable, conversationId: string, exceptId
     [conversationId, exceptId, OWNED_STATUSES],
   );
   return rows.length > 0;
-}
-
-/** Unassigned tickets waiting ahead of one in its category's queue. */
-export async function queueAhead(q: Queryable, t: { id: string; category: string; priority: number; dueAt: Date }): Promise<number> {
-  const { rows } = await q.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM tickets
-      WHERE assignee_id IS NULL AND status IN ('open', 'reopened') AND category = $2 AND id <> $1
-        AND (priority, due_at) <= ($3, $4)`,
-    [t.id, t.category, t.priority, t.dueAt],
-  );
-  return rows[0].n;
 }

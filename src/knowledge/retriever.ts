@@ -9,6 +9,7 @@ import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
 import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 import { supportSignals } from './support.ts';
+import { readKbVersion, SearchResults } from './search-cache.ts';
 
 export interface SearchOptions {
   limit?: number;
@@ -67,6 +68,7 @@ const DF_CACHE_MAX = 50_000;
 export class HybridRetriever {
   private dfCache = { at: 0, values: new Map<string, number>() };
   private statsCache: { at: number; stats?: Promise<CorpusStats> } = { at: 0 };
+  private readonly results = new SearchResults();
 
   constructor(private readonly deps: RetrieverDeps) {}
 
@@ -100,6 +102,7 @@ export class HybridRetriever {
   invalidate(): void {
     this.dfCache = { at: 0, values: new Map() };
     this.statsCache = { at: 0 };
+    this.results.clear();
   }
 
   /** Corpus totals for length normalisation, cached like the term counts. */
@@ -113,7 +116,20 @@ export class HybridRetriever {
     return this.statsCache.stats!;
   }
 
+  /**
+   * The passages that best answer the question. The same question with the same options, asked again while
+   * the knowledge base (its version in the database, whichever instance changed it) and the date stay the same,
+   * gets the same hits from this process's cache; a new version also drops the cached term counts.
+   */
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
+    if (this.results.at(await readKbVersion(this.deps.db.pool))) {
+      this.dfCache = { at: 0, values: new Map() };
+      this.statsCache = { at: 0 };
+    }
+    return this.results.get(query, opts, () => this.rank(query, opts));
+  }
+
+  private async rank(query: string, opts: SearchOptions): Promise<SearchHit[]> {
     const limit = Math.min(Math.max(opts.limit ?? 5, 1), 50);
     const tokens = this.deps.tokenizer.tokens(query);
     if (tokens.length === 0) return [];

@@ -7,6 +7,8 @@ export interface EscalatedTurn {
   conversation: Conversation;
   reply: Message;
   question: string;
+  /** the escalation's own fields as the turn stored them (read from the escalation when not given) */
+  escalation?: { category: string; county: string | null; commodity: string | null; reason: string };
   /** the farmer's phone when a 信息员 asked for them (代问) */
   onBehalfOf: string | null;
   /** the 信息员's account id when one asked */

@@ -1,9 +1,7 @@
 import type pg from 'pg';
 import type { Agent, Decision, SkillResult } from '../bot/index.ts';
 import { withTransaction } from '../db/pool.ts';
-import {
-  insertEscalation, insertMessage, insertReplyWithContext, saveContext, setConversationFlags, setMessageText, type NewMessage,
-} from '../conversations/store.ts';
+import { insertEscalatedReply, insertMessage, insertReplyWithContext, saveTurn, type NewMessage } from '../conversations/store.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
 import type { TurnHooks } from './hooks.ts';
 import type { Outbox } from './outbox.ts';
@@ -88,19 +86,23 @@ export async function persistDecision(
   }
   const replies = await withTransaction(deps.pool, async (client) => {
     const out: Message[] = [];
+    const texts: { id: string; text: string }[] = [];
     for (const [i, r] of d.results.entries()) {
-      const { message, duplicate } = await insertMessage(client, drafts[i]);
-      if (r.escalate && !duplicate) {
-        const question = d.context.lastQuestion ?? inbound.text;
-        const escalationId = await insertEscalation(client, {
-          conversationId: conversation.id, messageId: message.id, question, category: r.escalate.category,
-          county: d.slots.county ?? conversation.county, commodity: d.slots.commodity, reason: r.escalate.reason,
-          passages: r.escalate.passages,
-        });
+      const question = d.context.lastQuestion ?? inbound.text;
+      const escalation = r.escalate && {
+        question, category: r.escalate.category, county: d.slots.county ?? conversation.county,
+        commodity: d.slots.commodity, reason: r.escalate.reason, passages: r.escalate.passages,
+      };
+      // An escalated reply and its escalation go in one statement; a reply stored before (a resumed turn) has both.
+      const { message, duplicate, escalationId } = escalation
+        ? await insertEscalatedReply(client, drafts[i], escalation)
+        : { ...(await insertMessage(client, drafts[i])), escalationId: undefined };
+      if (escalation && !duplicate && escalationId) {
         tickets[message.id] = escalationId;
         const officer = turn.speaker.author === 'officer';
         const routed = await deps.hooks.onEscalated(client, {
           escalationId, conversation, reply: message, question,
+          escalation: { category: escalation.category, county: escalation.county ?? null, commodity: escalation.commodity ?? null, reason: escalation.reason },
           onBehalfOf: d.context.onBehalfOf ?? (officer ? conversation.farmerPhone : null),
           askedBy: officer ? inbound.authorId : null,
         });
@@ -108,13 +110,12 @@ export async function persistDecision(
           // Escalation knows the real wait (who took it, the place in the queue): the reply says that.
           whole[i] = deps.agent.escalatedText(r, routed.wait);
           message.text = render(r, whole[i]);
-          await setMessageText(client, message.id, message.text);
+          texts.push({ id: message.id, text: message.text });
         }
       }
       out.push(message);
     }
-    await saveContext(client, conversation.id, d.context, d.county ?? null);
-    if (turn.optedOut !== undefined) await setConversationFlags(client, conversation.id, { optedOut: turn.optedOut });
+    await saveTurn(client, conversation.id, { context: d.context, county: d.county ?? null, optedOut: turn.optedOut, texts });
     for (const message of out) await deps.outbox.send(client, { conversation, message, kind: 'reply', bypassOptOut });
     return out;
   });
