@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
+import { maskPii } from '../privacy/pii.ts';
 
 export type ReviewStatus = 'pending' | 'approved' | 'retired';
 
@@ -23,7 +24,7 @@ const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
 
 function toItem(r: any): ReviewItem {
   return {
-    id: r.id, ticketId: r.ticket_id, documentId: r.document_id, question: r.question, answer: r.answer, category: r.category,
+    id: r.id, ticketId: r.ticket_id, documentId: r.document_id, question: maskPii(r.question), answer: maskPii(r.answer), category: r.category,
     county: r.county, authorName: r.author_name, createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!,
     approvedAt: iso(r.approved_at), approvedBy: r.approved_by, retiredAt: iso(r.retired_at),
     status: r.retired_at ? 'retired' : r.approved_at ? 'approved' : 'pending',

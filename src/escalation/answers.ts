@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
 import { qaContent, type DocumentInput } from '../knowledge/documents.ts';
 import { TITLE_MAX } from '../knowledge/limits.ts';
+import { maskPii, scrubPii } from '../privacy/pii.ts';
 import { isExpertCategory, kbCategoryOf, type ExpertCategory } from './categories.ts';
 import type { EscalationContext } from './context.ts';
 import { conflict, missing } from './errors.ts';
@@ -24,10 +25,11 @@ export interface ExpertAnswer {
 const COLUMNS = `id, ticket_id, document_id, question, answer, category, county, author_id, author_name, created_at,
   updated_at, retired_at`;
 
+// Saved answers are scrubbed of personal numbers as the knowledge base is; rows saved before that are masked when read.
 function toAnswer(r: any): ExpertAnswer {
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   return {
-    id: r.id, ticketId: r.ticket_id, documentId: r.document_id, question: r.question, answer: r.answer,
+    id: r.id, ticketId: r.ticket_id, documentId: r.document_id, question: maskPii(r.question), answer: maskPii(r.answer),
     category: r.category, county: r.county, authorId: r.author_id, authorName: r.author_name,
     createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!, retiredAt: iso(r.retired_at),
   };
@@ -71,7 +73,7 @@ export async function saveExpertAnswer(
 ): Promise<ExpertAnswer> {
   const now = ctx.now();
   const draft = {
-    ticketId: ticket.id, question: qa.question.trim(), answer: qa.answer.trim(), category: ticket.category,
+    ticketId: ticket.id, question: scrubPii(qa.question.trim()), answer: scrubPii(qa.answer.trim()), category: ticket.category,
     county: ticket.county, authorName: by.displayName,
   };
   const doc = await ctx.knowledge.store.upsert(answerDocument(draft, now, ticket.commodity));
@@ -126,8 +128,8 @@ export async function editExpertAnswer(
   if (current.retiredAt) throw conflict('retired', '这条专家答复已经停用；请专家在问题里重新存入知识库');
   const next = {
     ...current,
-    question: patch.question?.trim() || current.question,
-    answer: patch.answer?.trim() || current.answer,
+    question: scrubPii(patch.question?.trim() || current.question),
+    answer: scrubPii(patch.answer?.trim() || current.answer),
     category: isExpertCategory(patch.category) ? patch.category : current.category,
     county: patch.county === undefined ? current.county : patch.county,
   };

@@ -1,15 +1,19 @@
 import type { Queryable } from '../db/pool.ts';
 import { shortTicketNumber } from './ticket-number.ts';
-import { TICKET_SELECT, toTicket, type Ticket } from './tickets.ts';
+import { OWNED_STATUSES, TICKET_SELECT, toTicket, type Ticket } from './tickets.ts';
 
 /** Tickets an expert still has to answer, or has answered and may answer again. */
 const WAITING = ['open', 'assigned', 'reopened', 'answered'];
 
-/** The conversation's newest ticket that is not closed, if any. */
+/**
+ * The conversation's ticket that is not closed: the newest one an expert holds (where a follow-up goes, see
+ * ownedTicketOf), else the newest, if any. So the number the farmer is told is the ticket their words joined.
+ */
 export async function waitingTicketOf(q: Queryable, conversationId: string): Promise<Ticket | undefined> {
   const { rows } = await q.query(
-    `${TICKET_SELECT} WHERE t.conversation_id = $1 AND t.status = ANY($2::text[]) ORDER BY t.created_at DESC LIMIT 1`,
-    [conversationId, WAITING],
+    `${TICKET_SELECT} WHERE t.conversation_id = $1 AND t.status = ANY($2::text[])
+      ORDER BY (t.assignee_id IS NOT NULL AND t.status = ANY($3::text[])) DESC, t.created_at DESC LIMIT 1`,
+    [conversationId, WAITING, OWNED_STATUSES],
   );
   return rows[0] ? toTicket(rows[0]) : undefined;
 }
