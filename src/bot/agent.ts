@@ -21,7 +21,7 @@ import { laborSkill, supplySkill } from './skills/posts.ts';
 import { serviceSkill } from './skills/service.ts';
 import { programmeSkill } from './skills/programme.ts';
 import { canPublish, startPublish, stepPublish } from './skills/publish.ts';
-import { isServicePending, stationServiceSkill, stepService } from './skills/stations/index.ts';
+import { isServicePending, startsMachinePost, stationServiceSkill, stepService } from './skills/stations/index.ts';
 
 /** SLA the farmer is told when a question goes to an expert, until escalation says the real wait. */
 const EXPECTED_WAIT = '一般4个工作小时内答复';
@@ -143,6 +143,8 @@ export class Agent {
       context.clarify = undefined;
       return done([urgent], slots);
     }
+    // "发布农机…" starts a new post, as 发布供求 and the other commands do: it is no answer to the question in progress.
+    if (context.pending && startsMachinePost(text)) context.pending = undefined;
     if (context.pending) return done([isServicePending(context.pending) ? await stepService(input) : await stepPublish(input)], slots);
 
     if (context.clarify) {

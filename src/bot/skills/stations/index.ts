@@ -4,7 +4,7 @@ import { machinerySkill, stepMachineryPost } from './machinery.ts';
 import { orderSkill, stepOrder } from './orders.ts';
 import { stepSignup, trainingSkill } from './trainings.ts';
 
-export { classifyService, isServicePending, SERVICE_INTENTS, type ServiceIntent } from './intents.ts';
+export { classifyService, isServicePending, SERVICE_INTENTS, startsMachinePost, type ServiceIntent } from './intents.ts';
 
 /** The station services' skills: machinery sharing, 代购 orders, trainings. */
 export function stationServiceSkill(intent: ServiceIntent, input: SkillInput): Promise<SkillResult> {

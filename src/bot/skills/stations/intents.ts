@@ -14,6 +14,11 @@ const NOT_MACHINE_SEARCH = /谁会|会开|找人|司机|机手|补贴|购置|维
 const LETS_OUT = /出租|往外租|租出去|租给(别人|人家|人)|(让|给)(别人|人家)(租|用)|接活|闲着/;
 const POST_MACHINE = new RegExp(`^(发布|登记)(农机|机器)|(俺|我|咱)(家)?有(台|辆|个|一台|两台)?.{0,8}(机|铁牛|四轮).{0,8}(${LETS_OUT.source}|想租出去|能租出去|可以租)|^出租.{0,8}(机|铁牛|四轮)`);
 
+/** "发布农机…" / "登记农机…": a new machine post, even while another guided exchange waits for an answer. */
+export function startsMachinePost(text: string): boolean {
+  return /^(发布|登记)(农机|机器)/.test(text.replace(/\s+/g, ''));
+}
+
 /** The farmer offers their own machine: "发布农机", "出租旋耕机", "俺家有台收割机闲着 想让别人租". */
 export function offersMachine(text: string): boolean {
   const t = text.replace(/\s+/g, '');

@@ -158,6 +158,13 @@ function next(input: SkillInput): SkillResult {
   return reply('machinery', summary(f, input), ['是', '取消']);
 }
 
+/** A price quoted inside a one-line post ("发布农机 旋耕机 一亩六十 金乡县胡集镇"): the rest, or one of its words. */
+function quotedPriceIn(text: string): string | undefined {
+  if (!/[\d零一二两三四五六七八九十百千万]|面议/.test(text)) return undefined;
+  const rest = /\d/.test(text) ? parseQuotedPrice(text.replace(/^.*?(\d)/, '$1')) : undefined;
+  return rest ?? text.split(/[\s,，。；;、]+/).map(parseQuotedPrice).find(Boolean);
+}
+
 export function startMachineryPost(input: SkillInput, side: MachinerySide): SkillResult {
   const mem = memory(input);
   const f: Fields = { side };
@@ -168,7 +175,7 @@ export function startMachineryPost(input: SkillInput, side: MachinerySide): Skil
   f.county = place.county ?? offer?.county;
   f.town = place.town ?? offer?.town;
   f.village = place.village ?? offer?.village;
-  const price = /\d|面议/.test(input.text) ? parseQuotedPrice(input.text.replace(/^.*?(\d)/, '$1')) : undefined;
+  const price = quotedPriceIn(input.text);
   if (price) f.price = price;
   if (offer?.day) f.available = JSON.stringify({ from: offer.day, to: offer.day });
   // A farmer posting for themself has their number already (SMS); an officer gives the owner's.
