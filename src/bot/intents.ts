@@ -18,7 +18,8 @@ export interface IntentGuess {
 }
 
 const GREETING = /^(你好|您好|嗨|哈喽|hello|hi|在吗|在不在|有人吗|早上好|晚上好|中午好|喂)[啊呀吗么!！。.]*$/i;
-const THANKS = /^(谢谢|多谢|谢了|感谢|谢谢你|谢谢您|辛苦了|好的谢谢|好的|知道了|明白了|中|行|ok|okay|嗯|哦)[啊呀了!！。.]*$/i;
+/** Thanks, with whom they thank (谢谢专家, 太谢谢您了, 好的谢谢老师), or a plain acknowledgement. */
+const THANKS = /^((好的|嗯|太|非常)?(谢谢|多谢|谢了|感谢|辛苦了)(你|您|你们|专家|老师|大夫|医生|师傅)?(了|啦)?|好的|知道了|明白了|中|行|ok|okay|嗯|哦)[啊呀了!！。.，,]*$/i;
 const BYE = /^(再见|拜拜|bye|回头见)[!！。.]*$/i;
 
 export function isGreeting(text: string): 'greeting' | 'thanks' | 'bye' | undefined {
