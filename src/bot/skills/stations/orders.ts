@@ -171,8 +171,12 @@ async function save(input: SkillInput, f: Fields): Promise<SkillResult> {
     });
     const where = order.stationName ?? `${order.county ?? ''}的益农信息社`;
     const amount = order.quantity ? '' : '数量信息员会打电话跟您确认。';
+    // No station in the farmer's town does 代购 (stationFor took the county's): say so, or they go to their own.
+    const town = (t?: string | null) => t?.replace(/(镇|乡|街道)$/, '');
+    const elsewhere = place.town && station && station !== 'unknown' && town(station.town) !== town(place.town);
+    const pickUp = elsewhere ? `。${place.town}的益农信息社不办代购，要到${where}取货。` : `，在${where}取货。`;
     return {
-      text: `已登记代购：${order.items}，在${where}取货。${amount}信息员确认后会告诉您价格，到货了再通知您。问进度发“我的代购到了没”。`,
+      text: `已登记代购：${order.items}${pickUp}${amount}信息员确认后会告诉您价格，到货了再通知您。问进度发“我的代购到了没”。`,
       intent: 'order', confidence: 0.95, quickReplies: ['我的代购到了没'],
     };
   } catch (err) {
