@@ -30,6 +30,8 @@ interface Dialogue {
   known_gap?: boolean;
   /** In known-gaps.yaml: the skill file the dialogue goes back to once it passes. */
   from?: string;
+  /** The county of the officer who says the `as: officer` turns (default 金乡县): an officer posts for their own county only. */
+  officer?: string;
   turns: Turn[];
 }
 
@@ -48,7 +50,20 @@ beforeAll(async () => {
   // A real account: an officer's words are admitted only into the records of farmers in their scope.
   const account = await person(t, { username: 'xxy_dialogue', role: 'officer', name: '测试信息员', counties: ['金乡县'], village: '王庄村' });
   officer = { role: 'officer', name: '测试信息员', userId: account.id, username: account.username, counties: ['金乡县'], village: '王庄村' };
+  officers.set('金乡县', officer);
 });
+
+/** The officer of a county (a real account, made the first time a dialogue names the county). */
+const officers = new Map<string, Principal>();
+async function officerOf(county: string | undefined): Promise<Principal> {
+  const known = officers.get(county ?? '金乡县');
+  if (known || !county) return known ?? officer;
+  const username = `xxy_dialogue_${officers.size}`;
+  const account = await person(t, { username, role: 'officer', name: `${county}测试信息员`, counties: [county] });
+  const made: Principal = { role: 'officer', name: `${county}测试信息员`, userId: account.id, username, counties: [county] };
+  officers.set(county, made);
+  return made;
+}
 afterAll(async () => {
   await t?.close();
 });
@@ -67,13 +82,14 @@ for (const file of files) {
       const test = isKnownGap(file, d) ? it.fails : it;
       test(d.name, async () => {
         const conversation = await findOrCreateConversation(t.db.pool, { channel: d.channel ?? 'api', phone: String(phone++) });
+        const speaker = await officerOf(d.officer);
         for (const [i, turn] of d.turns.entries()) {
           const where = `turn ${i + 1} "${turn.say}"`;
           const outcome = await t.say({
             conversationId: conversation.id,
             text: turn.say,
             author: turn.as === 'officer' ? 'officer' : 'farmer',
-            principal: turn.as === 'officer' ? officer : undefined,
+            principal: turn.as === 'officer' ? speaker : undefined,
           });
           const reply = outcome.replies[0];
           expect(reply, `${where}: no reply`).toBeDefined();

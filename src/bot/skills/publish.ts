@@ -133,11 +133,26 @@ function reply(input: SkillInput, text: string, quickReplies: string[]): SkillRe
   return { text, intent: kind === 'price' ? 'price' : (kind ?? 'unknown'), confidence: 0.95, quickReplies };
 }
 
+/** An officer outside `county` (undefined: nothing to check): their own counties, for the refusal; administrators may post anywhere. */
+function outOfCounty(input: SkillInput, county: string | null | undefined): string | undefined {
+  const p = input.principal;
+  if (county === undefined || !p || p.role === 'admin') return undefined;
+  const own = p.counties ?? [];
+  return county && own.includes(county) ? undefined : own.join('、') || '（未设县）';
+}
+
 async function save(input: SkillInput, kind: Kind, f: Fields): Promise<SkillResult> {
   const { deps, now } = input;
   const by = input.principal?.name ?? '信息员';
   const done = (ctx: ConversationContext) => { ctx.pending = undefined; };
   try {
+    // An officer posts for their own county only (the services' rule, src/services/actor.ts); a price names
+    // its county only when the officer gave one.
+    const refused = outOfCounty(input, kind === 'price' && !f.county ? undefined : (f.county ?? null));
+    if (refused) {
+      done(input.context);
+      return { text: `没有发布：只能发布本县的${TITLES[kind]}：这条是${f.county ?? '未指明县'}的，您负责${refused}。`, intent: kind, confidence: 0.95 };
+    }
     if (kind === 'price') {
       const [low, high = low] = f.price!.split(/[-~到至]/);
       const avg = ((Number(low) + Number(high)) / 2).toFixed(2);

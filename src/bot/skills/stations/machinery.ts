@@ -2,7 +2,7 @@ import { withTransaction } from '../../../db/pool.ts';
 import {
   createMachineryPost, DataError, machineType, parseQuotedPrice, searchMachineryPosts, type MachineryPost, type MachinerySide,
 } from '../../../data/index.ts';
-import { recordEvent } from '../../../services/actor.ts';
+import { recordEvent, requireCounty, ScopeError } from '../../../services/actor.ts';
 import { extractSlots } from '../../slots.ts';
 import type { SkillInput, SkillResult } from '../../skill.ts';
 import { availability, dayLabel, farmerPhone, futureDay, isStaff, memory, phoneIn, reply } from './common.ts';
@@ -213,6 +213,8 @@ async function save(input: SkillInput, f: Fields): Promise<SkillResult> {
   input.context.pending = undefined;
   let post: MachineryPost;
   try {
+    // An officer posts for their own county only, as over the API (POST /api/v1/posts); a farmer for themself.
+    if (input.principal && isStaff(input)) requireCounty(input.principal, f.county ?? null, '农机信息');
     post = await withTransaction(input.deps.pool, async (client) => {
       const created = await createMachineryPost(client, {
         side: f.side!, machine: f.machine!, owner: f.owner && f.owner !== '-' ? f.owner : undefined, county: f.county!, town: f.town,
@@ -224,6 +226,7 @@ async function save(input: SkillInput, f: Fields): Promise<SkillResult> {
       return created;
     });
   } catch (err) {
+    if (err instanceof ScopeError) return reply('machinery', `没有发布：${err.message}。`);
     if (!(err instanceof DataError)) throw err;
     return reply('machinery', `没有发布：${err.message}。请重新说一遍再试。`);
   }
