@@ -13,7 +13,8 @@ const HELP = /^(帮助|菜单|帮忙|help|menu|\?|？|功能|你能干啥|你会
 const UNSUBSCRIBE = /^(退订|td|t|stop|unsubscribe|取消订阅)$/i;
 const MORE = /^(1|１|更多|看更多|继续|下一页)$/;
 const CANCEL = /^(取消|算了|不发了|退出|不用了)$/;
-const ASK_FOR = /^代问\s*[:：]?\s*(\+?86)?\s*(1[3-9]\d{9})\s*[,，:：]?\s*([\s\S]+)$/;
+/** "代问 13800000000 问题"; the number also as written on a card ("+86 138 0000 0000", "138-0000-0000"). */
+const ASK_FOR = /^代问\s*[:：]?\s*(\+?86|0086)?[\s-]*(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?!\d)\s*[,，:：]?\s*([\s\S]+)$/;
 const POST = /^发布\s*(价格|用工|招工|供求|供应|求购)\s*([\s\S]*)$/;
 
 /** Whom a farmer asks for when they want a person: "真人专家", "人工", "技术员". Never 找人 alone (that is work). */
@@ -44,7 +45,7 @@ export function parseCommand(text: string): Command | undefined {
   if (MORE.test(t)) return { kind: 'more' };
   if (CANCEL.test(t)) return { kind: 'cancel' };
   const ask = ASK_FOR.exec(t);
-  if (ask) return { kind: 'ask-for', phone: ask[2], question: ask[3].trim() };
+  if (ask) return { kind: 'ask-for', phone: ask[2].replace(/[\s-]/g, ''), question: ask[3].trim() };
   if (/^代问/.test(t)) return { kind: 'ask-for', phone: '', question: '' };
   const post = POST.exec(t);
   if (post) {
