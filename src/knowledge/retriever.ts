@@ -8,7 +8,7 @@ import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
 import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 import { supportSignals } from './support.ts';
-import { readKbVersion, SearchResults } from './search-cache.ts';
+import { readKbVersion, SearchResults, TermCounts } from './search-cache.ts';
 
 export interface SearchOptions {
   limit?: number;
@@ -62,16 +62,17 @@ const REVIEWED_BONUS = 0.1;
 /** Categories about crops, animals and fish: there "咋回事" asks for a cause (a disease, a deficiency). */
 const FARMING = new Set<Category>(['agronomy', 'livestock', 'aquaculture', 'faq']);
 const DF_CACHE_MS = 60_000;
-const DF_CACHE_MAX = 50_000;
 
 export class HybridRetriever {
-  private dfCache = { at: 0, values: new Map<string, number>() };
+  private readonly terms: TermCounts;
   private statsCache: { at: number; stats?: Promise<CorpusStats> } = { at: 0 };
   private readonly results = new SearchResults();
   /** Chunks and what ranking derives from them, for the knowledge-base version the results cache is at. */
   private chunks: ChunkCache = new Map();
 
-  constructor(private readonly deps: RetrieverDeps) {}
+  constructor(private readonly deps: RetrieverDeps) {
+    this.terms = new TermCounts(deps.db.pool);
+  }
 
   /**
    * "猪瘟" asked, "非洲猪瘟" written: blank out longer dictionary words the question did not use, and drop a
@@ -101,7 +102,7 @@ export class HybridRetriever {
 
   /** Forget cached term counts (the store calls this after every change in this process). */
   invalidate(): void {
-    this.dfCache = { at: 0, values: new Map() };
+    this.terms.clear();
     this.statsCache = { at: 0 };
     this.results.clear();
     this.chunks = new Map();
@@ -125,7 +126,7 @@ export class HybridRetriever {
    */
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
     if (this.results.at(await readKbVersion(this.deps.db.pool))) {
-      this.dfCache = { at: 0, values: new Map() };
+      this.terms.clear();
       this.statsCache = { at: 0 };
       this.chunks = new Map();
     }
@@ -241,25 +242,9 @@ export class HybridRetriever {
     return hits;
   }
 
-  /**
-   * Chunk counts per token (and the total under ''), from kb_terms. Cached for a minute: counts move only
-   * with ingestion and only steer candidate choice and weights, so a minute's staleness costs nothing.
-   */
-  async documentFrequencies(tokens: string[]): Promise<Map<string, number>> {
-    const now = Date.now();
-    if (now - this.dfCache.at > DF_CACHE_MS || this.dfCache.values.size > DF_CACHE_MAX) {
-      this.dfCache = { at: now, values: new Map() };
-    }
-    const missing = ['', ...new Set(tokens)].filter((t) => !this.dfCache.values.has(t));
-    if (missing.length) {
-      const { rows } = await this.deps.db.pool.query<{ term: string; df: number }>(
-        'SELECT term, df FROM kb_terms WHERE term = ANY($1::text[])',
-        [missing],
-      );
-      const found = new Map(rows.map((r) => [r.term, r.df]));
-      for (const t of missing) this.dfCache.values.set(t, found.get(t) ?? 0);
-    }
-    return new Map(['', ...tokens].map((t) => [t, this.dfCache.values.get(t)!]));
+  /** Chunk counts per token (and the total under ''), from kb_terms (search-cache.ts's TermCounts). */
+  documentFrequencies(tokens: string[]): Promise<Map<string, number>> {
+    return this.terms.of(tokens);
   }
 
   queryTerms(query: string, frequencies = new Map<string, number>()): QueryTerms {
