@@ -5,8 +5,9 @@
  *   - GET /health closed loop: the floor, what the HTTP stack alone does on this machine in the same run;
  *   - saturation: BENCH_CONCURRENCY (default 100) clients, one turn after another, turns/s;
  *   - open loop: BENCH_RATE (default 100) turns/s offered on schedule, latency from each scheduled start.
- * The mix is what farmers send: programme, prices, crop questions, labour and supply posts, and a request for a
- * person (an escalation, which opens a ticket). BENCH_SECONDS (default 15) per phase; BENCH_MODES
+ * The mix is what farmers send (bench/mix.ts): programme, prices, many distinct crop questions (some the
+ * knowledge base does not cover), labour and supply posts, and a request for a person (an escalation, which
+ * opens a ticket). BENCH_SECONDS (default 15) per phase; BENCH_MODES
  * (default "server,pglite"). Targets (issue 11): server ≥ 300 turns/s (stretch 500), open-loop p97.5 ≤ 50 ms;
  * PGlite ≥ 100 turns/s. The load runs in a worker thread of this process, beside the server on the same cores.
  * BENCH_CPU_PROF=<dir> writes the server's CPU profile there (`node bench/profile-top.mjs <file>` reads it).
@@ -14,15 +15,12 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LoadResult } from './load.ts';
+import { mixSequence } from './mix.ts';
 import { BENCH_TOKEN, buildDist, postgresUrl, scratchDatabase, startServer } from './server-process.ts';
 
-const QUESTIONS = [
-  '邹城市一共要建多少个益农信息社', '六有标准是啥', '信息员要干啥', // programme
-  '金乡大蒜今天啥价', '大蒜多少钱一斤', // price
-  '小麦条锈病咋防治', '玉米螟用啥药', '大棚黄瓜霜霉病咋治', // knowledge
-  '金乡有剥蒜的活吗', '谁收玉米', // labour, supply
-  '我要找专家，俺家麦子叶子发黄打了药也不管用', // escalation: a person is asked for
-];
+// bench/mix.ts: ~600 distinct texts (the tune sets' knowledge and programme questions, prices, posts, escalations)
+// in realistic shares; each phase takes its own stretch of one long seeded sequence.
+const QUESTIONS = mixSequence(200_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 100);
 const rate = Number(process.env.BENCH_RATE ?? 100);
@@ -44,10 +42,10 @@ async function bench(mode: string, databaseUrl?: string) {
   const server = await startServer({ databaseUrl, env: { DATABASE_POOL_SIZE: '20' }, nodeArgs: prof });
   try {
     const url = server.base;
-    await loadInWorker({ url, kind: 'turns', seconds: 3, concurrency: 8, phonePrefix: '138' }); // warm up: JIT, caches, pool
+    await loadInWorker({ url, kind: 'turns', seconds: 3, concurrency: 8, phonePrefix: '138', start: 0 }); // warm up: JIT, caches, pool
     const health = await loadInWorker({ url, kind: 'health', seconds: Math.min(5, seconds) });
-    const saturation = await loadInWorker({ url, kind: 'turns', seconds, phonePrefix: '139' });
-    const openLoop = await loadInWorker({ url, kind: 'open', seconds, rate, phonePrefix: '137' });
+    const saturation = await loadInWorker({ url, kind: 'turns', seconds, phonePrefix: '139', start: 50_000 });
+    const openLoop = await loadInWorker({ url, kind: 'open', seconds, rate, phonePrefix: '137', start: 100_000 });
     const row = { mode, startSeconds: server.startSeconds, healthFloor: health, saturation, openLoop: { offeredPerSecond: rate, ...openLoop } };
     console.log(JSON.stringify(row));
     return row;

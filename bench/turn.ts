@@ -19,16 +19,11 @@ import { seedStructuredData } from '../src/data/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openDatabase, type Database } from '../src/db/pool.ts';
 import { seedKnowledgeBase } from '../src/knowledge/seed.ts';
+import { mixTexts, SHARES, type Kind } from './mix.ts';
 
 const TOKEN = 'bench-admin-token-0123456789';
-/** The mix of bench:agent, by kind (the escalation asks for a person, which opens a ticket). */
-const KINDS: Record<string, string[]> = {
-  programme: ['邹城市一共要建多少个益农信息社', '六有标准是啥', '信息员要干啥'],
-  price: ['金乡大蒜今天啥价', '大蒜多少钱一斤'],
-  knowledge: ['小麦条锈病咋防治', '玉米螟用啥药', '大棚黄瓜霜霉病咋治'],
-  posts: ['金乡有剥蒜的活吗', '谁收玉米'],
-  escalation: ['我要找专家，俺家麦子叶子发黄打了药也不管用'],
-};
+/** The mix of bench:agent, by kind (bench/mix.ts: many distinct texts a kind; the escalation opens a ticket). */
+const KINDS = mixTexts();
 const turns = Number(process.env.BENCH_TURNS ?? 300);
 const modes = (process.env.BENCH_MODES ?? 'pglite,server').split(',').map((m) => m.trim());
 const profile = process.env.BENCH_PROFILE === '1';
@@ -128,7 +123,7 @@ async function bench(mode: string) {
       n++;
     };
     // Warm up: JIT, caches, every kind once per farmer slot.
-    for (const [i, text] of Object.values(KINDS).flat().entries()) for (let f = 0; f < 5; f++) await say(text, 90 + f + i);
+    for (const [i, texts] of Object.values(KINDS).entries()) for (let f = 0; f < 10; f++) await say(texts[texts.length - 1 - f] ?? texts[0], 90 + f + i);
     const session = profile ? new inspector.Session() : undefined;
     if (session) {
       session.connect();
@@ -150,8 +145,8 @@ async function bench(mode: string) {
       const spent = cpuMs(process.cpuUsage(before));
       byKind[kind] = +(spent / turns).toFixed(2);
       if (db.engine === 'postgres') dbByKind[kind] = +(spentBy(backends, await backendCpuMs(db)) / turns).toFixed(2);
-      allCpu += spent * (texts.length); // weighted as bench:agent's mix: each question equally often
-      allTurns += turns * texts.length;
+      allCpu += (spent / turns) * SHARES[kind as Kind]; // weighted by bench:agent's shares
+      allTurns += SHARES[kind as Kind];
     }
     if (session) {
       const { profile: p } = await session.post('Profiler.stop');

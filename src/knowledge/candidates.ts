@@ -1,4 +1,6 @@
+import type { Queryable } from '../db/pool.ts';
 import type { Category } from './categories.ts';
+import { normalizeForSearch, type ChineseTokenizer } from './tokenizer.ts';
 import { toOrTsquery } from './tsv.ts';
 import { PAST_REVIEW_SQL } from './review.ts';
 
@@ -10,22 +12,10 @@ const KEYWORD_ROW_BUDGET = 300;
 const KEYWORD_MAX_TERMS = 8;
 const KEYWORD_RANK_ROWS = 600;
 
+/** A candidate as the candidate query returns it: the question-dependent part only. */
 export interface CandidateRow {
   id: string;
-  document_id: string;
-  heading_path: string[];
-  content: string;
-  /** term frequencies of the question's words in this chunk */
-  tf: Record<string, number>;
-  token_count: number;
-  reviewed: boolean;
-  past_review: boolean;
   cosine: number;
-  title: string;
-  category: Category;
-  county: string | null;
-  source: string | null;
-  format: string;
 }
 
 export const CANDIDATES_SQL = `
@@ -43,12 +33,97 @@ WITH by_vector AS (
 ), by_keyword AS (
   SELECT id FROM matches ORDER BY ts_rank_cd(tsv, $2::tsquery, 1) DESC LIMIT $5
 ), ids AS (SELECT id FROM by_vector UNION SELECT id FROM by_keyword)
+SELECT c.id, 1 - (c.embedding <=> $1::public.vector) AS cosine
+  FROM ids JOIN kb_chunks c ON c.id = ids.id`;
+
+/** A chunk's own columns, its document's, and every index term's count (the same whatever is asked). */
+export interface ChunkRow {
+  id: string;
+  document_id: string;
+  heading_path: string[];
+  content: string;
+  /** term frequencies of every lexeme of the chunk's tsvector */
+  tf: Record<string, number>;
+  token_count: number;
+  reviewed: boolean;
+  past_review: boolean;
+  title: string;
+  category: Category;
+  county: string | null;
+  source: string | null;
+  format: string;
+}
+
+export const CHUNKS_SQL = `
 SELECT c.id, c.document_id, c.heading_path, c.content, c.token_count, c.reviewed,
        (SELECT coalesce(jsonb_object_agg(u.lexeme, coalesce(array_length(u.positions, 1), 1)), '{}')
-          FROM unnest(c.tsv) AS u(lexeme, positions, weights) WHERE u.lexeme = ANY($6::text[])) AS tf,
-       1 - (c.embedding <=> $1::public.vector) AS cosine,
+          FROM unnest(c.tsv) AS u(lexeme, positions, weights)) AS tf,
        d.title, d.category, d.county, d.source, d.format, ${PAST_REVIEW_SQL} AS past_review
-  FROM ids JOIN kb_chunks c ON c.id = ids.id JOIN kb_documents d ON d.id = c.document_id`;
+  FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
+ WHERE c.id = ANY($1::bigint[])`;
+
+/** A chunk with what ranking derives from it alone, computed once per knowledge-base version. */
+export interface ChunkData {
+  row: ChunkRow;
+  /** index term counts */
+  tf: Map<string, number>;
+  /** normalised title, headings and content */
+  text: string;
+  /** normalised title and headings */
+  headings: string;
+  /** normalised content */
+  content: string;
+  headingTermFrequencies: Map<string, number>;
+  sectionTokens: Set<string>;
+  questionTokens?: string[];
+}
+
+/** Chunks by id, for one knowledge-base version (the retriever drops the map when the version moves). */
+export type ChunkCache = Map<string, ChunkData>;
+const CHUNK_CACHE_MAX = 20_000;
+
+/**
+ * The chunks of `ids`, from `cache` or (those it lacks) from the database, added to `cache`. The candidate
+ * query then carries only ids and cosines, and each chunk is tokenised once per version, not once per question.
+ */
+export async function chunksOf(q: Queryable, tokenizer: ChineseTokenizer, ids: string[], cache: ChunkCache): Promise<Map<string, ChunkData>> {
+  const missing = ids.filter((id) => !cache.has(id));
+  const out = new Map<string, ChunkData>();
+  if (missing.length) {
+    const { rows } = await q.query<ChunkRow>(CHUNKS_SQL, [missing]);
+    if (cache.size + rows.length > CHUNK_CACHE_MAX) cache.clear();
+    for (const row of rows) {
+      const data = derive(tokenizer, row);
+      cache.set(String(row.id), data);
+      out.set(String(row.id), data);
+    }
+  }
+  for (const id of ids) {
+    const data = out.get(id) ?? cache.get(id);
+    if (data) out.set(id, data);
+  }
+  return out;
+}
+
+function derive(tokenizer: ChineseTokenizer, row: ChunkRow): ChunkData {
+  const headingText = [row.title, ...row.heading_path].join('\n');
+  return {
+    row,
+    tf: new Map(Object.entries(row.tf)),
+    text: normalizeForSearch([row.title, ...row.heading_path, row.content].join('\n')),
+    headings: normalizeForSearch(headingText),
+    content: normalizeForSearch(row.content),
+    headingTermFrequencies: counts(tokenizer.tokens(headingText)),
+    sectionTokens: new Set(tokenizer.tokens(row.heading_path.join('\n'))),
+    questionTokens: row.format === 'qa' ? tokenizer.tokens(row.heading_path[0] ?? row.title) : undefined,
+  };
+}
+
+function counts(tokens: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
+}
 
 /**
  * IDF from jieba's general corpus, blended with this knowledge base's own once it is large enough to say

@@ -1,15 +1,14 @@
 import type { Database } from '../db/pool.ts';
 import type { Category } from './categories.ts';
-import { CANDIDATES_SQL, keywordQuery, blendedIdf, okapiIdf, type CandidateRow } from './candidates.ts';
+import { CANDIDATES_SQL, chunksOf, keywordQuery, blendedIdf, okapiIdf, type CandidateRow, type ChunkCache } from './candidates.ts';
 import { readCorpusStats, type CorpusStats } from './corpus-stats.ts';
 import type { Embedder } from './embeddings/index.ts';
 import type { ChineseTokenizer } from './tokenizer.ts';
-import { normalizeForSearch } from './tokenizer.ts';
 import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
 import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 import { supportSignals } from './support.ts';
-import { readKbVersion, SearchResults } from './search-cache.ts';
+import { readKbVersion, SearchResults, TermCounts } from './search-cache.ts';
 
 export interface SearchOptions {
   limit?: number;
@@ -63,14 +62,17 @@ const REVIEWED_BONUS = 0.1;
 /** Categories about crops, animals and fish: there "咋回事" asks for a cause (a disease, a deficiency). */
 const FARMING = new Set<Category>(['agronomy', 'livestock', 'aquaculture', 'faq']);
 const DF_CACHE_MS = 60_000;
-const DF_CACHE_MAX = 50_000;
 
 export class HybridRetriever {
-  private dfCache = { at: 0, values: new Map<string, number>() };
+  private readonly terms: TermCounts;
   private statsCache: { at: number; stats?: Promise<CorpusStats> } = { at: 0 };
   private readonly results = new SearchResults();
+  /** Chunks and what ranking derives from them, for the knowledge-base version the results cache is at. */
+  private chunks: ChunkCache = new Map();
 
-  constructor(private readonly deps: RetrieverDeps) {}
+  constructor(private readonly deps: RetrieverDeps) {
+    this.terms = new TermCounts(deps.db.pool);
+  }
 
   /**
    * "猪瘟" asked, "非洲猪瘟" written: blank out longer dictionary words the question did not use, and drop a
@@ -100,9 +102,10 @@ export class HybridRetriever {
 
   /** Forget cached term counts (the store calls this after every change in this process). */
   invalidate(): void {
-    this.dfCache = { at: 0, values: new Map() };
+    this.terms.clear();
     this.statsCache = { at: 0 };
     this.results.clear();
+    this.chunks = new Map();
   }
 
   /** Corpus totals for length normalisation, cached like the term counts. */
@@ -123,13 +126,16 @@ export class HybridRetriever {
    */
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
     if (this.results.at(await readKbVersion(this.deps.db.pool))) {
-      this.dfCache = { at: 0, values: new Map() };
+      this.terms.clear();
       this.statsCache = { at: 0 };
+      this.chunks = new Map();
     }
-    return this.results.get(query, opts, () => this.rank(query, opts));
+    // A search that read this version fills this version's map, even if another has moved on meanwhile.
+    const chunks = this.chunks;
+    return this.results.get(query, opts, () => this.rank(query, opts, chunks));
   }
 
-  private async rank(query: string, opts: SearchOptions): Promise<SearchHit[]> {
+  private async rank(query: string, opts: SearchOptions, cache: ChunkCache): Promise<SearchHit[]> {
     const limit = Math.min(Math.max(opts.limit ?? 5, 1), 50);
     const tokens = this.deps.tokenizer.tokens(query);
     if (tokens.length === 0) return [];
@@ -142,43 +148,49 @@ export class HybridRetriever {
       opts.categories?.length ? opts.categories : null,
       opts.county ?? null,
       Math.max(CANDIDATES, limit * 2),
-      terms.distinct,
     ]);
+    const chunks = await chunksOf(this.deps.db.pool, this.deps.tokenizer, rows.map((r) => String(r.id)), cache);
     const corpus = await this.corpusStats();
-    const scored = rows.map((row) => {
-      const termFrequencies = new Map(Object.entries(row.tf));
-      const text = this.unshadow(terms.distinct, normalizeForSearch([row.title, ...row.heading_path, row.content].join('\n')), termFrequencies);
-      const headingText = [row.title, ...row.heading_path].join('\n');
+    const scored = rows.flatMap(({ id, cosine }) => {
+      const chunk = chunks.get(String(id));
+      if (!chunk) return []; // deleted since the candidate query: the next search sees the new version
+      const { row } = chunk;
+      const termFrequencies = new Map<string, number>();
+      for (const t of terms.distinct) {
+        const tf = chunk.tf.get(t);
+        if (tf !== undefined) termFrequencies.set(t, tf);
+      }
+      const text = this.unshadow(terms.distinct, chunk.text, termFrequencies);
       const signals = scoreCandidate(terms, {
         termFrequencies,
-        headingTermFrequencies: counts(this.deps.tokenizer.tokens(headingText)),
-        sectionTokens: new Set(this.deps.tokenizer.tokens(row.heading_path.join('\n'))),
+        headingTermFrequencies: chunk.headingTermFrequencies,
+        sectionTokens: chunk.sectionTokens,
         length: row.token_count,
         averageLength: corpus.averageTokens || row.token_count || 1,
         charLength: text.length,
         averageCharLength: corpus.averageChars || text.length || 1,
         text,
-        headings: normalizeForSearch(headingText),
-        questionTokens: row.format === 'qa' ? this.deps.tokenizer.tokens(row.heading_path[0] ?? row.title) : undefined,
-        cosine: Number(row.cosine),
+        headings: chunk.headings,
+        questionTokens: chunk.questionTokens,
+        cosine: Number(cosine),
       });
       // Reviewed expert answers rank above plain passages: an expert has already said this is the answer.
       if (row.reviewed) signals.score += REVIEWED_BONUS;
-      return { row, signals, text };
+      return [{ row, chunk, signals, text }];
     });
     scored.sort((a, b) => b.signals.score - a.signals.score || Number(a.row.id) - Number(b.row.id));
     const seen = new Set<string>();
     const hits: SearchHit[] = [];
     const kinds = answerKindsOf(query);
     const species = terms.distinct.filter((t) => this.deps.tokenizer.isCommodity(t));
-    for (const [rank, { row, signals, text }] of scored.entries()) {
+    for (const [rank, { row, chunk, signals, text }] of scored.entries()) {
       if (opts.perDocument !== false) {
         if (seen.has(row.document_id)) continue;
         seen.add(row.document_id);
       }
       const next = scored.slice(rank + 1).find((s) => s.row.document_id !== row.document_id);
-      const headings = normalizeForSearch([row.title, ...row.heading_path].join('\n'));
-      const support = supportSignals(terms, { text, content: normalizeForSearch(row.content), headings }, frequencies, (w) => this.deps.tokenizer.isKnown(w));
+      const headings = chunk.headings;
+      const support = supportSignals(terms, { text, content: chunk.content, headings }, frequencies, (w) => this.deps.tokenizer.isKnown(w));
       const checks: ConfidenceSignals = {
         ...support,
         score: signals.score,
@@ -194,7 +206,7 @@ export class HybridRetriever {
         speciesMatch: speciesMatch(species, text, this.deps.tokenizer.commodities(), (w) => this.deps.tokenizer.aliasesOf(w), headings),
         // the passage's own words, not its document's title ("…防治" in a title is not a treatment)
         // "咋回事" of a programme or service is answered by saying what it is: the cause check is for farming
-        kindMatch: answersAnyOf(FARMING.has(row.category) ? kinds : kinds.filter((k) => k !== 'cause'), normalizeForSearch(row.content)),
+        kindMatch: answersAnyOf(FARMING.has(row.category) ? kinds : kinds.filter((k) => k !== 'cause'), chunk.content),
         reviewed: row.reviewed,
         qa: row.format === 'qa',
         terms: terms.distinct.length,
@@ -230,25 +242,9 @@ export class HybridRetriever {
     return hits;
   }
 
-  /**
-   * Chunk counts per token (and the total under ''), from kb_terms. Cached for a minute: counts move only
-   * with ingestion and only steer candidate choice and weights, so a minute's staleness costs nothing.
-   */
-  async documentFrequencies(tokens: string[]): Promise<Map<string, number>> {
-    const now = Date.now();
-    if (now - this.dfCache.at > DF_CACHE_MS || this.dfCache.values.size > DF_CACHE_MAX) {
-      this.dfCache = { at: now, values: new Map() };
-    }
-    const missing = ['', ...new Set(tokens)].filter((t) => !this.dfCache.values.has(t));
-    if (missing.length) {
-      const { rows } = await this.deps.db.pool.query<{ term: string; df: number }>(
-        'SELECT term, df FROM kb_terms WHERE term = ANY($1::text[])',
-        [missing],
-      );
-      const found = new Map(rows.map((r) => [r.term, r.df]));
-      for (const t of missing) this.dfCache.values.set(t, found.get(t) ?? 0);
-    }
-    return new Map(['', ...tokens].map((t) => [t, this.dfCache.values.get(t)!]));
+  /** Chunk counts per token (and the total under ''), from kb_terms (search-cache.ts's TermCounts). */
+  documentFrequencies(tokens: string[]): Promise<Map<string, number>> {
+    return this.terms.of(tokens);
   }
 
   queryTerms(query: string, frequencies = new Map<string, number>()): QueryTerms {
@@ -269,12 +265,6 @@ export class HybridRetriever {
     const subject = top ? [top, ...distinct.filter((t) => t !== top && t.length > 1 && top.includes(t))] : undefined;
     return { distinct, idf, corpusIdf, bigrams, subject, wants: answerKindOf(query) };
   }
-}
-
-function counts(tokens: string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
-  return m;
 }
 
 function snippet(content: string, max = 120): string {

@@ -55,3 +55,51 @@ export class SearchResults {
 function copyOf(h: SearchHit): SearchHit {
   return { ...h, headingPath: [...h.headingPath], signals: { ...h.signals }, checks: { ...h.checks } };
 }
+
+const TERMS_MS = 60_000;
+const TERMS_MAX = 50_000;
+
+/**
+ * Chunk counts per index term (and the total under ''), from kb_terms, for the retriever's weights. A table of
+ * up to TERMS_MAX terms is read whole, once a minute at most and again after every knowledge-base change (the
+ * retriever clears this when kb_version moves): then no question costs a term lookup. A larger table is read
+ * term by term, as asked. A read that started before a clear fills the map it started with, not the new one.
+ */
+export class TermCounts {
+  private cache: { at: number; values: Map<string, number>; whole?: Promise<boolean> } = { at: 0, values: new Map() };
+  private tooMany = false;
+
+  constructor(private readonly q: Queryable) {}
+
+  clear(): void {
+    this.cache = { at: 0, values: new Map() };
+    this.tooMany = false;
+  }
+
+  async of(tokens: string[]): Promise<Map<string, number>> {
+    const now = Date.now();
+    if (now - this.cache.at > TERMS_MS || this.cache.values.size > TERMS_MAX) this.cache = { at: now, values: new Map() };
+    const cache = this.cache;
+    if (!this.tooMany) cache.whole ??= this.readWhole(cache.values);
+    const whole = this.tooMany ? false : await cache.whole!.catch(() => false);
+    if (!whole) {
+      const missing = ['', ...new Set(tokens)].filter((t) => !cache.values.has(t));
+      if (missing.length) {
+        const { rows } = await this.q.query<{ term: string; df: number }>('SELECT term, df FROM kb_terms WHERE term = ANY($1::text[])', [missing]);
+        const found = new Map(rows.map((r) => [r.term, r.df]));
+        for (const t of missing) cache.values.set(t, found.get(t) ?? 0);
+      }
+    }
+    return new Map(['', ...tokens].map((t) => [t, cache.values.get(t) ?? 0]));
+  }
+
+  private async readWhole(values: Map<string, number>): Promise<boolean> {
+    const { rows } = await this.q.query<{ term: string; df: number }>('SELECT term, df FROM kb_terms LIMIT $1', [TERMS_MAX + 1]);
+    if (rows.length > TERMS_MAX) {
+      this.tooMany = true;
+      return false;
+    }
+    for (const r of rows) values.set(r.term, r.df);
+    return true;
+  }
+}

@@ -103,8 +103,18 @@ export class ChineseTokenizer {
     return new ChineseTokenizer(jieba, table, table.median, synonyms, stopwords, domainWords, colloquial, colloquialMap, distinct, commodityNames);
   }
 
+  /**
+   * The last texts' tokens and cuts: one turn tokenises its message in several places (intent, emergency,
+   * search, the query embedding). Segmentation depends on the text alone once loaded; callers get copies.
+   */
+  private readonly memo = { tokens: new Map<string, string[]>(), cut: new Map<string, string[]>() };
+
   /** Search tokens in text order (repeats kept, so term frequency survives). */
   tokens(text: string): string[] {
+    return remembered(this.memo.tokens, text, () => this.segment(text));
+  }
+
+  private segment(text: string): string[] {
     const out: string[] = [];
     for (const raw of this.jieba.cutForSearch(this.standardize(text), true)) {
       const w = raw.trim();
@@ -124,7 +134,7 @@ export class ChineseTokenizer {
 
   /** Plain (non-search-mode) segmentation, for slot extraction. */
   cut(text: string): string[] {
-    return this.jieba.cut(normalizeForSearch(text), true).filter((w) => w.trim() !== '');
+    return remembered(this.memo.cut, text, () => this.jieba.cut(normalizeForSearch(text), true).filter((w) => w.trim() !== ''));
   }
 
   /** Inverse document frequency from jieba's corpus; domain words count as rare, unknown words as median. */
@@ -181,6 +191,23 @@ export class ChineseTokenizer {
 /** Full-width to half-width, compatibility forms folded (NFKC), Latin lower-cased. */
 export function normalizeForSearch(text: string): string {
   return text.normalize('NFKC').toLowerCase();
+}
+
+const MEMO_MAX = 256;
+const MEMO_MAX_CHARS = 2000;
+
+/** A copy of the memoised value of `text` (computed and kept when absent; long texts are not kept). */
+function remembered(memo: Map<string, string[]>, text: string, compute: () => string[]): string[] {
+  if (text.length > MEMO_MAX_CHARS) return compute();
+  let value = memo.get(text);
+  if (value) {
+    memo.delete(text); // most recently used last
+  } else {
+    value = compute();
+    if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
+  }
+  memo.set(text, value);
+  return value.slice();
 }
 
 function escapeRegExp(s: string): string {

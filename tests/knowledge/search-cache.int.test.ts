@@ -54,4 +54,19 @@ describe('cached search results', () => {
     }
     expect(Number(await version())).toBe(Number(before) + 1);
   });
+
+  it('keep no chunk of an older version: a chunk changed in place by SQL is read anew, by any question', async () => {
+    await writer.store.upsert({ ...doc, sourceKey: 'test:cache-chunk', title: '玉米螟', content: '心叶末期撒颗粒剂。' });
+    const first = (await reader.retriever.search('玉米螟咋治', { limit: 3 }))[0];
+    expect(first.content).toBe('心叶末期撒颗粒剂。');
+    expect(first.pastReview).toBe(false);
+    // an operator's SQL, not the store: only the version tells the reader's process
+    await db.pool.query('UPDATE kb_chunks SET content = $2 WHERE id = $1', [first.chunkId, '心叶末期用白僵菌颗粒剂。']);
+    await db.pool.query(`UPDATE kb_documents SET title = '玉米螟防治', review_by = current_date - 1 WHERE id = $1`, [first.documentId]);
+    const second = (await reader.retriever.search('玉米螟用啥药', { limit: 3 }))[0];
+    expect(second.chunkId).toBe(first.chunkId);
+    expect(second.content).toBe('心叶末期用白僵菌颗粒剂。');
+    expect(second.title).toBe('玉米螟防治');
+    expect(second.pastReview).toBe(true);
+  });
 });
