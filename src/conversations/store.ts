@@ -66,13 +66,6 @@ export async function lockConversation(q: Queryable, id: string): Promise<Conver
   return rows[0] ? toConversation(rows[0]) : undefined;
 }
 
-export async function saveContext(q: Queryable, id: string, context: ConversationContext, county?: string | null): Promise<void> {
-  await q.query(
-    `UPDATE conversations SET context = $2, county = coalesce($3, county), updated_at = now() WHERE id = $1`,
-    [id, JSON.stringify(context), county ?? null],
-  );
-}
-
 export async function setConversationFlags(
   q: Queryable,
   id: string,

@@ -61,7 +61,7 @@ const CANDIDATES = 40;
 const REVIEWED_BONUS = 0.1;
 /** Categories about crops, animals and fish: there "咋回事" asks for a cause (a disease, a deficiency). */
 const FARMING = new Set<Category>(['agronomy', 'livestock', 'aquaculture', 'faq']);
-const DF_CACHE_MS = 60_000;
+const STATS_CACHE_MS = 60_000;
 
 export class HybridRetriever {
   private readonly terms: TermCounts;
@@ -102,16 +102,21 @@ export class HybridRetriever {
 
   /** Forget cached term counts (the store calls this after every change in this process). */
   invalidate(): void {
+    this.results.clear();
+    this.forgetDerived();
+  }
+
+  /** Drop what is derived from the knowledge base's contents: term counts, corpus totals, chunks. */
+  private forgetDerived(): void {
     this.terms.clear();
     this.statsCache = { at: 0 };
-    this.results.clear();
     this.chunks = new Map();
   }
 
   /** Corpus totals for length normalisation, cached like the term counts. */
   private corpusStats(): Promise<CorpusStats> {
     const now = Date.now();
-    if (!this.statsCache.stats || now - this.statsCache.at > DF_CACHE_MS) {
+    if (!this.statsCache.stats || now - this.statsCache.at > STATS_CACHE_MS) {
       const stats = readCorpusStats(this.deps.db.pool);
       this.statsCache = { at: now, stats };
       stats.catch(() => { if (this.statsCache.stats === stats) this.statsCache = { at: 0 }; });
@@ -125,11 +130,7 @@ export class HybridRetriever {
    * gets the same hits from this process's cache; a new version also drops the cached term counts.
    */
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
-    if (this.results.at(await readKbVersion(this.deps.db.pool))) {
-      this.terms.clear();
-      this.statsCache = { at: 0 };
-      this.chunks = new Map();
-    }
+    if (this.results.at(await readKbVersion(this.deps.db.pool))) this.forgetDerived();
     // A search that read this version fills this version's map, even if another has moved on meanwhile.
     const chunks = this.chunks;
     return this.results.get(query, opts, () => this.rank(query, opts, chunks));
