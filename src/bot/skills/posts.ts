@@ -64,8 +64,26 @@ function supplyKind(text: string): SupplyKind | undefined {
   return undefined;
 }
 
+/**
+ * The words that frame a supply question without naming what is traded ("最近有没有收东西的"). What is left
+ * once these, the places and the known commodities are taken out is a thing the posts cannot be matched on.
+ */
+const SUPPLY_FRAME = /有没有|有人|谁家|哪里|哪儿|哪有|俺们|我们|咱们|收购|求购|回收|出售|供求|信息|东西|最近|现在|这边|附近|村里|镇上|乡里|县里|什么|一下|看看|问问|粮食|农产品|土特产|[谁哪俺我咱想要收卖买的吗嘛么不没呢啊呀了点些货有啥帮找能多少价钱斤吨几个是在这那都还给就去来上下里家]/g;
+
+/** A thing named in the question that is no commodity we know ("有人收丹参不" → 丹参), or undefined. */
+function unknownGoods(text: string, input: SkillInput): string | undefined {
+  let rest = text;
+  for (const { word } of input.deps.lexicon.scanOrder) rest = rest.split(word).join(' ');
+  return /\p{Script=Han}{2,}/u.exec(rest.replace(SUPPLY_FRAME, ' '))?.[0];
+}
+
 export async function supplySkill(input: SkillInput): Promise<SkillResult> {
   const { deps, slots, now } = input;
+  // Something named that the posts cannot be matched on: listing other goods would answer another question.
+  if (!slots.commodity && unknownGoods(input.text, input)) {
+    input.context.lastQuestion = input.text;
+    return { text: '', intent: 'supply', confidence: 0, escalate: { reason: 'no_data', category: '市场', passages: [] } };
+  }
   // A follow-up ("那大蒜呢") keeps the side asked about before.
   const kind = supplyKind(input.text) ?? ((slots as { direction?: SupplyKind }).direction ?? 'sell');
   const county = slots.county ?? input.conversation.county ?? undefined;
