@@ -22,6 +22,7 @@ import type { SkillResult } from '../bot/skill.ts';
 import { splitOf } from './heldout-split.ts';
 import { heldoutSamples } from './calibration-data.ts';
 import { calibrationReport } from './calibration-report.ts';
+import { countReach, emptyReach } from './heldout-reach.ts';
 
 interface Item {
   question: string;
@@ -84,6 +85,8 @@ try {
   // emergencyWithFacts: escalated as emergencies (urgent ticket) with the asked facts in the safety steps;
   // counted among the escalated, not as answers, and shown apart so the figure is not read as a plain handover
   const inKb = { n: 0, rightFacts: 0, rightPassage: 0, answeredWrong: 0, escalated: 0, emergencyWithFacts: 0, turnedAway: 0 };
+  // of the escalated: was the right passage found (the calibrator binds) or not (retrieval and reach bind)
+  const escalatedReach = emptyReach();
   for (const i of await load('in-kb')) {
     const r = await ask(i.question);
     inKb.n++;
@@ -96,7 +99,9 @@ try {
       if (outOfScope(r)) inKb.turnedAway++;
       if (r.escalate?.reason === 'emergency' && hasFacts(r, i)) inKb.emergencyWithFacts++;
       inKb.escalated++;
+      const reading = r.escalate?.reason === 'emergency' ? '' : await countReach(escalatedReach, kb, sourceOf, read(i.question).text, i);
       miss('in-kb', i.question, r);
+      if (values.verbose && reading) console.log(`    ${reading}`);
     }
   }
   const outKb = { n: 0, escalated: 0, answered: 0, turnedAway: 0 };
@@ -141,7 +146,7 @@ try {
   console.log(JSON.stringify({
     half,
     precisionOfAnswers: ratio(inKb.rightFacts + programme.rightFacts, answeredTotal),
-    inKb: { ...inKb, rightFactsRate: ratio(inKb.rightFacts, inKb.n), rightPassageRate: ratio(inKb.rightPassage, inKb.n) },
+    inKb: { ...inKb, rightFactsRate: ratio(inKb.rightFacts, inKb.n), rightPassageRate: ratio(inKb.rightPassage, inKb.n), escalatedReach },
     outOfKb: { ...outKb, escalatedRate: ratio(outKb.escalated, outKb.n) },
     programme: { ...programme, rightFactsRate: ratio(programme.rightFacts, programme.n) },
     emergencies, offTopic, borderline,
