@@ -47,7 +47,7 @@ const ASKS_THE_PLAN = /方案(里|上|中|当中)|方案(咋|怎么|是咋|是�
  * The plan's own subjects. A "policy" question about them ("信息社补贴标准是多少", "信息进村入户的政策依据是啥") asks
  * what the plan says: the plan's facts answer it (funding, basis), not the policy experts' passages.
  */
-const PLAN_TOPIC = /益农|信息社|信息进村入户|整市推进|信息员|礼飨|运营主体|运营商|专家服务团队|专家团队|六有|功能区|互联网小镇/;
+const PLAN_TOPIC = /益农|信息社|信息进村入户|整市推进|信息员|礼飨|运营主体|运营商|专家服务团队|专家团队|六有|功能区|互联网小镇|政府购买服务|政府买服务/;
 
 /** Below this a price question with no known produce goes to the knowledge skill instead of asking which produce. */
 const UNSURE_PRICE = 0.5;
