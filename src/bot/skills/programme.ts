@@ -37,8 +37,19 @@ function asksSuperlative(text: string, county: string | undefined): boolean {
 
 /** Answered from 附件1's cells (a county's, or the counties compared) before any plan fact is tried. */
 export function answeredByTable(text: string, county: string | undefined): boolean {
-  return asksCountyCells(text, county) || asksSuperlative(text, county);
+  return asksCountyFigure(text, county) || asksSuperlative(text, county);
 }
+
+/**
+ * A county and a figure ("兖州区2020年建议新增多少APP下载量"): always the county's cells. A county named beside
+ * another question ("嘉祥县建信息社的钱谁出", "曲阜市益农社建在啥地方") asks the plan, not the county's row.
+ */
+function asksCountyFigure(text: string, county: string | undefined): boolean {
+  return Boolean(county) && (FIGURE.test(text) || PROGRESS.test(text));
+}
+
+/** Asks when or how long ("几年建完", "分几步"): the plan's schedule, beside the county's own row. */
+const TIMELINE = /几年|多长时间|多久|哪年|啥时候|什么时候|分几|几个阶段|几步/;
 
 /** The plan facts' answer to a question, with the fitted probability that it is right (src/programme/plan-confidence.ts). */
 export function planFactReply(facts: readonly PlanFact[], text: string): { answer?: string; probability: number } {
@@ -81,7 +92,18 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
     return table(more ? `${superlative}${countyCells(pick, text)}` : superlative);
   }
   // A county and a figure or a measure: the table's cells, never a passage about the plan.
-  if (all.length && asksCountyCells(text, county)) return table(countyCells(all[0], text));
+  if (all.length && asksCountyCells(text, county)) {
+    const cells = countyCells(all[0], text);
+    const schedule = deps.planFacts?.find((f) => f.id === 'schedule');
+    if (!asksCountyFigure(text, county)) {
+      const plan = planFactReply(deps.planFacts ?? [], text);
+      if (plan.answer && plan.probability >= PLAN_CALIBRATION.threshold) {
+        const own = plan.answer === schedule?.answer ? `\n${cells}` : '';
+        return { text: plan.answer + own, intent: 'programme', confidence: plan.probability, citations: [{ ...PLAN, snippet: plan.answer.slice(0, 60) }] };
+      }
+    }
+    return table(TIMELINE.test(text) && schedule ? `${cells}\n${schedule.answer}` : cells);
+  }
 
   // A plan fact answers only as surely as the fitted model says (plan-confidence.json's operating threshold).
   const { answer, probability } = planFactReply(deps.planFacts ?? [], text);
