@@ -43,6 +43,12 @@ const CATEGORIES: Partial<Record<Intent, string[]>> = {
  */
 const ASKS_THE_PLAN = /方案(里|上|中|当中)|方案(咋|怎么|是咋|是怎么|都|里都)(说|讲|写|定|规定)|(按|照|根据|依照)(着)?(这个)?方案|实施方案|整市推进/;
 
+/**
+ * The plan's own subjects. A "policy" question about them ("信息社补贴标准是多少", "信息进村入户的政策依据是啥") asks
+ * what the plan says: the plan's facts answer it (funding, basis), not the policy experts' passages.
+ */
+const PLAN_TOPIC = /益农|信息社|信息进村入户|整市推进|信息员|礼飨|运营主体|运营商|专家服务团队|专家团队|六有|功能区|互联网小镇|政府购买服务|政府买服务/;
+
 /** Below this a price question with no known produce goes to the knowledge skill instead of asking which produce. */
 const UNSURE_PRICE = 0.5;
 
@@ -69,7 +75,8 @@ export function classify(text: string, slots: Slots, words: readonly string[] = 
   // `other` (not any skill's) and anything unknown go to the knowledge skill, which tells farming from the rest.
   // A price question naming no produce the table knows ("养驴现在行情咋样 一头驴喂多少草料") is trusted only when sure.
   const best = p.intent === 'price' && !slots.commodity && p.probability < UNSURE_PRICE ? 'other' : decided(p);
-  const intent = (INTENT_SET.has(best) ? best : 'agronomy') as Intent;
+  const named = (INTENT_SET.has(best) ? best : 'agronomy') as Intent;
+  const intent: Intent = named === 'policy' && PLAN_TOPIC.test(text) && !OTHER_POLICY.test(text) ? 'programme' : named;
   const categories = CATEGORIES[intent];
   // Sent on to the knowledge skill for being unsure: its certainty is that of the knowledge classes together.
   const certainty = best === p.intent ? p.probability : p.ranked.filter((r) => KNOWLEDGE_CLASSES.has(r.intent)).reduce((n, r) => n + r.probability, 0);

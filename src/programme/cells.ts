@@ -83,8 +83,8 @@ function cell(c: CountyTargets, p: PeriodTarget, measures: readonly Measure[]): 
   return `${periodLabel(p.period)}${parts.join('，')}`;
 }
 
-/** Asks for the sum of the periods named ("上下半年加一块", "一共"). */
-const SUMMED = /加起来|加一块|加一起|加在一起|一共|总共|合计|总数|总的|全部|三个阶段/;
+/** Asks for the sum of the periods named ("上下半年加一块", "一共", "2019年全年"). */
+const SUMMED = /加起来|加一块|加一起|加在一起|一共|总共|合计|总数|总的|全部|三个阶段|全年|一整年|整年/;
 /** Asks for the running total at the end of a period ("到19年年底", "累计", "截至"). */
 const RUNNING = /累计|截至|截止|为止|到.{0,8}(底|末)/;
 

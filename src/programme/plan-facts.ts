@@ -20,6 +20,10 @@ export interface PlanFactMatch {
   score: number;
   /** the question's words the keys found */
   matched: string[];
+  /** the key words' share of the score: characters covered, capped at 8 */
+  keyScore: number;
+  /** Dice similarity of the question's character bigrams to the nearest ask, 0..1 */
+  similarity: number;
 }
 
 interface RawFact { id?: unknown; keys?: unknown; asks?: unknown; answer?: unknown }
@@ -128,38 +132,26 @@ export function matchPlanFacts(facts: readonly PlanFact[], question: string): Pl
     }
     if (!all) continue;
     const similarity = Math.max(...fact.asks.map((a) => dice(q, bigrams(a))));
-    out.push({ fact, score: Math.min(keyScore, 8) + 2 * similarity, matched: [...matched] });
+    out.push({ fact, score: Math.min(keyScore, 8) + 2 * similarity, matched: [...matched], keyScore: Math.min(keyScore, 8), similarity });
   }
   return out.sort((a, b) => b.score - a.score || a.fact.id.localeCompare(b.fact.id));
 }
 
 /**
- * The answer to a question about the plan: the best fact, and a second one when the question asks two things
- * ("通知发给谁了，功能区有份没"): a match nearly as strong whose words are none of the first one's.
+ * The facts that answer a question about the plan: the best one, and a second one when the question asks two
+ * things ("通知发给谁了，功能区有份没"): a match nearly as strong whose words are none of the first one's.
  */
-export function planFactAnswer(matches: readonly PlanFactMatch[]): string | undefined {
+export function planFactPicks(matches: readonly PlanFactMatch[]): PlanFactMatch[] {
   const [best, ...rest] = matches;
-  if (!best) return undefined;
+  if (!best) return [];
   const overlaps = (a: string, b: string) => a.includes(b) || b.includes(a);
   const second = rest.find((m) => m.score >= Math.max(2.5, 0.6 * best.score)
     && m.matched.every((w) => !best.matched.some((b) => overlaps(w, b))));
-  return second ? `${best.fact.answer}\n${second.fact.answer}` : best.fact.answer;
+  return second ? [best, second] : [best];
 }
 
-/** How strong a match must be to count fully (about four characters of key words, or fewer and a close ask). */
-const FULL_SCORE = 4;
-/** How far ahead of the next fact the best must be to count as clearly chosen. */
-const FULL_MARGIN = 1.5;
-
-/**
- * The probability-like confidence of answering with the best match, from its strength (score) and its margin over
- * the next different fact: 0.55 for a bare match, up to 0.95 for a strong one well ahead of the rest. A match
- * whose only key is one common character ("钱") and that no ask resembles stays below 0.7.
- */
-export function matchConfidence(matches: readonly PlanFactMatch[]): number {
-  const [best, next] = matches;
-  if (!best) return 0;
-  const strength = Math.min(1, best.score / FULL_SCORE);
-  const separation = Math.min(1, (best.score - (next?.score ?? 0)) / FULL_MARGIN);
-  return Math.round((0.55 + 0.3 * strength + 0.1 * separation) * 100) / 100;
+/** The answer to a question about the plan: the picked facts' answers, one per line. */
+export function planFactAnswer(matches: readonly PlanFactMatch[]): string | undefined {
+  const picks = planFactPicks(matches);
+  return picks.length ? picks.map((m) => m.fact.answer).join('\n') : undefined;
 }

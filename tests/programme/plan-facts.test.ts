@@ -118,4 +118,8 @@ describe('a county cell quotes 附件1 as printed', () => {
     expect(countyCells(YANZHOU, '兖州2019年下半年和2020年一共建几个社')).toContain('2019年下半年和2020年加起来建298个益农信息社');
     expect(countyCells(YANZHOU, '兖州2020年的任务是几个')).toContain('2020年99个益农信息社');
   });
+
+  it('reads 全年 as the year’s total, not its two halves alone', () => {
+    expect(countyCells(YANZHOU, '兖州2019年全年建多少个社')).toContain('到2019年下半年累计建398个益农信息社');
+  });
 });

@@ -1,7 +1,9 @@
 import { countyTargets } from '../../data/index.ts';
-import { countyCells, latestCountyProgress, matchConfidence, matchPlanFacts, measuresAsked, periodsAsked, planFactAnswer } from '../../programme/index.ts';
+import {
+  countyCells, latestCountyProgress, matchConfidence, matchPlanFacts, measuresAsked, periodsAsked, PLAN_CALIBRATION, planFactAnswer, type PlanFact,
+} from '../../programme/index.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
-import { knowledgeSkill } from './knowledge.ts';
+import { expertCategory, knowledgeSkill } from './knowledge.ts';
 
 const SOURCE = '济农字〔2019〕36号';
 const TABLE = { documentId: 'table:county_targets', title: '济宁市信息进村入户工程县（市、区）建设任务表', source: SOURCE };
@@ -12,12 +14,48 @@ const FIGURE = /多少|几个|几家|目标|任务|下载|最多|最少|占|覆�
 /** What the table counts: a "多少" about these is a question for the table. */
 const TABLE_SUBJECT = /信息社|站点|建|行政村|村|下载|app|任务|目标/i;
 /** Asks how far the roll-out has come (附件2 reports), not what the plan set. */
-const PROGRESS = /进度|完成了|完成得|完成多少了|建了多少|建成了|建成多少|已经建|已建|建得咋样|建得怎么样|建到哪/;
+// "建成了以后农民不出村能享受啥" is no progress question: 建成了 counts only with a figure or a yes/no after it.
+const PROGRESS = /进度|完成了|完成得|完成多少了|建了多少|建成了(多少|几|没|吗|不)|建成多少|已经建|已建|建得咋样|建得怎么样|建到哪/;
 
 /** What the plan is about: a question naming none of it ("草鱼一天喂多少料 百分之几") is no plan question. */
-const PLAN_SUBJECT = /益农|通知|功能区|新区|开发区|任务|目标|行政村|工程|农户|农民|信息社|益农社|方案|信息员|进村入户|运营|平台|12316|培训|建设|建社|村级|站点|专家|服务|补助|资金|钱|附件|文件|文号|六有|小镇|礼飨|电商|宣传|考核|督查|监督|领导|牵头|部门|省里|全市|县里|市里|政府|采购|共享|覆盖|下载|app|网|终端|设备|场所|小卖部|村委/i;
-/** Below this a plan fact's match is a guess (a lone common key such as 钱, nothing like any ask). */
-const WEAK_MATCH = 0.7;
+const PLAN_SUBJECT = /益农|通知|功能区|新区|开发区|任务|目标|行政村|工程|农户|农民|信息社|益农社|方案|信息员|进村入户|运营|平台|12316|培训|建设|建社|村级|站点|专家|服务|补助|资金|钱|附件|文件|文号|六有|上半年|下半年|总数|总目标|建完|几年|阶段|2019|2020|小镇|礼飨|电商|宣传|考核|督查|监督|领导|牵头|部门|省里|全市|县里|市里|政府|采购|共享|覆盖|下载|app|网|终端|设备|场所|小卖部|村委/i;
+
+/** Whether a question names anything the plan is about: a feature of the plan-fact confidence. */
+export function namesPlanSubject(text: string): boolean {
+  return PLAN_SUBJECT.test(text);
+}
+
+/** A county and a figure or a measure: a question for the county's cells of 附件1, not for a plan fact. */
+export function asksCountyCells(text: string, county: string | undefined): boolean {
+  return Boolean(county) && (FIGURE.test(text) || measuresAsked(text).length > 0 || PROGRESS.test(text));
+}
+
+/** "哪个县村最多": the counties compared, from the table. */
+function asksSuperlative(text: string, county: string | undefined): boolean {
+  return !county && /哪个?(县|区|市|地方)/.test(text) && /最多|最少|多|少/.test(text) && /村/.test(text);
+}
+
+/** Answered from 附件1's cells (a county's, or the counties compared) before any plan fact is tried. */
+export function answeredByTable(text: string, county: string | undefined): boolean {
+  return asksCountyFigure(text, county) || asksSuperlative(text, county);
+}
+
+/**
+ * A county and a figure ("兖州区2020年建议新增多少APP下载量"): always the county's cells. A county named beside
+ * another question ("嘉祥县建信息社的钱谁出", "曲阜市益农社建在啥地方") asks the plan, not the county's row.
+ */
+function asksCountyFigure(text: string, county: string | undefined): boolean {
+  return Boolean(county) && (FIGURE.test(text) || PROGRESS.test(text));
+}
+
+/** Asks when or how long ("几年建完", "分几步"): the plan's schedule, beside the county's own row. */
+const TIMELINE = /几年|多长时间|多久|哪年|啥时候|什么时候|分几|几个阶段|几步/;
+
+/** The plan facts' answer to a question, with the fitted probability that it is right (src/programme/plan-confidence.ts). */
+export function planFactReply(facts: readonly PlanFact[], text: string): { answer?: string; probability: number } {
+  const matches = matchPlanFacts(facts, text);
+  return { answer: planFactAnswer(matches), probability: matchConfidence(matches, text, namesPlanSubject(text)) };
+}
 
 /**
  * The 2019 plan: a county's cells of 附件1 (county_targets), the latest progress reports (附件2), the
@@ -42,7 +80,7 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
     };
   };
   const all = await countyTargets(deps.pool, county);
-  if (all.length && /哪个?(县|区|市|地方)/.test(text) && /最多|最少|多|少/.test(text) && /村/.test(text) && !county) {
+  if (all.length && asksSuperlative(text, county)) {
     const sorted = [...all].sort((a, b) => b.villages - a.villages);
     // "多少" is no "少": 哪个县村子最多 上半年建多少个 asks for the most
     const asked = text.replace(/多少/g, '');
@@ -54,20 +92,32 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
     return table(more ? `${superlative}${countyCells(pick, text)}` : superlative);
   }
   // A county and a figure or a measure: the table's cells, never a passage about the plan.
-  if (county && all.length && (FIGURE.test(text) || measuresAsked(text).length || progressNote)) return table(countyCells(all[0], text));
+  if (all.length && asksCountyCells(text, county)) {
+    const cells = countyCells(all[0], text);
+    const schedule = deps.planFacts?.find((f) => f.id === 'schedule');
+    if (!asksCountyFigure(text, county)) {
+      const plan = planFactReply(deps.planFacts ?? [], text);
+      if (plan.answer && plan.probability >= PLAN_CALIBRATION.threshold) {
+        const own = plan.answer === schedule?.answer ? `\n${cells}` : '';
+        return { text: plan.answer + own, intent: 'programme', confidence: plan.probability, citations: [{ ...PLAN, snippet: plan.answer.slice(0, 60) }] };
+      }
+    }
+    return table(TIMELINE.test(text) && schedule ? `${cells}\n${schedule.answer}` : cells);
+  }
 
-  // A plan fact answers only a question about the plan, and only as surely as the match is strong and clear.
-  const matches = PLAN_SUBJECT.test(text) ? matchPlanFacts(deps.planFacts ?? [], text) : [];
-  const answer = planFactAnswer(matches);
-  const sure = matchConfidence(matches);
-  if (answer && sure >= WEAK_MATCH) {
+  // A plan fact answers only as surely as the fitted model says (plan-confidence.json's operating threshold).
+  const { answer, probability } = planFactReply(deps.planFacts ?? [], text);
+  if (answer && probability >= PLAN_CALIBRATION.threshold) {
     return {
-      text: progressNote + answer, intent: 'programme', confidence: sure,
+      text: progressNote + answer, intent: 'programme', confidence: probability,
       citations: [{ ...PLAN, snippet: answer.slice(0, 60) }],
     };
   }
-  // A weak match is no answer: the table's city row or the knowledge base may hold it, else an expert gets it.
-  // The city's row only for a question about the table itself, not any "多少" the classifier sent here.
+  // A plan fact matched, but not surely enough: no answer from it, nor a guess from elsewhere. The question goes
+  // to the policy experts, the fact shown as related material that may not answer it.
+  if (answer) return unsureOfPlan(text, answer, probability);
+  // No fact at all: the table's city row (the whole row, no measure guessed) for a question about the table
+  // itself, not any "多少" the classifier sent here; else the knowledge base, whose own calibration decides.
   if (all.length && ((FIGURE.test(text) && TABLE_SUBJECT.test(text)) || progressNote)) {
     const villages = all.reduce((n, c) => n + c.villages, 0);
     const stations = all.reduce((n, c) => n + c.totalStations, 0);
@@ -77,4 +127,15 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
     );
   }
   return knowledgeSkill(input, 'programme');
+}
+
+/** The handover of a question the plan's facts match only weakly (below the fitted operating threshold). */
+function unsureOfPlan(text: string, answer: string, probability: number): SkillResult {
+  return {
+    text: answer, intent: 'programme', confidence: probability,
+    escalate: {
+      reason: 'low_confidence', category: expertCategory('programme', [], text),
+      passages: [{ documentId: PLAN.documentId, title: PLAN.title, score: probability, snippet: answer }],
+    },
+  };
 }

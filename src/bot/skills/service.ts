@@ -3,6 +3,8 @@ import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 import { clauses } from './stations/intents.ts';
+import { planFactReply } from './programme.ts';
+import { PLAN_CALIBRATION } from '../../programme/index.ts';
 
 const SERVICE_WORDS: [RegExp, string][] = [
   [/提现|取钱|取款|取点钱/, '提现'], [/缴费|交费|电费|水费|话费/, '缴费'], [/挂号/, '挂号'], [/快递|邮寄|寄(?!生|养|宿|托|存)/, '快递'],
@@ -38,6 +40,15 @@ export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
   const how = aboutStation && !service ? undefined : await knowledgeSkill(input, 'service');
   if (ABOUT_FEES.test(input.text) && !aboutStation) return how ? { ...how, intent: 'service' } : knowledgeSkill(input, 'service');
   if (!place) {
+    // What the stations offer ("便民服务都接了些啥 看病挂号 取钱能办不"): the plan says it, when it surely matches.
+    const plan = !aboutStation && (!how || how.escalate) ? planFactReply(deps.planFacts ?? [], input.text) : undefined;
+    if (plan?.answer && plan.probability >= PLAN_CALIBRATION.threshold) {
+      input.context.clarify = { intent: 'service', slot: 'place', slots: { ...slots }, question: input.text };
+      return {
+        text: `${plan.answer}\n${fill(deps.templates, 'service_where')}`, intent: 'service', confidence: plan.probability,
+        citations: [{ documentId: 'table:plan_facts', title: '济宁市信息进村入户工程整市推进实施方案', snippet: plan.answer.slice(0, 60) }],
+      };
+    }
     if (how && !how.escalate && !service) return { ...how, intent: 'service' };
     if (how && !how.escalate && service) {
       input.context.clarify = { intent: 'service', slot: 'place', slots: { ...slots }, question: input.text };

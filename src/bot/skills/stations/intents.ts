@@ -79,7 +79,8 @@ export function classifyService(text: string): { intent: ServiceIntent; certaint
   if (/^(求租|发求租|发个求租|发一条求租|帮我发求租|帮俺发求租)/.test(t)) return { intent: 'machinery', certainty: 0.9 };
   if (MACHINE.test(t) && WANT_MACHINE.test(t) && !NOT_MACHINE_SEARCH.test(t)) return { intent: 'machinery', certainty: 0.85 };
   if (ORDER_STATUS.test(t) || ORDER_CANCEL.test(t)) return { intent: 'order', certainty: 0.9 };
-  if (clauses(t).some(ordersIn) && !QUESTION.test(t)) return { intent: 'order', certainty: 0.85 };
+  // a clause of its own that asks ("代买化肥种子不 给送到家不": the space parts them) makes it a question, no order
+  if (clauses(t).some(ordersIn) && !QUESTION.test(t) && !clauses(text).some((c) => QUESTION.test(c))) return { intent: 'order', certainty: 0.85 };
   if (TRAINING_SIGNUP.test(t)) return { intent: 'training', certainty: 0.9 };
   if (TRAINING_LIST.test(t) && TRAINING_ASK.test(t) && !NOT_TRAINING.test(t)) return { intent: 'training', certainty: 0.85 };
   return undefined;

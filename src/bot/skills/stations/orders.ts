@@ -69,7 +69,7 @@ const HOW_TO_ORDER = '想让信息社帮您买，直接说要啥、要多少，�
 async function aboutOrdering(input: SkillInput): Promise<SkillResult> {
   const how = await knowledgeSkill(input, 'service');
   if (!how.escalate) return { ...how, intent: 'order', text: `${how.text}\n${HOW_TO_ORDER}` };
-  return reply('order', `益农信息社可以代购化肥、种子等农资。${HOW_TO_ORDER}`, ['帮俺代购两袋复合肥'], 0.9);
+  return reply('order', `按方案，益农信息社帮助农民代购农资、工业品并提供物流到家，化肥、种子都能代购。${HOW_TO_ORDER}`, ['帮俺代购两袋复合肥'], 0.9);
 }
 
 async function lookup(input: SkillInput, phone: string): Promise<SkillResult> {
