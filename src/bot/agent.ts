@@ -14,7 +14,7 @@ import { ownCounty } from './place.ts';
 import { detectEmergency, emergencyReply } from './emergency.ts';
 import { classifyEmergency } from './emergency-model.ts';
 import { features } from './intent-model.ts';
-import { definedOnly, INJECTION, isJustSlots } from './text-checks.ts';
+import { definedOnly, hasNoWords, INJECTION, isJunk, isJustSlots } from './text-checks.ts';
 import { expertCategory, knowledgeSkill } from './skills/knowledge.ts';
 import { priceSkill } from './skills/price.ts';
 import { laborSkill, supplySkill } from './skills/posts.ts';
@@ -143,6 +143,8 @@ export class Agent {
       context.clarify = undefined;
       return done([urgent], slots);
     }
+    // Repeated characters or a mashed keyboard: say what to send; nothing of it becomes a post or a ticket.
+    if (isJunk(text)) return done([{ text: fill(templates, 'junk'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }]);
     // "发布农机…" starts a new post, as 发布供求 and the other commands do: it is no answer to the question in progress.
     if (context.pending && startsMachinePost(text)) context.pending = undefined;
     if (context.pending) return done([isServicePending(context.pending) ? await stepService(input) : await stepPublish(input)], slots);
@@ -151,6 +153,10 @@ export class Agent {
       const clarify = context.clarify;
       context.clarify = undefined;
       if (clarify.intent === 'handoff') {
+        if (hasNoWords(text)) {
+          context.clarify = clarify; // still waiting for the question an expert can read
+          return done([{ text: fill(templates, 'junk'), intent: 'unknown', confidence: 1 }]);
+        }
         context.lastQuestion = text;
         return done([this.handoff(input)], slots);
       }
@@ -182,6 +188,8 @@ export class Agent {
       return done([await this.run(context.lastIntent as Intent, { ...input, text: asked, slots: merged })], merged);
     }
 
+    // Digits alone or a stray letter, with nothing in progress they could answer: no question for an expert.
+    if (hasNoWords(text)) return done([{ text: fill(templates, 'junk'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }]);
     if (INJECTION.test(text)) {
       // Attempts to rewrite the rules get a plain refusal, never an answer shaped by them.
       return done([{ text: fill(templates, 'injection'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }]);
