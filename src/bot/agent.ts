@@ -11,6 +11,7 @@ import { handoverText } from './handover.ts';
 import { asksForecast } from './scope.ts';
 import { asksAboutAskingFor, asksHowToStop } from './usage.ts';
 import { ownCounty } from './place.ts';
+import { namesNewSubject } from './follow-up.ts';
 import { detectEmergency, emergencyReply } from './emergency.ts';
 import { classifyEmergency } from './emergency-model.ts';
 import { features } from './intent-model.ts';
@@ -174,7 +175,9 @@ export class Agent {
     if (asksForMore(text) && context.lastQuestion) {
       return done([await knowledgeSkill(input, (context.lastIntent as Intent) ?? 'agronomy', { more: true })], slots);
     }
-    if (isFollowUp(text) && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service', 'machinery', 'training'].includes(context.lastIntent)) {
+    // A real follow-up only changes a slot; one naming a new subject ("那羊拉稀呢") is a new question.
+    const followUp = isFollowUp(text) && !namesNewSubject(text, slots, this.deps.lexicon);
+    if (followUp && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service', 'machinery', 'training'].includes(context.lastIntent)) {
       // The last question, asked again with the new slot: "那汶上县呢？" after "梁山县的建设任务是多少".
       const asked = context.lastQuestion ?? text;
       const merged = { ...(context.lastSlots as Slots), ...definedOnly(slots) };
