@@ -5,6 +5,7 @@ import { chinaDay } from '../dates.ts';
 import { extractSlots } from '../slots.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import type { ConversationContext } from '../../conversations/types.ts';
+import { outsideCounties } from '../../accounts/principal.ts';
 
 type Kind = 'price' | 'labor' | 'supply';
 type Fields = Record<string, string | undefined>;
@@ -143,10 +144,8 @@ function reply(input: SkillInput, text: string, quickReplies: string[]): SkillRe
 
 /** An officer outside `county` (undefined: nothing to check): their own counties, for the refusal; administrators may post anywhere. */
 function outOfCounty(input: SkillInput, county: string | null | undefined): string | undefined {
-  const p = input.principal;
-  if (county === undefined || !p || p.role === 'admin') return undefined;
-  const own = p.counties ?? [];
-  return county && own.includes(county) ? undefined : own.join('、') || '（未设县）';
+  if (county === undefined || !input.principal) return undefined;
+  return outsideCounties(input.principal, county);
 }
 
 function refusal(kind: Kind, county: string | undefined, own: string): string {
