@@ -12,6 +12,7 @@ import type { Services } from './compose.ts';
 import { combinedTokenResolver, sessionTokenResolver, staticTokenResolver, type TokenResolver } from './http/auth.ts';
 import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { registerInputCleaning } from './http/input.ts';
+import { registerJsonBody } from './http/json-body.ts';
 import { loggerOptions } from './http/logging.ts';
 import { zhValidatorCompiler } from './http/validation.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -74,6 +75,7 @@ export async function buildApp(deps: Services, opts: FastifyServerOptions = {}):
   app.decorate('turns', deps.turns);
   registerErrorHandling(app);
   registerInputCleaning(app);
+  registerJsonBody(app);
 
   await app.register(swagger, {
     openapi: {

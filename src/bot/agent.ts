@@ -11,10 +11,11 @@ import { handoverText } from './handover.ts';
 import { asksForecast } from './scope.ts';
 import { asksAboutAskingFor, asksHowToStop } from './usage.ts';
 import { ownCounty } from './place.ts';
+import { namesNewSubject } from './follow-up.ts';
 import { detectEmergency, emergencyReply } from './emergency.ts';
 import { classifyEmergency } from './emergency-model.ts';
 import { features } from './intent-model.ts';
-import { definedOnly, INJECTION, isJustSlots } from './text-checks.ts';
+import { definedOnly, hasNoWords, INJECTION, isJunk, isJustSlots } from './text-checks.ts';
 import { expertCategory, knowledgeSkill } from './skills/knowledge.ts';
 import { priceSkill } from './skills/price.ts';
 import { laborSkill, supplySkill } from './skills/posts.ts';
@@ -143,6 +144,8 @@ export class Agent {
       context.clarify = undefined;
       return done([urgent], slots);
     }
+    // Repeated characters or a mashed keyboard: say what to send; nothing of it becomes a post or a ticket.
+    if (isJunk(text)) return done([{ text: fill(templates, 'junk'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }]);
     // "发布农机…" starts a new post, as 发布供求 and the other commands do: it is no answer to the question in progress.
     if (context.pending && startsMachinePost(text)) context.pending = undefined;
     if (context.pending) return done([isServicePending(context.pending) ? await stepService(input) : await stepPublish(input)], slots);
@@ -151,6 +154,10 @@ export class Agent {
       const clarify = context.clarify;
       context.clarify = undefined;
       if (clarify.intent === 'handoff') {
+        if (hasNoWords(text)) {
+          context.clarify = clarify; // still waiting for the question an expert can read
+          return done([{ text: fill(templates, 'junk'), intent: 'unknown', confidence: 1 }]);
+        }
         context.lastQuestion = text;
         return done([this.handoff(input)], slots);
       }
@@ -168,7 +175,9 @@ export class Agent {
     if (asksForMore(text) && context.lastQuestion) {
       return done([await knowledgeSkill(input, (context.lastIntent as Intent) ?? 'agronomy', { more: true })], slots);
     }
-    if (isFollowUp(text) && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service', 'machinery', 'training'].includes(context.lastIntent)) {
+    // A real follow-up only changes a slot; one naming a new subject ("那羊拉稀呢") is a new question.
+    const followUp = isFollowUp(text) && !namesNewSubject(text, slots, this.deps.lexicon);
+    if (followUp && context.lastIntent && ['price', 'labor', 'supply', 'programme', 'service', 'machinery', 'training'].includes(context.lastIntent)) {
       // The last question, asked again with the new slot: "那汶上县呢？" after "梁山县的建设任务是多少".
       const asked = context.lastQuestion ?? text;
       const merged = { ...(context.lastSlots as Slots), ...definedOnly(slots) };
@@ -182,6 +191,8 @@ export class Agent {
       return done([await this.run(context.lastIntent as Intent, { ...input, text: asked, slots: merged })], merged);
     }
 
+    // Digits alone or a stray letter, with nothing in progress they could answer: no question for an expert.
+    if (hasNoWords(text)) return done([{ text: fill(templates, 'junk'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }]);
     if (INJECTION.test(text)) {
       // Attempts to rewrite the rules get a plain refusal, never an answer shaped by them.
       return done([{ text: fill(templates, 'injection'), intent: 'unknown', confidence: 1, quickReplies: ['帮助'] }]);

@@ -56,10 +56,29 @@ const UNSURE_PRICE = 0.5;
 const OTHER_POLICY = /种粮|农机购置|地力|保险|贷款|流转|宅基地|承包|低保|医保|养老/;
 
 /**
+ * Asking where the work or the workers are ("金乡县哪里招蒜工", "哪里有活干", "谁家缺人手"): the labour listings.
+ * Asking where a produce is sold or bought ("哪里有大蒜卖", "谁家收玉米"): the supply posts. Both are questions
+ * about the listings, which the classifier sends to an expert when it has seen few of them; a price or a
+ * farming question ("大蒜多少钱", "蒜种哪里买的好 怎么选") is neither.
+ */
+const WHERE = /(哪里|哪儿|哪有|哪个地方|哪块|谁家|有谁|谁(在|收|买|卖|要)|有没有|有无)/;
+const ASKS_LABOR = /(招|雇|缺)[^，。？?\s]{0,3}(工|人手|劳力|小工)(?![资具艺程厂作业])|(找|有)(活干|零工|活儿干)|打零工|找个?活/;
+const ASKS_TRADE = /(卖|收购?|买|出售|求购|供应|有货)/;
+const NOT_A_LISTING = /价|多少钱|行情|咋样|怎么(选|种|治|防|办)|好不好|区别|品种好|啥时候|什么时候|几月|补贴/;
+
+function asksListing(text: string, slots: Slots): 'labor' | 'supply' | undefined {
+  if (NOT_A_LISTING.test(text)) return undefined;
+  if (ASKS_LABOR.test(text) && (WHERE.test(text) || /吗|没|不$/.test(text))) return 'labor';
+  if (slots.commodity && WHERE.test(text) && ASKS_TRADE.test(text)) return 'supply';
+  return undefined;
+}
+
+/**
  * What a question asks, with a probability: the trained classifier (src/bot/intent-model.ts, fitted by
  * `npm run intents:fit` from the FAQ, the knowledge headings, the plan's facts and the dialogue suite) over
- * the question's words, character n-grams and filled slots. Rules remain only for greetings and for the
- * station services' requests (帮俺代购…, 报名, 发布农机), which ask the station to do something.
+ * the question's words, character n-grams and filled slots. Rules remain only for greetings, for the
+ * station services' requests (帮俺代购…, 报名, 发布农机), which ask the station to do something, and for where
+ * the listings are (asksListing).
  * `words` is the question's jieba segmentation; without a model every question is a knowledge question.
  */
 export function classify(text: string, slots: Slots, words: readonly string[] = [], model?: IntentModel): IntentGuess {
@@ -68,6 +87,8 @@ export function classify(text: string, slots: Slots, words: readonly string[] = 
   const service = classifyService(text);
   if (service) return service;
   if (ASKS_THE_PLAN.test(text) && !OTHER_POLICY.test(text)) return { intent: 'programme', certainty: 0.9, categories: CATEGORIES.programme };
+  const listing = asksListing(text, slots);
+  if (listing) return { intent: listing, certainty: 0.9 };
   if (!model) return { intent: 'agronomy', certainty: 0.5 };
   // Hardly any Chinese (a keyboard run, code): nothing to classify; the knowledge skill says it is out of scope.
   if ((text.match(/\p{Script=Han}/gu) ?? []).length < 2) return { intent: 'agronomy', certainty: 0.5 };

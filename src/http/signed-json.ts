@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../webhooks/signature.ts';
 import { badRequest, unauthorized } from './errors.ts';
+import { forbiddenKeyMessage, forbiddenKeyPath } from './json-body.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -30,10 +31,14 @@ export function acceptSignedJson(
     } catch {
       return done(badRequest(`请求体不是有效的 UTF-8 文本${opts.encodingHint ?? ''}`, 'invalid_encoding'));
     }
+    let value: unknown;
     try {
-      done(null, JSON.parse(text));
+      value = JSON.parse(text);
     } catch {
-      done(badRequest('请求体不是有效的 JSON', 'invalid_json'));
+      return done(badRequest('请求体不是有效的 JSON', 'invalid_json'));
     }
+    const forbidden = forbiddenKeyPath(value);
+    if (forbidden) return done(badRequest(forbiddenKeyMessage(forbidden), 'forbidden_key'));
+    done(null, value);
   });
 }

@@ -19,6 +19,20 @@ export function cleanText(s: string): string {
   return s.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
+// Control characters a person never means to send (C0 but tab and line breaks, DEL, C1), and the replacement
+// mark a decoder leaves where a character was broken.
+// eslint-disable-next-line no-control-regex
+const UNREADABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/g;
+
+/**
+ * A person's message (a farmer's SMS, a chat line, an integration's relay) as it is stored and read: lone
+ * surrogates, NUL and the other control characters removed, whatever is left kept as it was. A text that
+ * cleans to nothing is still a message: the turn answers it by asking to resend, never refuses it.
+ */
+export function cleanMessageText(s: string): string {
+  return s.replace(LONE_SURROGATE, '').replace(UNREADABLE, '');
+}
+
 /**
  * Every string in a parsed JSON value, query or params object cleaned, keys too. Objects are changed in
  * place (they were just parsed for this request); the cleaned value is returned for strings.

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../conversations/limits.ts';
+import { cleanMessageText } from '../privacy/clean-text.ts';
 
-/** A farmer's text (NUL bytes and broken characters were cleaned at the edge, src/http/input.ts). */
+/**
+ * A farmer's text relayed by an integration: NUL bytes and broken characters were cleaned at the edge
+ * (src/http/input.ts); control characters and replacement marks go here, as the turn pipeline drops them.
+ */
 const farmerText = (what: string) =>
   z
     .string({ error: `请提供 ${what}` })
+    .overwrite(cleanMessageText)
     .trim()
     .min(1, `${what} 是空的`)
     .max(MAX_MESSAGE_CHARS, `${what} 最多 ${MAX_MESSAGE_CHARS} 个字`);

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
+import { countiesOf, outsideCounties } from '../accounts/principal.ts';
 
 /**
  * Who is making a change: an administrator or an officer (信息员) from their token, or a farmer by chat.
@@ -20,17 +21,13 @@ export class ScopeError extends Error {
 
 /** The counties an actor may change; undefined: all of them (administrators). */
 export function actorCounties(actor: Actor): string[] | undefined {
-  if (actor.role === 'admin') return undefined;
-  return actor.counties ?? [];
+  return countiesOf(actor);
 }
 
-/** Throw unless an officer's county covers `county`; administrators may change anything. */
+/** Throw unless an officer's county covers `county`; administrators may change anything (the predicate: src/accounts/principal.ts). */
 export function requireCounty(actor: Actor, county: string | null, what: string): void {
-  const counties = actorCounties(actor);
-  if (!counties) return;
-  if (!county || !counties.includes(county)) {
-    throw new ScopeError(`只能管理本县的${what}：这条是${county ?? '未指明县'}的，您负责${counties.join('、') || '（未设县）'}`);
-  }
+  const own = outsideCounties(actor, county);
+  if (own) throw new ScopeError(`只能管理本县的${what}：这条是${county ?? '未指明县'}的，您负责${own}`);
 }
 
 /** One row of the officers' audit trail: who changed what, when, and how. */

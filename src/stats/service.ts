@@ -25,15 +25,26 @@ export interface ServiceFigures {
   from: string;
   to: string;
   county: string | null;
+  // Every figure counts by the conversation's county (IN_COUNTIES below), over the period's China days.
+  /** messages written by farmers and officers (one per turn; the replies are not turns) */
   turns: number;
+  /** turns by the conversation's channel */
   byChannel: Record<string, number>;
+  /** the assistant's replies by intent */
   byIntent: Record<string, number>;
+  /** the assistant's replies that answered (not handed to an expert) */
   answered: number;
+  /** the assistant's replies handed to an expert: each made one ticket */
   escalated: number;
+  /** tickets made in the period and still waiting for an expert (open, assigned, reopened) */
   ticketsOpen: number;
+  /** of those, past their due time now */
   ticketsOverdue: number;
+  /** tickets made in the period: minutes to their first answer, median */
   medianFirstResponseMinutes: number | null;
+  /** tickets made in the period that were answered in time, of those answered or already overdue */
   slaMetShare: number | null;
+  /** the escalated questions of the period, grouped by what they ask */
   topUnanswered: QuestionGroup[];
   byDay: { day: string; channel: string; turns: number; answered: number; escalated: number }[];
   byExpert: ExpertFigures[];
@@ -51,6 +62,16 @@ function countyList(s: ServiceQuery): string[] | null {
 const round1 = (n: number | null | undefined) => (n === null || n === undefined ? null : Math.round(Number(n) * 10) / 10);
 
 /**
+ * One rule for "a county's figures", the same in every figure below (and on the admin page, which shows them
+ * side by side): a message, an escalation and a ticket belong to the county of the conversation they are in
+ * (`conversations.county`: the county the farmer said they live in, or their asker's), never to a county a
+ * question merely names. So a 嘉祥县 farmer asking about 金乡县 garlic counts for 嘉祥县 in turns, answers,
+ * escalations, open and overdue tickets and the unanswered questions alike, and escalated = tickets made.
+ * A conversation whose county is unknown counts only in the whole city's figures.
+ */
+const IN_COUNTIES = `($3::text[] IS NULL OR c.county = ANY($3::text[]))`;
+
+/**
  * What the service did in a period: farmers' turns by channel and day, the bot's answers by intent, what
  * went to the experts and how fast they answered, and the questions the bot could not answer, grouped.
  */
@@ -66,15 +87,14 @@ export async function serviceFigures(q: Queryable, s: ServiceQuery, cutter: Word
             count(*) FILTER (WHERE m.author = 'bot' AND NOT m.escalated)::int AS answered,
             count(*) FILTER (WHERE m.author = 'bot' AND m.escalated)::int AS escalated
        FROM messages m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.created_at >= $1 AND m.created_at < $2 AND ($3::text[] IS NULL OR c.county = ANY($3::text[]))
+      WHERE m.created_at >= $1 AND m.created_at < $2 AND ${IN_COUNTIES}
       GROUP BY 1, 2 ORDER BY 1, 2`,
     range,
   );
   const { rows: intents } = await q.query<{ intent: string; n: number }>(
     `SELECT coalesce(m.intent, 'unknown') AS intent, count(*)::int AS n
        FROM messages m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.author = 'bot' AND m.created_at >= $1 AND m.created_at < $2
-        AND ($3::text[] IS NULL OR c.county = ANY($3::text[]))
+      WHERE m.author = 'bot' AND m.created_at >= $1 AND m.created_at < $2 AND ${IN_COUNTIES}
       GROUP BY 1 ORDER BY 2 DESC, 1`,
     range,
   );
@@ -83,8 +103,9 @@ export async function serviceFigures(q: Queryable, s: ServiceQuery, cutter: Word
     `WITH first AS (
        SELECT ticket_id, min(created_at) AS at FROM ticket_events WHERE kind = 'answered' GROUP BY ticket_id
      ), t AS (
-       SELECT t.status, t.due_at, t.created_at, f.at AS first_answer FROM tickets t LEFT JOIN first f ON f.ticket_id = t.id
-        WHERE t.created_at >= $1 AND t.created_at < $2 AND ($3::text[] IS NULL OR t.county = ANY($3::text[]))
+       SELECT t.status, t.due_at, t.created_at, f.at AS first_answer
+         FROM tickets t JOIN conversations c ON c.id = t.conversation_id LEFT JOIN first f ON f.ticket_id = t.id
+        WHERE t.created_at >= $1 AND t.created_at < $2 AND ${IN_COUNTIES}
      )
      SELECT count(*) FILTER (WHERE status IN ('open', 'assigned', 'reopened'))::int AS open,
             count(*) FILTER (WHERE status IN ('open', 'assigned', 'reopened') AND due_at < $4)::int AS overdue,
@@ -101,8 +122,8 @@ export async function serviceFigures(q: Queryable, s: ServiceQuery, cutter: Word
         WHERE kind = 'answered' ORDER BY ticket_id, created_at
      ), t AS (
        SELECT t.id, t.assignee_id, t.status, t.due_at, t.created_at, f.at AS first_answer, f.actor_id
-         FROM tickets t LEFT JOIN first f ON f.ticket_id = t.id
-        WHERE t.created_at >= $1 AND t.created_at < $2 AND ($3::text[] IS NULL OR t.county = ANY($3::text[]))
+         FROM tickets t JOIN conversations c ON c.id = t.conversation_id LEFT JOIN first f ON f.ticket_id = t.id
+        WHERE t.created_at >= $1 AND t.created_at < $2 AND ${IN_COUNTIES}
      )
      SELECT u.id, u.username, u.name,
             count(*) FILTER (WHERE t.actor_id = u.id)::int AS answered,
@@ -118,7 +139,7 @@ export async function serviceFigures(q: Queryable, s: ServiceQuery, cutter: Word
   );
   const { rows: asked } = await q.query<{ question: string; category: string; commodity: string | null }>(
     `SELECT e.question, e.category, e.commodity FROM escalations e JOIN conversations c ON c.id = e.conversation_id
-      WHERE e.created_at >= $1 AND e.created_at < $2 AND ($3::text[] IS NULL OR coalesce(e.county, c.county) = ANY($3::text[]))
+      WHERE e.created_at >= $1 AND e.created_at < $2 AND ${IN_COUNTIES}
       ORDER BY e.created_at DESC LIMIT 5000`,
     range,
   );

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { read, type Agent, type Said } from '../bot/index.ts';
 import { withTransaction } from '../db/pool.ts';
+import { cleanMessageText } from '../privacy/clean-text.ts';
 import { findOrCreateConversation, getConversation, insertMessage, repliesTo, setConversationFlags } from '../conversations/store.ts';
 import type { Conversation, Message } from '../conversations/types.ts';
 import { recordAskedFor } from '../conversations/scope.ts';
@@ -33,8 +34,9 @@ export class Turns {
 
   async receive<I extends Inbound>(adapter: ChannelAdapter<I>, inbound: I): Promise<TurnOutcome> {
     const { pool, outbox } = this.deps;
-    // PostgreSQL text cannot hold NUL: garbage from a broken client is stored without it.
-    const said = read(inbound.text.replaceAll('\u0000', ''));
+    // Every channel's text is cleaned here once: what cannot be stored or read (NUL, control characters, half a
+    // character) is dropped and the rest answered; a text with nothing left is answered with a request to resend.
+    const said = read(cleanMessageText(inbound.text));
     const conversation = await adapter.conversation(inbound, said);
     const speaker = await adapter.speaker(inbound, said, conversation);
     // Nothing is stored for a caller outside the conversation's scope (an officer, an integration by id).

@@ -5,6 +5,7 @@ import { chinaDay } from '../dates.ts';
 import { extractSlots } from '../slots.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import type { ConversationContext } from '../../conversations/types.ts';
+import { outsideCounties } from '../../accounts/principal.ts';
 
 type Kind = 'price' | 'labor' | 'supply';
 type Fields = Record<string, string | undefined>;
@@ -116,6 +117,14 @@ function continuePublish(input: SkillInput, _answer: string | undefined): SkillR
   const pending = input.context.pending!;
   const kind = pending.kind as Kind;
   const fields = pending.fields as Fields;
+  // Another county's post is refused as soon as its county is given, not after the officer confirms it.
+  if (fields.county) {
+    const refused = outOfCounty(input, fields.county);
+    if (refused) {
+      input.context.pending = undefined;
+      return { text: refusal(kind, fields.county, refused), intent: kind, confidence: 0.95 };
+    }
+  }
   const missing = nextMissing(kind, fields);
   if (missing) {
     pending.awaiting = missing.name;
@@ -135,10 +144,12 @@ function reply(input: SkillInput, text: string, quickReplies: string[]): SkillRe
 
 /** An officer outside `county` (undefined: nothing to check): their own counties, for the refusal; administrators may post anywhere. */
 function outOfCounty(input: SkillInput, county: string | null | undefined): string | undefined {
-  const p = input.principal;
-  if (county === undefined || !p || p.role === 'admin') return undefined;
-  const own = p.counties ?? [];
-  return county && own.includes(county) ? undefined : own.join('、') || '（未设县）';
+  if (county === undefined || !input.principal) return undefined;
+  return outsideCounties(input.principal, county);
+}
+
+function refusal(kind: Kind, county: string | undefined, own: string): string {
+  return `没有发布：只能发布本县的${TITLES[kind]}：这条是${county ?? '未指明县'}的，您负责${own}。`;
 }
 
 async function save(input: SkillInput, kind: Kind, f: Fields): Promise<SkillResult> {
@@ -151,7 +162,7 @@ async function save(input: SkillInput, kind: Kind, f: Fields): Promise<SkillResu
     const refused = outOfCounty(input, kind === 'price' && !f.county ? undefined : (f.county ?? null));
     if (refused) {
       done(input.context);
-      return { text: `没有发布：只能发布本县的${TITLES[kind]}：这条是${f.county ?? '未指明县'}的，您负责${refused}。`, intent: kind, confidence: 0.95 };
+      return { text: refusal(kind, f.county, refused), intent: kind, confidence: 0.95 };
     }
     if (kind === 'price') {
       const [low, high = low] = f.price!.split(/[-~到至]/);

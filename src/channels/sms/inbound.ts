@@ -1,11 +1,10 @@
 import type pg from 'pg';
 import { AppError } from '../../errors.ts';
-import { isUnsafeText } from '../../privacy/clean-text.ts';
+import { cleanMessageText, isUnsafeText } from '../../privacy/clean-text.ts';
 import type { Queryable } from '../../db/pool.ts';
 import { findOrCreateConversation } from '../../conversations/store.ts';
 import type { Turns } from '../../turns/index.ts';
 import type { ChannelAdapter, Inbound } from '../../turns/types.ts';
-import { hasLoneSurrogate } from './encoding.ts';
 import { officerByPhone } from './officers.ts';
 import { parseSmsPhone } from './phone.ts';
 
@@ -80,13 +79,11 @@ export function validateInbound(m: InboundSms, maxChars: number): { phone: { key
   const phone = parseSmsPhone(m.from);
   if (!phone.ok) throw new InboundRejected('invalid_phone', `发信号码 from 有误：${phone.reason}`);
   if (typeof m.text !== 'string') throw new InboundRejected('empty_text', '短信内容 text 缺失');
-  // Half a character, the decoder's replacement mark, or a control character (other than tab and line
-  // breaks) means the gateway decoded the bytes with the wrong charset.
-  if (hasLoneSurrogate(m.text) || m.text.includes('\uFFFD') || /[^\P{Cc}\t\n\r]/u.test(m.text)) {
-    throw new InboundRejected('invalid_encoding', '短信内容编码有误（含无法识别的字符），请检查网关的字符编码（应为 UTF-8）');
-  }
-  const text = m.text.trim();
-  if (!text) throw new InboundRejected('empty_text', '短信内容是空的');
+  // A farmer's text may be dirty (half a character, a control character from an old phone): what cannot be
+  // stored or read is dropped and the rest answered. A text with nothing left is still stored and answered
+  // (the turn asks the farmer to resend); only a blank one is refused, since there was nothing to answer.
+  if (!m.text.trim()) throw new InboundRejected('empty_text', '短信内容是空的');
+  const text = cleanMessageText(m.text).trim();
   if (text.length > maxChars) throw new InboundRejected('text_too_long', `短信内容太长：${text.length} 个字，最多 ${maxChars} 个字`);
   const to = typeof m.to === 'string' && m.to.trim() ? m.to.trim().slice(0, 32) : null;
   return { phone: { key: phone.key, e164: phone.e164 }, text, to };

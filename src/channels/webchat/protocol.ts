@@ -3,6 +3,7 @@ import { MAX_MESSAGE_CHARS } from '../../conversations/limits.ts';
 import type { Author, Citation, Message } from '../../conversations/types.ts';
 import { issuesMessage, zhIssue } from '../../http/validation.ts';
 import { cleanDeep } from '../../privacy/clean-text.ts';
+import { forbiddenKeyMessage, forbiddenKeyPath } from '../../http/json-body.ts';
 
 // The JSON frames of /ws/chat, described for people in docs/webchat-protocol.md. Client frames are checked
 // here; anything else gets an error frame that names what is wrong, never a crash.
@@ -102,6 +103,8 @@ export function parseFrame(raw: string): ParsedFrame {
   } catch {
     return { ok: false, code: 'invalid_json', message: '消息格式不对：不是有效的 JSON' };
   }
+  const forbidden = forbiddenKeyPath(data);
+  if (forbidden) return { ok: false, code: 'invalid_frame', message: `消息内容有误：${forbiddenKeyMessage(forbidden)}` };
   const type = (data as { type?: unknown } | null)?.type;
   if (typeof type !== 'string' || !(FRAME_TYPES as readonly string[]).includes(type)) {
     return { ok: false, code: 'unknown_type', message: `不认识的消息类型：${String(type ?? '（缺少 type）').slice(0, 40)}` };
