@@ -60,7 +60,7 @@ export async function laborSkill(input: SkillInput): Promise<SkillResult> {
 /** "谁收玉米", "有人收黄瓜吗" want buyers; "有卖板栗的吗", "想买点羊" want sellers; undefined when unsaid. */
 function supplyKind(text: string): SupplyKind | undefined {
   if (/有卖|有没有卖|谁有卖|哪.{0,3}卖|想买|要买|买点|买些|买几|去哪买/.test(text)) return 'sell';
-  if (/收|想卖|要卖|卖给|卖出|出售|回收|谁要/.test(text)) return 'buy';
+  if (/收|想卖|要卖|卖给|卖出|出售|回收|谁要|人要/.test(text)) return 'buy';
   return undefined;
 }
 
