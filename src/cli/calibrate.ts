@@ -4,7 +4,7 @@
  * - the agri-qa dev pairs of the tune split: every answer ingested, every question asked (right when its own
  *   answer comes first); then every other answer removed and its question asked again (never right);
  * - the tune half of eval/heldout (in-kb and out-of-kb) on the shipped seeds, and the tuning sets
- *   (eval/tune-c and eval/tune-d, read whole) the same way;
+ *   (eval/tune-c, read whole) the same way;
  * - the dialogue suite's first knowledge turns (tests/dialogues) on the shipped seeds.
  * The operating point is the lowest threshold whose answers reach precision 0.95 when each fold of the data
  * is predicted by a model fitted on the other folds (so it is not read off the data the weights were fitted
@@ -40,7 +40,7 @@ const { values } = parseArgs({
     pairs: { type: 'string' },
     heldout: { type: 'string', default: 'eval/heldout' },
     // tuning sets read whole (written to be tuned on), beside eval/heldout's tune half
-    'tune-set': { type: 'string', multiple: true, default: ['eval/tune-c', 'eval/tune-d'] },
+    'tune-set': { type: 'string', multiple: true, default: ['eval/tune-c'] },
     dialogues: { type: 'string', default: 'tests/dialogues' },
   },
 });
