@@ -103,9 +103,23 @@ function cardSteps(content: string): string {
     .trim();
 }
 
+/**
+ * A flood or waterlogging message ("地淹了", "发大水了", "棚里进水"), and the card headings about water
+ * ("发大水了怎么逃", "庄稼被水淹了"): the lightning-flood card opens with those for it, not with the lightning.
+ */
+const FLOOD = /淹|涝|泡水|泡了|积水|进水|洪|大水|水漫|漫过|水灾|决口|转移/;
+const FLOOD_HEADING = /水/;
+/** Lightning, a shock or sparks: the message is (also) about the lightning, whose steps stay first. */
+const LIGHTNING = /雷|闪电|触电|过电|漏电|火花/;
+
+/** The headings a message's own trouble is under, when it is one of a card's several (a flood, not the lightning). */
+function aboutOf(text: string): RegExp | undefined {
+  return FLOOD.test(text) && !LIGHTNING.test(text) ? FLOOD_HEADING : undefined;
+}
+
 /** A card with its first-steps sections first (chosen by heading: the card may be edited, a search may rank another). */
-function cardText(content: string): string {
-  return cardSteps(stepsFirst(content).map((s) => s.text).join('\n'));
+function cardText(content: string, text = ''): string {
+  return cardSteps(stepsFirst(content, aboutOf(text)).map((s) => s.text).join('\n'));
 }
 
 /**
@@ -125,7 +139,7 @@ export async function cardStepsFor(q: Queryable, hit: SearchHit, question: strin
   if (PREVENTION.test(question) || hit.format !== 'markdown') return undefined;
   const card = await emergencyCardOf(q, hit.documentId);
   if (!card || card.kind === 'dead-animals') return undefined;
-  const steps = firstSteps(card.content);
+  const steps = firstSteps(card.content, aboutOf(question));
   if (!steps || steps.heading === hit.headingPath[hit.headingPath.length - 1]) return undefined;
   return cardSteps(steps.text);
 }
@@ -154,7 +168,7 @@ export async function emergencyReply(
       citations: [cardCitation(card, card.content)],
     };
   }
-  const steps = card ? cardText(card.content) : fill(templates, `emergency_${kind.replaceAll('-', '_')}`);
+  const steps = card ? cardText(card.content, text) : fill(templates, `emergency_${kind.replaceAll('-', '_')}`);
   const team = expertFor(kind, text);
   return {
     text: `${steps}\n\n${fill(templates, 'emergency_ticket', { team, wait })}`,
