@@ -35,9 +35,19 @@ const rightKind = (asked: string | undefined, found: EmergencyKind | undefined) 
   Boolean(found) && (found === asked || (asked !== undefined && (SAME_KIND[asked] ?? []).includes(found!)));
 
 // A directory may lack a set (an emergencies-only one): it counts as empty.
-const items = (set: string) => heldoutItems<{ question: string; kind?: string }>(values.dir, set, half, { missing: 'empty' });
+const items = (set: string) => heldoutItems<{ question: string; kind?: string; expect_doc?: string }>(values.dir, set, half, { missing: 'empty' });
 
-const result = { rules: { found: 0, rightKind: 0, falseAlarms: 0 }, rulesAndModel: { found: 0, rightKind: 0, falseAlarms: 0 }, emergencies: 0, others: 0 };
+const result = {
+  rules: { found: 0, rightKind: 0, falseAlarms: 0 },
+  rulesAndModel: { found: 0, rightKind: 0, falseAlarms: 0, falseAlarmsOnCardQuestions: 0 },
+  emergencies: 0, others: 0, cardQuestions: 0,
+};
+/**
+ * An in-KB question whose answer is an emergency card ("邻居叫雷劈了 敢碰他不"): often an emergency happening
+ * now, which the agent rightly meets with the card and an urgent ticket (heldout.ts counts it as
+ * emergencyWithFacts). Its alarms stay in falseAlarms and are shown apart as well.
+ */
+const onCard = (item: { expect_doc?: string }) => /(^|\/)emergency-[^/]*\.md$/.test(item.expect_doc ?? '');
 for (const item of await items('emergencies')) {
   const q = normalizeText(item.question);
   result.emergencies++;
@@ -51,10 +61,12 @@ for (const set of ['in-kb', 'out-of-kb', 'programme', 'off-topic', 'borderline']
   for (const item of await items(set)) {
     const q = normalizeText(item.question);
     result.others++;
+    if (onCard(item)) result.cardQuestions++;
     if (emergencyByRules(q)) result.rules.falseAlarms++;
     const kind = withModel(q);
     if (kind) {
       result.rulesAndModel.falseAlarms++;
+      if (onCard(item)) result.rulesAndModel.falseAlarmsOnCardQuestions++;
       if (values.verbose) console.log(`✗ 误报 ${set} ${item.question} → ${kind}`);
     }
   }
