@@ -86,7 +86,15 @@ export function detectEmergency(text: string, read?: (text: string) => Emergency
     const reading = read(text);
     return byRules && !reading.vetoed ? byRules : reading.kind;
   })();
-  return kind === 'animal-disease' && isBloat(text) ? undefined : kind;
+  return kind === 'animal-disease' && (isBloat(text) || isFeedUpset(text)) ? undefined : kind;
+}
+
+/** An animal that ate spoilt or wrong feed ("猪吃了焖的白菜口吐白沫"): the knowledge base's feed poisoning answers. */
+const ATE_FEED = /吃了.{0,6}(白菜|菜叶|菜帮|泔水|剩饭|霉|饲料|草料|苜蓿|玉米|豆饼|酒糟)/;
+
+/** A feed upset, not a contagion: no deaths, no outbreak told besides. */
+function isFeedUpset(text: string): boolean {
+  return ATE_FEED.test(text) && !CONTAGION.test(text);
 }
 
 /** A bloated rumen (肚子鼓老高, 胀肚, 臌气): urgent, but no outbreak. */
