@@ -15,7 +15,12 @@ const MANY = '(好多|一片|一大片|一批|不少|很多|一群|一圈|一半
 const RULES: [EmergencyKind, RegExp][] = [
   [
     'pesticide-poisoning',
-    /农药中毒|(药|农药)中毒|中毒了|(喝|吃|误服|误食|误喝)了?.{0,4}(农药|百草枯|敌敌畏|除草剂|杀虫剂|老鼠药|药水)|(农药|百草枯|敌敌畏|除草剂|杀虫剂|老鼠药).{0,10}(喝|吃|误服|误食)了|(打|喷|配|撒|熏)(完|了|过)?.{0,2}药.{0,12}(头晕|头疼|头痛|恶心|想吐|呕吐|吐了|冒汗|出汗|流汗|抽搐|抽筋|晕倒|昏迷|喘不上|眼花|看不清|哆嗦|发抖|流口水|冒沫|吐白沫|浑身没劲|站不住)/,
+    /农药中毒|(药|农药)中毒|中毒了|(喝|吃|误服|误食|误喝)了?.{0,4}(农药|百草枯|敌草快|草甘膦|敌敌畏|敌百虫|乐果|除草剂|杀虫剂|老鼠药|鼠药|药水)|(农药|百草枯|敌草快|草甘膦|敌敌畏|敌百虫|乐果|除草剂|杀虫剂|老鼠药|鼠药).{0,10}(喝|吃|误服|误食)了|(打|喷|配|撒|熏)(完|了|过)?.{0,2}药.{0,12}(头晕|头疼|头痛|恶心|想吐|呕吐|吐了|冒汗|出汗|流汗|抽搐|抽筋|晕倒|昏迷|喘不上|眼花|看不清|哆嗦|发抖|流口水|冒沫|吐白沫|浑身没劲|站不住)/,
+  ],
+  [
+    // dead fish to bury, sell or feed, and none suffocating: the disposal card, not the pond's first aid
+    'dead-animals',
+    /^(?!.*(浮头|泛塘|翻塘|缺氧|张嘴|浮(在|到|上)|喘|往岸边|还在死|接着死|一直死)).*(死(了的)?(鱼|虾|蟹)|死了.{0,6}(鱼|虾|蟹)|(鱼|虾|蟹).{0,4}死了).*(埋|处理|处置|扔|卖|能吃|吃不|吃得|喂|饲料|沤肥)/,
   ],
   [
     'fish-hypoxia',
@@ -44,11 +49,22 @@ const RULES: [EmergencyKind, RegExp][] = [
 const HEADING_OFF = /预防|防止|防范|提前|(咋|怎么|如何|怎样)防/;
 
 /**
+ * Asking for planning, a purchase or general knowledge is no emergency either, whatever words it shares with
+ * one: "鱼塘老停电 平时得准备啥", "增氧机啥牌子的耐用 多少钱", "浮头和泛塘有啥区别", "非洲猪瘟是咋传的".
+ */
+const ASKS_ADVICE = /平时|平常|往后|以后(咋|怎么|如何|要)|明年|来年|打算|计划|想买|买啥|买多大|多少钱|啥牌子|哪个牌子|有啥区别|有什么区别|啥原因|什么原因|是咋传|讲课|想了解|想学|提前问/;
+
+/** A message that asks how to head an emergency off or for advice about one, not for help with one now. */
+export function asksAdvice(text: string): boolean {
+  return HEADING_OFF.test(text) || ASKS_ADVICE.test(text);
+}
+
+/**
  * The emergency the rules read in a message, if any. A human poisoning needs a person, not an animal word;
  * a question about preventing one reports none.
  */
 export function emergencyByRules(text: string): EmergencyKind | undefined {
-  if (HEADING_OFF.test(text)) return undefined;
+  if (asksAdvice(text)) return undefined;
   for (const [kind, re] of RULES) {
     if (!re.test(text)) continue;
     if (kind === 'pesticide-poisoning' && ANIMAL.test(text) && !/人|我|俺|他|她|头晕|恶心|呕吐/.test(text)) return 'animal-disease';
@@ -60,15 +76,25 @@ export function emergencyByRules(text: string): EmergencyKind | undefined {
 /**
  * The emergency a message reports, if any. The rules know the common phrasings and name the kind best; the
  * trained classifier (`read`, absent when no model is loaded) finds the phrasings nobody wrote a rule for,
- * and overrules a rule's match that is only a question about one ("咋预防鱼浮头", "去年泛塘以后…").
+ * and overrules a rule's match that is only a question about one ("去年泛塘以后…"). A question asking for
+ * prevention or advice (asksAdvice) is none for both.
  */
 export function detectEmergency(text: string, read?: (text: string) => EmergencyReading): EmergencyKind | undefined {
+  if (asksAdvice(text)) return undefined;
   const byRules = emergencyByRules(text);
   const kind = !read ? byRules : (() => {
     const reading = read(text);
     return byRules && !reading.vetoed ? byRules : reading.kind;
   })();
-  return kind === 'animal-disease' && isBloat(text) ? undefined : kind;
+  return kind === 'animal-disease' && (isBloat(text) || isFeedUpset(text)) ? undefined : kind;
+}
+
+/** An animal that ate spoilt or wrong feed ("猪吃了焖的白菜口吐白沫"): the knowledge base's feed poisoning answers. */
+const ATE_FEED = /吃了.{0,6}(白菜|菜叶|菜帮|泔水|剩饭|霉|饲料|草料|苜蓿|玉米|豆饼|酒糟)/;
+
+/** A feed upset, not a contagion: no deaths, no outbreak told besides. */
+function isFeedUpset(text: string): boolean {
+  return ATE_FEED.test(text) && !CONTAGION.test(text);
 }
 
 /** A bloated rumen (肚子鼓老高, 胀肚, 臌气): urgent, but no outbreak. */
@@ -103,9 +129,23 @@ function cardSteps(content: string): string {
     .trim();
 }
 
+/**
+ * A flood or waterlogging message ("地淹了", "发大水了", "棚里进水"), and the card headings about water
+ * ("发大水了怎么逃", "庄稼被水淹了"): the lightning-flood card opens with those for it, not with the lightning.
+ */
+const FLOOD = /淹|涝|泡水|泡了|积水|进水|洪|大水|水漫|漫过|水灾|决口|转移/;
+const FLOOD_HEADING = /水/;
+/** Lightning, a shock or sparks: the message is (also) about the lightning, whose steps stay first. */
+const LIGHTNING = /雷|闪电|触电|过电|漏电|火花/;
+
+/** The headings a message's own trouble is under, when it is one of a card's several (a flood, not the lightning). */
+function aboutOf(text: string): RegExp | undefined {
+  return FLOOD.test(text) && !LIGHTNING.test(text) ? FLOOD_HEADING : undefined;
+}
+
 /** A card with its first-steps sections first (chosen by heading: the card may be edited, a search may rank another). */
-function cardText(content: string): string {
-  return cardSteps(stepsFirst(content).map((s) => s.text).join('\n'));
+function cardText(content: string, text = ''): string {
+  return cardSteps(stepsFirst(content, aboutOf(text)).map((s) => s.text).join('\n'));
 }
 
 /**
@@ -125,7 +165,7 @@ export async function cardStepsFor(q: Queryable, hit: SearchHit, question: strin
   if (PREVENTION.test(question) || hit.format !== 'markdown') return undefined;
   const card = await emergencyCardOf(q, hit.documentId);
   if (!card || card.kind === 'dead-animals') return undefined;
-  const steps = firstSteps(card.content);
+  const steps = firstSteps(card.content, aboutOf(question));
   if (!steps || steps.heading === hit.headingPath[hit.headingPath.length - 1]) return undefined;
   return cardSteps(steps.text);
 }
@@ -154,7 +194,7 @@ export async function emergencyReply(
       citations: [cardCitation(card, card.content)],
     };
   }
-  const steps = card ? cardText(card.content) : fill(templates, `emergency_${kind.replaceAll('-', '_')}`);
+  const steps = card ? cardText(card.content, text) : fill(templates, `emergency_${kind.replaceAll('-', '_')}`);
   const team = expertFor(kind, text);
   return {
     text: `${steps}\n\n${fill(templates, 'emergency_ticket', { team, wait })}`,

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { normalizeText } from '../bot/normalize.ts';
-import { emergencyByRules } from '../bot/emergency.ts';
+import { asksAdvice, emergencyByRules } from '../bot/emergency.ts';
 import { emergencyReadable, namesSubjectOf, NOT_EMERGENCY, type EmergencyModel } from '../bot/emergency-model.ts';
 import { isEmergencyKind } from '../knowledge/emergency-cards.ts';
 import { labelledExamples, loadFeaturizer, readJsonl } from './examples.ts';
@@ -64,6 +64,7 @@ function decisions(threshold: number, veto: number): (string | undefined)[] {
     const none = o.ranked.find((r) => r.intent === NOT_EMERGENCY)?.probability ?? 0;
     const top = o.ranked[0];
     const kind = isEmergencyKind(top.intent) && top.probability >= threshold && namesSubjectOf(top.intent, texts[i]) ? top.intent : undefined;
+    if (asksAdvice(texts[i])) return undefined;
     return byRules[i] && none < veto ? byRules[i] : kind;
   });
 }

@@ -74,16 +74,21 @@ const FIRST_STEPS = /第一步|先做|先干|先保|先救|急救|马上|立即|
 
 /**
  * A card's sections with its first steps first: the sections whose heading says what to do first, in the
- * card's order, then the rest. It is read from the headings, not from which section a search ranked first,
+ * card's order, then the rest; with `about`, the sections whose heading it matches lead. It is read from the headings, not from which section a search ranked first,
  * so an answer from the card opens with the safety steps whatever the question shared words with.
  */
-export function stepsFirst(content: string): CardSection[] {
+export function stepsFirst(content: string, about?: RegExp): CardSection[] {
   const sections = cardSections(content);
   const steps = sections.filter((s) => FIRST_STEPS.test(s.heading));
-  return [...steps, ...sections.filter((s) => !steps.includes(s))];
+  const ordered = [...steps, ...sections.filter((s) => !steps.includes(s))];
+  if (!about) return ordered;
+  // What the message is about leads: a flooded field reads the flood's steps before the lightning's. Among
+  // those sections, and among the rest, first steps still come first.
+  const topical = ordered.filter((s) => about.test(s.heading));
+  return [...topical, ...ordered.filter((s) => !topical.includes(s))];
 }
 
 /** The card's first-steps section: the first whose heading says what to do first, else the card's first. */
-export function firstSteps(content: string): CardSection | undefined {
-  return stepsFirst(content)[0];
+export function firstSteps(content: string, about?: RegExp): CardSection | undefined {
+  return stepsFirst(content, about)[0];
 }

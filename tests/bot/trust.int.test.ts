@@ -97,6 +97,20 @@ describe('emergencies first', () => {
     expect(stepsFirst(card).map((s) => s.heading)).toEqual(['出事了先做什么', '以后怎么防', '去医院']);
   });
 
+  it('a flooded field reads the card’s flood steps before its lightning steps; lightning keeps its own first', async () => {
+    const [flood] = (await ask(t, '下了一宿暴雨 玉米地全淹了 水排不出去', phone())).replies;
+    expect(flood.escalated).toBe(true);
+    expect(flood.text.startsWith('发大水了怎么逃'), flood.text).toBe(true);
+    expect(flood.text.indexOf('庄稼被水淹了')).toBeLessThan(flood.text.indexOf('打雷了在地里'));
+    const [lightning] = (await ask(t, '在地里打雷了往哪躲', phone())).replies;
+    expect(lightning.text.startsWith('打雷了在地里'), lightning.text).toBe(true);
+  });
+
+  it('a card’s sections about the message’s own trouble lead, first steps first among them', () => {
+    const card = '## 打雷了先保人\n下地。\n\n## 发大水了先保人\n往高处走。\n\n## 水淹了的庄稼\n排水。\n\n## 保险\n报损。';
+    expect(stepsFirst(card, /水/).map((s) => s.heading)).toEqual(['发大水了先保人', '水淹了的庄稼', '打雷了先保人', '保险']);
+  });
+
   it('a question about preventing an emergency is no emergency: no urgent ticket', async () => {
     const res = await ask(t, '咋预防鱼浮头', phone());
     const [reply] = res.replies;
