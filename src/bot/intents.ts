@@ -65,6 +65,8 @@ const WHERE = /(哪里|哪儿|哪有|哪个地方|哪块|谁家|有谁|谁(在|�
 const ASKS_LABOR = /(招|雇|缺)[^，。？?\s]{0,3}(工|人手|劳力|小工)(?![资具艺程厂作业])|(找|有)(活干|零工|活儿干)|的活儿?[吗没不干]|打零工|找个?活/;
 const ASKS_TRADE = /(卖|收购?|买|出售|求购|供应|有货)/;
 /** "有人收蒜不", "有卖羊的吗", "有收购信息吗": asking whether someone trades, which names the listings too. */
+/** "集上有卖猪药的 敢给猪用不": a question about what is sold (its use, its worth), not where to trade it. */
+const ASKS_ABOUT_THE_GOODS = /敢|能不能|可不可以|能用|用不|中不|行不|靠谱|管用|好使|咋|怎么|为啥|药|秘方|假/;
 const ASKS_WHO_TRADES = /(有人|有没有人?|有)(收|卖|买|要)|(收购|出售|求购|供求)信息|(收|卖)东西/;
 const NOT_A_LISTING = /价|多少钱|行情|咋样|怎么(选|种|治|防|办)|好不好|区别|品种好|啥时候|什么时候|几月|补贴/;
 
@@ -72,7 +74,7 @@ function asksListing(text: string, slots: Slots): 'labor' | 'supply' | undefined
   if (NOT_A_LISTING.test(text)) return undefined;
   if (ASKS_LABOR.test(text) && (WHERE.test(text) || /吗|没|不$/.test(text))) return 'labor';
   if (slots.commodity && WHERE.test(text) && ASKS_TRADE.test(text)) return 'supply';
-  if (ASKS_WHO_TRADES.test(text) && (slots.commodity || /信息|东西/.test(text)) && /[吗没不呢]|$/.test(text)) return 'supply';
+  if (ASKS_WHO_TRADES.test(text) && (slots.commodity || /信息|东西/.test(text)) && !ASKS_ABOUT_THE_GOODS.test(text)) return 'supply';
   return undefined;
 }
 
