@@ -45,6 +45,21 @@ describe('an officer posting into another county by chat', () => {
     expect(Number(await posts())).toBe(before);
   });
 
+  it('is refused for a machine, whether the county comes with the command or as the answer, and a county from before is not reused', async () => {
+    const machines = async () => Number((await t.db.pool.query<{ n: number }>('SELECT count(*) AS n FROM machinery_posts')).rows[0].n);
+    const before = await machines();
+    const first = await say('发布农机 旋耕机 嘉祥县纸坊镇 一亩六十 电话13800009995', 'county-device-0004');
+    expect(first).toMatch(/没有发布：只能发布本县的农机信息/);
+    expect(first).toContain('嘉祥县');
+    expect(await say('是', 'county-device-0004')).not.toMatch(/已发布/);
+    expect(await say('发布农机', 'county-device-0006')).toMatch(/啥机器/);
+    expect(await say('旋耕机', 'county-device-0006')).toMatch(/哪个县/);
+    const asked = await say('嘉祥县', 'county-device-0006');
+    expect(asked).toMatch(/没有发布：只能发布本县的农机信息/);
+    expect(await say('发布农机 旋耕机 金乡县胡集镇 一亩六十 电话13800009994', 'county-device-0005')).not.toMatch(/没有发布/);
+    expect(await machines()).toBe(before);
+  });
+
   it('its own county goes on to the summary and is posted after "是"', async () => {
     const before = Number(await posts());
     await say('发布供求 卖 大蒜 金乡县 20吨 电话13800009996', 'county-device-0003');

@@ -3,6 +3,7 @@ import {
   createMachineryPost, DataError, machineType, parseQuotedPrice, searchMachineryPosts, type MachineryPost, type MachinerySide,
 } from '../../../data/index.ts';
 import { recordEvent, requireCounty, ScopeError } from '../../../services/actor.ts';
+import { outsideCounties } from '../../../accounts/principal.ts';
 import { extractSlots } from '../../slots.ts';
 import type { SkillInput, SkillResult } from '../../skill.ts';
 import { availability, dayLabel, farmerPhone, futureDay, isStaff, memory, phoneIn, reply } from './common.ts';
@@ -147,6 +148,12 @@ function summary(f: Fields, input: SkillInput): string {
 function next(input: SkillInput): SkillResult {
   const pending = input.context.pending!;
   const f = pending.fields as Fields;
+  // An officer's machine in another county is refused as soon as the county is known, not after "是".
+  const own = f.county && input.principal && isStaff(input) ? outsideCounties(input.principal, f.county) : undefined;
+  if (own) {
+    input.context.pending = undefined;
+    return reply('machinery', `没有发布：只能发布本县的农机信息：这条是${f.county}的，您负责${own}。`);
+  }
   const missing = SPECS.find((s) => s.needed(f, input) && !f[s.name]);
   if (missing) {
     pending.awaiting = missing.name;
@@ -172,7 +179,8 @@ export function startMachineryPost(input: SkillInput, side: MachinerySide): Skil
   const place = placeOf(input);
   const machine = machineType(words(input), input.text) ?? offer?.machine;
   if (machine) f.machine = machine;
-  f.county = place.county ?? offer?.county;
+  // An officer posts for many places: the county is the one this message names, never one left from before.
+  f.county = (isStaff(input) ? input.slots.county : place.county) ?? offer?.county;
   f.town = place.town ?? offer?.town;
   f.village = place.village ?? offer?.village;
   const price = quotedPriceIn(input.text);
