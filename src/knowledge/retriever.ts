@@ -9,40 +9,9 @@ import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 import { supportSignals } from './support.ts';
 import { readKbVersion, SearchResults, TermCounts } from './search-cache.ts';
+import type { SearchHit, SearchOptions } from './search-types.ts';
 
-export interface SearchOptions {
-  limit?: number;
-  categories?: Category[];
-  /** Passages for this county, plus those that apply everywhere. */
-  county?: string;
-  /** Keep only the best passage of each document (default true). */
-  perDocument?: boolean;
-}
-
-export interface SearchHit {
-  chunkId: string;
-  documentId: string;
-  title: string;
-  headingPath: string[];
-  content: string;
-  snippet: string;
-  category: Category;
-  county: string | null;
-  source: string | null;
-  format: string;
-  reviewed: boolean;
-  /** The document's reviewBy date has passed: the citation tells the farmer so. */
-  pastReview: boolean;
-  /** 0..1, higher is better: how much of the question the passage covers, blended with vector similarity. */
-  score: number;
-  signals: { cosine: number; coverage: number; bigramCoverage: number; headingCoverage: number; titleMatch: number; bm25: number };
-  /** the calibrated probability that this passage answers the question (src/knowledge/confidence.ts) */
-  confidence: number;
-  /** what the calibrator read, checks included */
-  checks: ConfidenceSignals;
-  /** the answer-type or subject check this passage fails: the skill does not answer from it */
-  failed?: 'answer_kind' | 'species' | 'subject';
-}
+export type { SearchHit, SearchOptions } from './search-types.ts';
 
 export interface RetrieverDeps {
   db: Database;

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
-import type { SearchHit, SearchOptions } from './retriever.ts';
+import type { SearchHit, SearchOptions } from './search-types.ts';
 
 /**
  * The knowledge base as the database has it now: kb_version (raised by triggers in the transaction of every
