@@ -9,6 +9,11 @@ const SOURCE = '济农字〔2019〕36号';
 const TABLE = { documentId: 'table:county_targets', title: '济宁市信息进村入户工程县（市、区）建设任务表', source: SOURCE };
 const PLAN = { documentId: 'table:plan_facts', title: '济宁市信息进村入户工程整市推进实施方案', source: SOURCE };
 
+/** The plan's citation for an answer quoted from its facts. */
+export function planCitation(answer: string) {
+  return { ...PLAN, snippet: answer.slice(0, 60) };
+}
+
 /** Asks for a figure of the table: how many, a target, a share. */
 const FIGURE = /多少|几个|几家|目标|任务|下载|最多|最少|占|覆盖|百分|比例|几成|%/;
 /** What the table counts: a "多少" about these is a question for the table. */
@@ -99,7 +104,7 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
       const plan = planFactReply(deps.planFacts ?? [], text);
       if (plan.answer && plan.probability >= PLAN_CALIBRATION.threshold) {
         const own = plan.answer === schedule?.answer ? `\n${cells}` : '';
-        return { text: plan.answer + own, intent: 'programme', confidence: plan.probability, citations: [{ ...PLAN, snippet: plan.answer.slice(0, 60) }] };
+        return { text: plan.answer + own, intent: 'programme', confidence: plan.probability, citations: [planCitation(plan.answer)] };
       }
     }
     return table(TIMELINE.test(text) && schedule ? `${cells}\n${schedule.answer}` : cells);
@@ -110,7 +115,7 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
   if (answer && probability >= PLAN_CALIBRATION.threshold) {
     return {
       text: progressNote + answer, intent: 'programme', confidence: probability,
-      citations: [{ ...PLAN, snippet: answer.slice(0, 60) }],
+      citations: [planCitation(answer)],
     };
   }
   // A plan fact matched, but not surely enough: no answer from it, nor a guess from elsewhere. The question goes

@@ -149,7 +149,12 @@ function outOfCounty(input: SkillInput, county: string | null | undefined): stri
 }
 
 function refusal(kind: Kind, county: string | undefined, own: string): string {
-  return `没有发布：只能发布本县的${TITLES[kind]}：这条是${county ?? '未指明县'}的，您负责${own}。`;
+  return outOfCountyRefusal(TITLES[kind], county, own);
+}
+
+/** What an officer is told when a post by chat names a county outside their own (also for machines). */
+export function outOfCountyRefusal(what: string, county: string | undefined, own: string): string {
+  return `没有发布：只能发布本县的${what}：这条是${county ?? '未指明县'}的，您负责${own}。`;
 }
 
 async function save(input: SkillInput, kind: Kind, f: Fields): Promise<SkillResult> {

@@ -3,7 +3,7 @@ import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 import { clauses } from './stations/intents.ts';
-import { planFactReply } from './programme.ts';
+import { planCitation, planFactReply } from './programme.ts';
 import { PLAN_CALIBRATION } from '../../programme/index.ts';
 
 const SERVICE_WORDS: [RegExp, string][] = [
@@ -46,7 +46,7 @@ export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
       input.context.clarify = { intent: 'service', slot: 'place', slots: { ...slots }, question: input.text };
       return {
         text: `${plan.answer}\n${fill(deps.templates, 'service_where')}`, intent: 'service', confidence: plan.probability,
-        citations: [{ documentId: 'table:plan_facts', title: '济宁市信息进村入户工程整市推进实施方案', snippet: plan.answer.slice(0, 60) }],
+        citations: [planCitation(plan.answer)],
       };
     }
     if (how && !how.escalate && !service) return { ...how, intent: 'service' };

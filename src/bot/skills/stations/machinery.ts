@@ -4,6 +4,7 @@ import {
 } from '../../../data/index.ts';
 import { recordEvent, requireCounty, ScopeError } from '../../../services/actor.ts';
 import { outsideCounties } from '../../../accounts/principal.ts';
+import { outOfCountyRefusal } from '../publish.ts';
 import { extractSlots } from '../../slots.ts';
 import type { SkillInput, SkillResult } from '../../skill.ts';
 import { availability, dayLabel, farmerPhone, futureDay, isStaff, memory, phoneIn, reply } from './common.ts';
@@ -152,7 +153,7 @@ function next(input: SkillInput): SkillResult {
   const own = f.county && input.principal && isStaff(input) ? outsideCounties(input.principal, f.county) : undefined;
   if (own) {
     input.context.pending = undefined;
-    return reply('machinery', `没有发布：只能发布本县的农机信息：这条是${f.county}的，您负责${own}。`);
+    return reply('machinery', outOfCountyRefusal('农机信息', f.county, own));
   }
   const missing = SPECS.find((s) => s.needed(f, input) && !f[s.name]);
   if (missing) {
