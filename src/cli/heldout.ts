@@ -81,6 +81,9 @@ try {
     if (values.verbose) console.log(`✗ ${set} ${q} → [${r.intent} ${r.confidence.toFixed(2)}${r.escalate ? ' ESC' : ''}] ${r.text.replace(/\n/g, ' ').slice(0, 90)}`);
   };
   const ratio = (a: number, b: number) => (b ? +(a / b).toFixed(3) : null);
+  // which skill gave the wrong answers: an aggregate a judge set may show, so a fix knows where to look
+  const wrongByIntent: Record<string, number> = {};
+  const countWrong = (set: string, r: SkillResult) => { const key = `${set}:${r.intent}`; wrongByIntent[key] = (wrongByIntent[key] ?? 0) + 1; };
 
   // emergencyWithFacts: escalated as emergencies (urgent ticket) with the asked facts in the safety steps;
   // counted among the escalated, not as answers, and shown apart so the figure is not read as a plain handover
@@ -94,7 +97,7 @@ try {
     const passage = Boolean(i.expect_doc && cited.startsWith(i.expect_doc));
     if (answered(r) && passage) inKb.rightPassage++;
     if (answered(r) && hasFacts(r, i)) inKb.rightFacts++;
-    else if (answered(r)) { inKb.answeredWrong++; miss('in-kb', i.question, r); }
+    else if (answered(r)) { inKb.answeredWrong++; countWrong('in-kb', r); miss('in-kb', i.question, r); }
     else {
       if (outOfScope(r)) inKb.turnedAway++;
       if (r.escalate?.reason === 'emergency' && hasFacts(r, i)) inKb.emergencyWithFacts++;
@@ -109,14 +112,21 @@ try {
     const r = await ask(i.question);
     outKb.n++;
     if (r.escalate) outKb.escalated++;
-    else { if (outOfScope(r)) outKb.turnedAway++; else outKb.answered++; miss('out-of-kb', i.question, r); }
+    else {
+      if (outOfScope(r)) outKb.turnedAway++;
+      else { outKb.answered++; countWrong('out-of-kb', r); }
+      miss('out-of-kb', i.question, r);
+    }
   }
   const programme = { n: 0, rightFacts: 0, answeredWrong: 0, escalated: 0 };
   for (const i of await load('programme')) {
     const r = await ask(i.question);
     programme.n++;
     if (answered(r) && hasFacts(r, i)) programme.rightFacts++;
-    else { if (answered(r)) programme.answeredWrong++; else programme.escalated++; miss('programme', i.question, r); }
+    else {
+      if (answered(r)) { programme.answeredWrong++; countWrong('programme', r); } else programme.escalated++;
+      miss('programme', i.question, r);
+    }
   }
   const emergencies = { n: 0, urgentWithSteps: 0, deadAnimalsAnswered: 0 };
   for (const i of await load('emergencies')) {
@@ -131,7 +141,7 @@ try {
     const r = await ask(i.question);
     offTopic.n++;
     if (outOfScope(r)) offTopic.outOfScope++;
-    else miss('off-topic', i.question, r);
+    else { countWrong('off-topic', r); miss('off-topic', i.question, r); }
   }
   const borderline = { n: 0, referredOrExpert: 0, turnedAway: 0 };
   for (const i of await load('borderline')) {
@@ -149,7 +159,7 @@ try {
     inKb: { ...inKb, rightFactsRate: ratio(inKb.rightFacts, inKb.n), rightPassageRate: ratio(inKb.rightPassage, inKb.n), escalatedReach },
     outOfKb: { ...outKb, escalatedRate: ratio(outKb.escalated, outKb.n) },
     programme: { ...programme, rightFactsRate: ratio(programme.rightFacts, programme.n) },
-    emergencies, offTopic, borderline,
+    emergencies, offTopic, borderline, wrongByIntent,
     confidence,
   }, null, 2));
 } finally {
