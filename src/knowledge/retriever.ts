@@ -4,7 +4,7 @@ import { CANDIDATES_SQL, chunksOf, keywordQuery, blendedIdf, okapiIdf, type Cand
 import { readCorpusStats, type CorpusStats } from './corpus-stats.ts';
 import type { Embedder } from './embeddings/index.ts';
 import type { ChineseTokenizer } from './tokenizer.ts';
-import { answerKindOf, scoreCandidate, type QueryTerms } from './scoring.ts';
+import { answerKindOf, scoreCandidate, type QueryTerms, type RankFeatures } from './scoring.ts';
 import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 import { supportSignals } from './support.ts';
@@ -105,50 +105,21 @@ export class HybridRetriever {
     return this.results.get(query, opts, () => this.rank(query, opts, chunks));
   }
 
+  /**
+   * Every candidate chunk of the question with its score's features, best first (not one per document, not
+   * cut to a limit): what `npm run ranker:fit` learns the score's weights from.
+   */
+  async scoredCandidates(query: string, opts: SearchOptions = {}): Promise<{ chunkId: string; documentId: string; score: number; features: RankFeatures }[]> {
+    if (this.results.at(await readKbVersion(this.deps.db.pool))) this.forgetDerived();
+    const scored = (await this.score(query, opts, this.chunks))?.scored ?? [];
+    return scored.map(({ row, signals }) => ({ chunkId: String(row.id), documentId: row.document_id, score: signals.score, features: signals.features }));
+  }
+
   private async rank(query: string, opts: SearchOptions, cache: ChunkCache): Promise<SearchHit[]> {
     const limit = Math.min(Math.max(opts.limit ?? 5, 1), 50);
-    const tokens = this.deps.tokenizer.tokens(query);
-    if (tokens.length === 0) return [];
-    const frequencies = await this.documentFrequencies(tokens);
-    const terms = this.queryTerms(query, frequencies);
-    const vector = await this.deps.embedder.embeddings.embedQuery(query);
-    const { rows } = await this.deps.db.pool.query<CandidateRow>(CANDIDATES_SQL, [
-      JSON.stringify(vector),
-      keywordQuery(terms.distinct, frequencies),
-      opts.categories?.length ? opts.categories : null,
-      opts.county ?? null,
-      Math.max(CANDIDATES, limit * 2),
-    ]);
-    const chunks = await chunksOf(this.deps.db.pool, this.deps.tokenizer, rows.map((r) => String(r.id)), cache);
-    const corpus = await this.corpusStats();
-    const scored = rows.flatMap(({ id, cosine }) => {
-      const chunk = chunks.get(String(id));
-      if (!chunk) return []; // deleted since the candidate query: the next search sees the new version
-      const { row } = chunk;
-      const termFrequencies = new Map<string, number>();
-      for (const t of terms.distinct) {
-        const tf = chunk.tf.get(t);
-        if (tf !== undefined) termFrequencies.set(t, tf);
-      }
-      const text = this.unshadow(terms.distinct, chunk.text, termFrequencies);
-      const signals = scoreCandidate(terms, {
-        termFrequencies,
-        headingTermFrequencies: chunk.headingTermFrequencies,
-        sectionTokens: chunk.sectionTokens,
-        length: row.token_count,
-        averageLength: corpus.averageTokens || row.token_count || 1,
-        charLength: text.length,
-        averageCharLength: corpus.averageChars || text.length || 1,
-        text,
-        headings: chunk.headings,
-        questionTokens: chunk.questionTokens,
-        cosine: Number(cosine),
-      });
-      // Reviewed expert answers rank above plain passages: an expert has already said this is the answer.
-      if (row.reviewed) signals.score += REVIEWED_BONUS;
-      return [{ row, chunk, signals, text }];
-    });
-    scored.sort((a, b) => b.signals.score - a.signals.score || Number(a.row.id) - Number(b.row.id));
+    const ranked = await this.score(query, opts, cache);
+    if (!ranked) return [];
+    const { terms, frequencies, scored } = ranked;
     const seen = new Set<string>();
     const hits: SearchHit[] = [];
     const kinds = answerKindsOf(query);
@@ -210,6 +181,54 @@ export class HybridRetriever {
       if (hits.length >= limit) break;
     }
     return hits;
+  }
+
+  /** The candidates of the question (vector and keyword), scored and sorted best first; undefined without tokens. */
+  private async score(query: string, opts: SearchOptions, cache: ChunkCache) {
+    const limit = Math.min(Math.max(opts.limit ?? 5, 1), 50);
+    const tokens = this.deps.tokenizer.tokens(query);
+    if (tokens.length === 0) return undefined;
+    const frequencies = await this.documentFrequencies(tokens);
+    const terms = this.queryTerms(query, frequencies);
+    const vector = await this.deps.embedder.embeddings.embedQuery(query);
+    const { rows } = await this.deps.db.pool.query<CandidateRow>(CANDIDATES_SQL, [
+      JSON.stringify(vector),
+      keywordQuery(terms.distinct, frequencies),
+      opts.categories?.length ? opts.categories : null,
+      opts.county ?? null,
+      Math.max(CANDIDATES, limit * 2),
+    ]);
+    const chunks = await chunksOf(this.deps.db.pool, this.deps.tokenizer, rows.map((r) => String(r.id)), cache);
+    const corpus = await this.corpusStats();
+    const scored = rows.flatMap(({ id, cosine }) => {
+      const chunk = chunks.get(String(id));
+      if (!chunk) return []; // deleted since the candidate query: the next search sees the new version
+      const { row } = chunk;
+      const termFrequencies = new Map<string, number>();
+      for (const t of terms.distinct) {
+        const tf = chunk.tf.get(t);
+        if (tf !== undefined) termFrequencies.set(t, tf);
+      }
+      const text = this.unshadow(terms.distinct, chunk.text, termFrequencies);
+      const signals = scoreCandidate(terms, {
+        termFrequencies,
+        headingTermFrequencies: chunk.headingTermFrequencies,
+        sectionTokens: chunk.sectionTokens,
+        length: row.token_count,
+        averageLength: corpus.averageTokens || row.token_count || 1,
+        charLength: text.length,
+        averageCharLength: corpus.averageChars || text.length || 1,
+        text,
+        headings: chunk.headings,
+        questionTokens: chunk.questionTokens,
+        cosine: Number(cosine),
+      });
+      // Reviewed expert answers rank above plain passages: an expert has already said this is the answer.
+      if (row.reviewed) signals.score += REVIEWED_BONUS;
+      return [{ row, chunk, signals, text }];
+    });
+    scored.sort((a, b) => b.signals.score - a.signals.score || Number(a.row.id) - Number(b.row.id));
+    return { terms, frequencies, scored };
   }
 
   /** Chunk counts per token (and the total under ''), from kb_terms (search-cache.ts's TermCounts). */

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 /** The question's words and character bigrams, each with its IDF weight. */
 export interface QueryTerms {
   distinct: string[];
@@ -69,16 +71,37 @@ export interface CandidateSignals {
   bm25: number;
   /** the same over the question's character bigrams */
   bigramBm25: number;
+  /** every term of the score, unweighted: score = Σ weight × feature (+ the reviewed bonus) */
+  features: RankFeatures;
 }
 
 /** BM25F: k1, b, and how many times a word in the title or a heading counts (the body counts once). */
 export const BM25 = { k1: 1.2, b: 0.75, headingWeight: 2, shortFloor: 0 };
 
-// Weights tuned with `npm run eval` on the agri-qa dev set (see README, "Retrieval quality").
-export const WEIGHTS = {
-  coverage: 0.3, bigramCoverage: 0.3, cosine: 0.4, bm25: 0.6, bigramBm25: 0.6, headingCoverage: 0.15, sectionCoverage: 0.2, titleMatch: 0.5,
-  answerKind: 0.1, subjectMissing: -0.15,
-};
+/** The score's terms (scoreCandidate's features), each with its weight in ranker.json. */
+export const RANK_FEATURES = [
+  'coverage', 'bigramCoverage', 'cosine', 'bm25', 'bigramBm25', 'headingCoverage', 'sectionCoverage', 'titleMatch',
+  'answerKind', 'subjectMissing',
+] as const;
+export type RankFeatureName = (typeof RANK_FEATURES)[number];
+export type RankFeatures = Record<RankFeatureName, number>;
+
+export interface Ranker {
+  weights: RankFeatures;
+  /** the weights `npm run ranker:fit` refits on the dev set's tune split (the others are set by hand) */
+  fitted: RankFeatureName[];
+  fittedOn: Record<string, number>;
+  /** Recall@1 and MRR on the tune split with these weights, as the fit measured them */
+  tune: { recallAt1: number; mrr: number };
+}
+
+export const RANKER = createRequire(import.meta.url)('./ranker.json') as Ranker;
+for (const f of RANK_FEATURES) {
+  if (typeof RANKER.weights[f] !== 'number') throw new Error(`ranker.json has no weight for ${f}: run \`npm run ranker:fit\``);
+}
+
+/** The score's weights (src/knowledge/ranker.json). */
+export const WEIGHTS: RankFeatures = RANKER.weights;
 
 /**
  * Signals a person can read: the share of the question's specific words (IDF-weighted) the passage
@@ -133,15 +156,23 @@ export function scoreCandidate(q: QueryTerms, c: CandidateFeatures): CandidateSi
   // The question's most specific word is its subject ("大豆" in "大豆啥时候种"): a passage without it is about
   // something else, however well the rest of the wording fits.
   const subjectMissing = q.subject && q.distinct.length > 1 && !q.subject.some((s) => c.text.includes(s)) ? 1 : 0;
-  const score =
-    WEIGHTS.coverage * coverage + WEIGHTS.bigramCoverage * bigramCoverage + WEIGHTS.cosine * cosine +
-    WEIGHTS.bm25 * (bm25Max ? bm25 / bm25Max : 0) + WEIGHTS.bigramBm25 * (bigramTotal ? bigramBm25 / bigramTotal : 0) +
-    WEIGHTS.headingCoverage * headingCoverage + WEIGHTS.sectionCoverage * sectionCoverage + WEIGHTS.titleMatch * titleMatch + WEIGHTS.answerKind * answerKind +
-    WEIGHTS.subjectMissing * subjectMissing;
-  return {
-    score, cosine, coverage, bigramCoverage, headingCoverage, titleMatch,
-    bm25: bm25Max ? bm25 / bm25Max : 0, bigramBm25: bigramTotal ? bigramBm25 / bigramTotal : 0,
+  const features: RankFeatures = {
+    coverage, bigramCoverage, cosine,
+    bm25: bm25Max ? bm25 / bm25Max : 0,
+    bigramBm25: bigramTotal ? bigramBm25 / bigramTotal : 0,
+    headingCoverage, sectionCoverage, titleMatch, answerKind, subjectMissing,
   };
+  return {
+    score: weighted(features), cosine, coverage, bigramCoverage, headingCoverage, titleMatch,
+    bm25: features.bm25, bigramBm25: features.bigramBm25, features,
+  };
+}
+
+/** Σ weight × feature. */
+export function weighted(features: RankFeatures, weights: RankFeatures = WEIGHTS): number {
+  let score = 0;
+  for (const k of RANK_FEATURES) score += weights[k] * features[k];
+  return score;
 }
 
 /**
