@@ -74,8 +74,8 @@ const HEADING_OFF = /预防|防止|防范|提前|(咋|怎么|如何|怎样)防/;
  */
 const ASKS_ADVICE = new RegExp(
   '平时|平常|往后|以后(咋|怎么|如何|要)|明年|来年|打算|计划|想买|买啥|买多大|多少钱|啥牌子|哪个牌子|有啥区别|有什么区别|啥原因|什么原因|是咋传|讲课|想了解|想学|提前问|' +
-  // "just asking", nothing has happened: "农药喝了会死人吗 俺就是问问", "先问问以防万一"
-  '以防万一|就是问问|随便问问|只是问问|问问而已|没出事|' +
+  // "just asking": "农药喝了会死人吗 俺就是问问". Not 以防万一 or 没出事: "孩子喝了口敌草快 还没出事" is a poisoning
+  '就是问问|随便问问|只是问问|问问而已|' +
   // why it happens whenever something comes round: "为啥一到换季的时候鱼就爱浮头"
   '(为啥|为什么|咋).{0,3}一到.{1,10}就|' +
   // what an emergency looks like in general: "煤气中毒有啥症状", "浮头是啥样子"

@@ -69,6 +69,7 @@ describe('the shipped emergency detector', () => {
     }
     // a poisoning that looks mild is still one: 百草枯 and 敌草快 harm later
     expect(emergencyByRules('孩子喝了口敌草快 现在看着没事')).toBe('pesticide-poisoning');
+    expect(emergencyByRules('俺娘误喝了一口百草枯 还没出事 以防万一问问')).toBe('pesticide-poisoning');
   });
 
   it('dead fish to bury or sell, none suffocating, are for the disposal card, not the pond’s first aid', () => {
