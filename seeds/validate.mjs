@@ -15,7 +15,7 @@ const hanCount = (s) => (s.match(/\p{Script=Han}/gu) ?? []).length;
 
 const CATEGORIES = new Set(['policy', 'agronomy', 'livestock', 'aquaculture', 'service', 'market', 'labor', 'training', 'programme', 'faq']);
 const COUNTIES = ['任城区', '兖州区', '微山县', '鱼台县', '金乡县', '嘉祥县', '汶上县', '泗水县', '梁山县', '曲阜市', '邹城市'];
-const EMERGENCIES = ['fish-hypoxia', 'pesticide-poisoning', 'animal-disease', 'lightning-flood', 'dead-animals'];
+const EMERGENCIES = ['fish-hypoxia', 'pesticide-poisoning', 'animal-disease', 'lightning-flood', 'dead-animals', 'gas-poisoning'];
 const counts = {};
 
 // ---- knowledge/*.md ----

@@ -4,15 +4,25 @@ import { emergencyCardOf, findEmergencyCard, firstSteps, stepsFirst, type Emerge
 import type { SearchHit } from '../knowledge/retriever.ts';
 import { PAST_REVIEW_NOTICE } from '../knowledge/review.ts';
 import { fill, type Templates } from './templates.ts';
-import type { EmergencyReading } from './emergency-model.ts';
+import { PESTICIDE_FUMES, type EmergencyReading } from './emergency-model.ts';
 import type { SkillResult } from './skill.ts';
 
 const ANIMAL = /猪|牛|羊|鸡|鸭|鹅|兔|鸽|狗|畜|禽|牲口|鱼|虾|蟹/;
 const LIVESTOCK = '(猪|牛|羊|鸡|鸭|鹅|兔|鸽|畜|禽|牲口|崽|仔)';
 const MANY = '(好多|一片|一大片|一批|不少|很多|一群|一圈|一半|[两二三四五六七八九十几百\\d]+多?(头|只|个|匹|口))';
 
-/** The words a farmer uses for each emergency; the first that matches wins (a poisoning before a flood). */
+/** A heating fire, a cellar or a biogas pit: where a gas fells a person in a shed or a hole in the ground. */
+const GAS_SOURCE = '(煤炉|炉子|火炉|炉火|煤火|烤火|炭火|烧炭|木炭|炭盆|火盆|蜂窝煤|煤球|烟囱|倒烟|菜窖|地窖|红薯窖|白菜窖|窖里|下窖|沼气池|沼气)';
+/** What the gas does to whoever breathes it: dizzy, sick, down, not waking up, not coming back up. */
+const FELLED = '(头晕|头昏|头疼|头痛|恶心|想吐|吐了|呕吐|站不住|站不稳|晕倒|晕过去|晕了|昏迷|昏过去|叫不醒|喊不醒|不省人事|人倒了|倒下|倒在|躺地上|起不来|迷糊|没劲|腿软|(人|他|她).{0,6}(没上来|上不来|没出来)|没动静|不动了|喘不上)';
+
+/** The words a farmer uses for each emergency; the first that matches wins (a gas before a poisoning, a poisoning before a flood). */
 const RULES: [EmergencyKind, RegExp][] = [
+  [
+    // a pesticide's fumes (熏棚, 磷化铝) are the pesticide card's: the rule lets them pass (see emergencyByRules)
+    'gas-poisoning',
+    new RegExp(`煤气中毒|一氧化碳中毒|中了?煤气|煤烟中毒|(煤气|煤烟|炉子|炉烟|烟)熏(着|倒|晕)|${GAS_SOURCE}.{0,24}${FELLED}|${FELLED}.{0,24}${GAS_SOURCE}`),
+  ],
   [
     'pesticide-poisoning',
     /农药中毒|(药|农药)中毒|中毒了|(喝|吃|误服|误食|误喝)了?.{0,4}(农药|百草枯|敌草快|草甘膦|敌敌畏|敌百虫|乐果|除草剂|杀虫剂|老鼠药|鼠药|药水)|(农药|百草枯|敌草快|草甘膦|敌敌畏|敌百虫|乐果|除草剂|杀虫剂|老鼠药|鼠药).{0,10}(喝|吃|误服|误食)了|(打|喷|配|撒|熏)(完|了|过)?.{0,2}药.{0,12}(头晕|头疼|头痛|恶心|想吐|呕吐|吐了|冒汗|出汗|流汗|抽搐|抽筋|晕倒|昏迷|喘不上|眼花|看不清|哆嗦|发抖|流口水|冒沫|吐白沫|浑身没劲|站不住)/,
@@ -36,7 +46,7 @@ const RULES: [EmergencyKind, RegExp][] = [
     new RegExp(
       `${LIVESTOCK}.{0,10}(死了?${MANY}|接连死|成批死|陆续死|一天死|天天死|都死了|全死了|死了一半|一个接一个死)|疫情|` +
       `${LIVESTOCK}.{0,4}${MANY}.{0,6}(发烧|发热|趴着|不吃|病了|倒了|抽风)|` +
-      '(疑似|得了|染上|发现|是不是|像是|怀疑|传有|闹|来了).{0,4}(非洲猪瘟|猪瘟|禽流感|口蹄疫|疫病|布病|炭疽)|(暴发|爆发|发生)了?.{0,4}(疫|瘟|禽流感|口蹄疫)',
+      '(疑似|得了|染上|发现|是不是|像是|怀疑|传有|闹|来了).{0,4}(非洲猪瘟|猪瘟|禽流感|口蹄疫|(?<![晚早])疫病|布病|炭疽)|(暴发|爆发|发生)了?.{0,4}(疫|瘟|禽流感|口蹄疫)',
     ),
   ],
   [
@@ -45,6 +55,16 @@ const RULES: [EmergencyKind, RegExp][] = [
   ],
 ];
 
+/** A person, or what only a person does or has done for them. */
+const PERSON = /人|俺(爹|娘|爸|妈|爷|奶|哥|姐|弟|妹|叔|婶|媳妇|对象|老伴|自己|头)|我(爹|娘|爸|妈|自己)|孩子|小孩|闺女|儿子|孙|老汉|老人|邻居|头晕|头疼|头痛|恶心|想吐|冒汗|出汗|眼花|看不清|医院|120/;
+/** A crop harmed by a spray, told as a poisoning: "葡萄打药中毒了 叶子都焦了", "苗子药害中毒". */
+const CROP_HARMED = /(叶|苗|秧|棵|树|庄稼|菜|麦|玉米|蒜|瓜|果|花生|豆|椒|茄)[^，。！？\s]{0,6}(中毒|药害)|(中毒|药害)了?[^，。！？]{0,4}(叶|苗|秧|棵|树|果)/;
+
+/** A day that is over: "昨天下大雨泡了大半天 会死秧子不" asks about the damage, not for help now. */
+const DAYS_AGO = /昨天|昨儿|前天|前儿|前几天|前两天|上礼拜|上周|上星期|上个月|去年|前年/;
+/** …unless the water or the danger is still there. */
+const STILL = /还在|还泡|还淹|还有水|正在|现在|这会|排不出|排不走|下不去|越来越|涨|雷|电|人/;
+
 /** Heading an emergency off is no emergency: "咋预防鱼浮头", "闷热天咋防泛塘", "要不要提前开增氧机". */
 const HEADING_OFF = /预防|防止|防范|提前|(咋|怎么|如何|怎样)防/;
 
@@ -52,7 +72,15 @@ const HEADING_OFF = /预防|防止|防范|提前|(咋|怎么|如何|怎样)防/;
  * Asking for planning, a purchase or general knowledge is no emergency either, whatever words it shares with
  * one: "鱼塘老停电 平时得准备啥", "增氧机啥牌子的耐用 多少钱", "浮头和泛塘有啥区别", "非洲猪瘟是咋传的".
  */
-const ASKS_ADVICE = /平时|平常|往后|以后(咋|怎么|如何|要)|明年|来年|打算|计划|想买|买啥|买多大|多少钱|啥牌子|哪个牌子|有啥区别|有什么区别|啥原因|什么原因|是咋传|讲课|想了解|想学|提前问/;
+const ASKS_ADVICE = new RegExp(
+  '平时|平常|往后|以后(咋|怎么|如何|要)|明年|来年|打算|计划|想买|买啥|买多大|多少钱|啥牌子|哪个牌子|有啥区别|有什么区别|啥原因|什么原因|是咋传|讲课|想了解|想学|提前问|' +
+  // "just asking": "农药喝了会死人吗 俺就是问问". Not 以防万一 or 没出事: "孩子喝了口敌草快 还没出事" is a poisoning
+  '就是问问|随便问问|只是问问|问问而已|' +
+  // why it happens whenever something comes round: "为啥一到换季的时候鱼就爱浮头"
+  '(为啥|为什么|咋).{0,3}一到.{1,10}就|' +
+  // what an emergency looks like in general: "煤气中毒有啥症状", "浮头是啥样子"
+  '(中毒|浮头|泛塘|猪瘟|禽流感|口蹄疫|疫病)(一般)?(会)?(有啥|有什么|有哪些|是啥|是什么)(症状|表现|样子)',
+);
 
 /** A message that asks how to head an emergency off or for advice about one, not for help with one now. */
 export function asksAdvice(text: string): boolean {
@@ -67,6 +95,12 @@ export function emergencyByRules(text: string): EmergencyKind | undefined {
   if (asksAdvice(text)) return undefined;
   for (const [kind, re] of RULES) {
     if (!re.test(text)) continue;
+    // a pesticide's fumes go to the pesticide card; a gassed flock with no person is the animals' trouble
+    if (kind === 'gas-poisoning' && (PESTICIDE_FUMES.test(text) || (ANIMAL.test(text) && !PERSON.test(text)))) continue;
+    // a field that was flooded days ago, the water not said to be there still: a question about the damage
+    if (kind === 'lightning-flood' && DAYS_AGO.test(text) && !STILL.test(text)) return undefined;
+    // a crop "poisoned" by a spray (药害) is no person poisoned
+    if (kind === 'pesticide-poisoning' && CROP_HARMED.test(text) && !PERSON.test(text)) return undefined;
     if (kind === 'pesticide-poisoning' && ANIMAL.test(text) && !/人|我|俺|他|她|头晕|恶心|呕吐/.test(text)) return 'animal-disease';
     return kind;
   }
@@ -116,6 +150,7 @@ function expertFor(kind: EmergencyKind, text: string): string {
     case 'pesticide-poisoning': return '植保';
     case 'animal-disease':
     case 'dead-animals': return /鱼|虾|蟹/.test(text) ? '水产' : '兽医';
+    case 'gas-poisoning': return /猪|牛|羊|鸡|鸭|鹅|兔|畜|禽|圈|舍/.test(text) ? '畜牧' : /菇|菌|木耳/.test(text) ? '经济作物' : '蔬菜';
     case 'lightning-flood': return /菜|棚|瓜|椒|茄/.test(text) ? '蔬菜' : /果/.test(text) ? '果树' : '粮食作物';
   }
 }
@@ -138,8 +173,12 @@ const FLOOD_HEADING = /水/;
 /** Lightning, a shock or sparks: the message is (also) about the lightning, whose steps stay first. */
 const LIGHTNING = /雷|闪电|触电|过电|漏电|火花/;
 
+/** A cellar or a biogas pit: the gas card opens with those for it, not with the stove in a shed. */
+const PIT = /窖|沼气/;
+
 /** The headings a message's own trouble is under, when it is one of a card's several (a flood, not the lightning). */
 function aboutOf(text: string): RegExp | undefined {
+  if (PIT.test(text)) return PIT;
   return FLOOD.test(text) && !LIGHTNING.test(text) ? FLOOD_HEADING : undefined;
 }
 

@@ -24,12 +24,12 @@ const withModel = (text: string) => detectEmergency(text, (t) => classifyEmergen
  * The eval sets name their kinds apart from the detector's: a suspected notifiable outbreak is the detector's
  * 'animal-disease'; animals dying in numbers may be read as an outbreak, as carcasses to dispose of, or (fish) as
  * a suffocating pond, and each card tells to report it; 'other' (a flood, fumes in a shed…) can only be the
- * detector's 'lightning-flood'. A kind the detector shares with the sets is right only as itself.
+ * detector's 'lightning-flood' or 'gas-poisoning'. A kind the detector shares with the sets is right only as itself.
  */
 const SAME_KIND: Record<string, readonly EmergencyKind[]> = {
   'notifiable-disease': ['animal-disease'],
   'animal-mass-death': ['animal-disease', 'dead-animals', 'fish-hypoxia'],
-  other: ['lightning-flood'],
+  other: ['lightning-flood', 'gas-poisoning'],
 };
 const rightKind = (asked: string | undefined, found: EmergencyKind | undefined) =>
   Boolean(found) && (found === asked || (asked !== undefined && (SAME_KIND[asked] ?? []).includes(found!)));

@@ -6,7 +6,7 @@ import { PAST_REVIEW_SQL } from './review.ts';
  * can answer. A card is a markdown document with `emergency: <kind>` in its front matter; ingestion keeps
  * the kind as the tag `emergency:<kind>`.
  */
-export const EMERGENCY_KINDS = ['fish-hypoxia', 'pesticide-poisoning', 'animal-disease', 'lightning-flood', 'dead-animals'] as const;
+export const EMERGENCY_KINDS = ['fish-hypoxia', 'pesticide-poisoning', 'animal-disease', 'lightning-flood', 'dead-animals', 'gas-poisoning'] as const;
 export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
 
 export function isEmergencyKind(value: unknown): value is EmergencyKind {

@@ -69,6 +69,7 @@ describe('the shipped emergency detector', () => {
     }
     // a poisoning that looks mild is still one: 百草枯 and 敌草快 harm later
     expect(emergencyByRules('孩子喝了口敌草快 现在看着没事')).toBe('pesticide-poisoning');
+    expect(emergencyByRules('俺娘误喝了一口百草枯 还没出事 以防万一问问')).toBe('pesticide-poisoning');
   });
 
   it('dead fish to bury or sell, none suffocating, are for the disposal card, not the pond’s first aid', () => {
@@ -96,6 +97,41 @@ describe('the shipped emergency detector', () => {
     for (const text of ['小麦啥时候浇越冬水', '猪肉多少钱一斤', '宅基地能卖吗', '俺想申请农机购置补贴']) expect(detect(text), text).toBeUndefined();
   });
 
+  it('a person felled by a stove’s gas in a shed, a cellar or a biogas pit is the gas card’s, by the rules already', () => {
+    for (const text of [
+      '棚里生着炉子 俺爹看了一夜棚 现在叫不醒',
+      '蘑菇棚里烧着炭火 俺进去一会就头痛恶心',
+      '俺娘下白菜窖拿菜 人下去半天没上来',
+      '好像中了煤气 人在菜棚里迷迷糊糊的',
+    ]) {
+      expect(emergencyByRules(text), text).toBe('gas-poisoning');
+      expect(detect(text), text).toBe('gas-poisoning');
+    }
+    // a fumigant's fumes are the pesticide card's (the label goes to the hospital)
+    expect(emergencyByRules('棚里熏完烟剂 俺进去就头晕恶心')).not.toBe('gas-poisoning');
+  });
+
+  it('a stove, a cellar or a biogas pit with nobody felled is no emergency', () => {
+    for (const text of ['大棚里生煤炉 烟囱往哪边出好', '煤气中毒一般有啥症状', '鸡舍里生炉子 鸡会不会中煤气', '沼气池一年清几回', '大风把烟囱刮倒了 咋修']) {
+      expect(detect(text), text).toBeUndefined();
+    }
+  });
+
+  it('a dead animal, a pesticide or water in an ordinary question is no emergency', () => {
+    for (const text of [
+      '前天死了一只小鸭 剩下的精神着呢 要喂药不',
+      '没用完的农药咋放 家里有老人孩子',
+      '地里浇水一次浇多少合适',
+      '黄瓜打药打中毒了 叶子起黄斑',
+      '马铃薯是不是晚疫病 叶子发黑',
+      '母猪生完小猪躺着不起来 就这一头',
+      '农药喝了能救过来不 俺就是问问',
+      '前天下大雨 棉花地泡了一宿 会减产不',
+    ]) {
+      expect(detect(text), text).toBeUndefined();
+    }
+  });
+
   it('without a model the rules decide alone', () => {
     expect(detectEmergency('鱼浮头的时候能撒药吗')).toBe('fish-hypoxia');
     expect(detectEmergency('俺爹在棚里喷完药就躺地上起不来了')).toBeUndefined();
@@ -111,7 +147,7 @@ describe('the emergency model file', () => {
     await expect(loadEmergencyModel(dir)).rejects.toThrow(/坏了：请运行 npm run emergency:fit/);
   });
 
-  it('refuses classes that are not the five emergencies and none', () => {
+  it('refuses classes that are not the six emergencies and none', () => {
     const classes = model.classifier.classes.map((c) => (c === 'lightning-flood' ? 'weather' : c));
     expect(() => checkEmergencyModel({ ...model, classifier: { ...model.classifier, classes } }, 'x.json')).toThrow(/类别应是/);
     expect(() => checkEmergencyModel({ ...model, classifier: { ...model.classifier, logPrior: [] } }, 'x.json')).toThrow(/emergency:fit/);

@@ -135,7 +135,7 @@ describe('review dates in front matter', () => {
 });
 
 describe('emergency cards', () => {
-  const kinds = ['fish-hypoxia', 'pesticide-poisoning', 'animal-disease', 'lightning-flood', 'dead-animals'];
+  const kinds = ['fish-hypoxia', 'pesticide-poisoning', 'animal-disease', 'lightning-flood', 'dead-animals', 'gas-poisoning'];
   const cards = readdirSync(path.join(seeds, 'knowledge', 'agronomy'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => ({ file: f, front: matter(read(agronomy(f))).data as Record<string, unknown>, doc: doc(f) }))
@@ -193,6 +193,19 @@ describe('emergency cards', () => {
     for (const later of ['庄稼被水淹了，水退了怎么救', '鱼塘和牲口遭了水灾，水退了怎么管']) expect(t.indexOf(later)).toBeGreaterThan(people);
     expect(t).toMatch(/不要在大树、电线杆/);
     expect(t).toContain('120');
+  });
+
+  it('gas from a stove: air the shed first, the person out to fresh air, 120, nobody back in until aired; no rescuer down a pit', () => {
+    const t = card('gas-poisoning');
+    const order = ['开门、开风口', '把人弄到棚外', '拨打120', '不再进去'];
+    const at = order.map((w) => t.indexOf(w));
+    expect(at.every((i) => i >= 0), `all of ${order.join('/')}`).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(t).toMatch(/没有彻底放透风之前，谁都不要再进去/);
+    expect(t).toMatch(/不要一个接一个地下去救人/);
+    expect(t).toMatch(/119和120/);
+    expect(t).toMatch(/沼气池.*不要点火/);
+    expect(t).toContain('装烟囱');
   });
 
   it('dead animals and fish: not sold or eaten, safe disposal, suspected anthrax not opened, whom to call for insurance', () => {
