@@ -4,11 +4,13 @@
  * - the agri-qa dev pairs of the tune split: every answer ingested, every question asked (right when its own
  *   answer comes first); then every other answer removed and its question asked again (never right);
  * - the tune half of eval/heldout (in-kb and out-of-kb) on the shipped seeds, and the tuning sets
- *   (eval/tune-c, read whole) the same way;
+ *   (eval/tune-c, tune-d, tune-f, tune-g, read whole) the same way;
  * - the dialogue suite's first knowledge turns (tests/dialogues) on the shipped seeds.
  * The operating point is the lowest threshold whose answers reach precision 0.95 when each fold of the data
  * is predicted by a model fitted on the other folds (so it is not read off the data the weights were fitted
  * on). The dialogue suite's first turns that expect an answer and fall below it are listed for judging.
+ * `leaveOneSetOut` in the output is the honest check of a feature: each tuning set judged by a model and an
+ * operating point fitted without it (precision, in-KB answered right, out-of-KB escalated).
  * Deterministic: same data, same file.
  */
 import { createHash } from 'node:crypto';
@@ -40,7 +42,7 @@ const { values } = parseArgs({
     pairs: { type: 'string' },
     heldout: { type: 'string', default: 'eval/heldout' },
     // tuning sets read whole (written to be tuned on), beside eval/heldout's tune half
-    'tune-set': { type: 'string', multiple: true, default: ['eval/tune-c'] },
+    'tune-set': { type: 'string', multiple: true, default: ['eval/tune-c', 'eval/tune-d', 'eval/tune-f', 'eval/tune-g'] },
     dialogues: { type: 'string', default: 'tests/dialogues' },
   },
 });
@@ -114,15 +116,38 @@ const usable = samples.filter((s) => s.features);
 const features = [...FEATURES];
 const fit = (rows: Sample[]) => fitLogistic(features, rows.map((s) => s.features!), rows.map((s) => (s.right ? 1 : 0)), L2);
 
-// Out-of-fold probabilities: each sample predicted by a model that never saw it.
-const outOfFold = samples.map((s) => ({ ...s }));
-for (let f = 0; f < FOLDS; f++) {
-  const model = fit(usable.filter((_, i) => foldOf(i) !== f));
-  usable.forEach((s, i) => {
-    if (foldOf(i) === f) outOfFold[samples.indexOf(s)].p = predict(model, s.features!);
-  });
+/** Each sample predicted by a model fitted on the other folds of `rows` (a sample without features keeps p 0). */
+function outOfFoldOf(rows: Sample[]): Sample[] {
+  const out = rows.map((s) => ({ ...s, p: 0 }));
+  const withFeatures = rows.flatMap((s, i) => (s.features ? [i] : []));
+  for (let f = 0; f < FOLDS; f++) {
+    const model = fit(withFeatures.filter((_, k) => foldOf(k) !== f).map((i) => rows[i]));
+    withFeatures.forEach((i, k) => {
+      if (foldOf(k) === f) out[i].p = predict(model, rows[i].features!);
+    });
+  }
+  return out;
 }
+
+// Out-of-fold probabilities: each sample predicted by a model that never saw it.
+const outOfFold = outOfFoldOf(samples);
 const precisionThreshold = thresholdFor(outOfFold, TARGET_PRECISION);
+
+/**
+ * Leave one tuning set out: fit on every other sample, take the operating point from their out-of-fold
+ * probabilities, and judge on the left-out set (its in-kb and out-of-kb questions), which nothing was fitted on.
+ */
+function leaveOneSetOut() {
+  const setOf = (s: Sample) => s.set.replace(/-(in|out-of)-kb$/, '');
+  const sets = [...new Set(samples.map(setOf))].filter((n) => n.startsWith('tune-'));
+  return Object.fromEntries(sets.map((name) => {
+    const train = samples.filter((s) => setOf(s) !== name);
+    const t = thresholdFor(outOfFoldOf(train), TARGET_PRECISION);
+    const model = fit(train.filter((s) => s.features));
+    const judged = samples.filter((s) => setOf(s) === name).map((s) => ({ ...s, p: s.features ? predict(model, s.features) : 0 }));
+    return [name, operatingPoint(judged, t)];
+  }));
+}
 const model = fit(usable);
 // The operating point is the precision threshold: a wrong answer is worse than a handover. The dialogue suite's
 // first turns that expect an answer and fall below it are listed, so each can be judged (a feature missing, or
@@ -152,6 +177,7 @@ console.log(JSON.stringify({
     expectedAnsweredButBelow: suiteBelow.map((s) => `${s.p.toFixed(2)} ${s.question} → ${s.passage}`),
     expectedExpertButAnswered: suiteWronglyAnswered.map((s) => `${s.p.toFixed(2)} ${s.question} → ${s.passage}`),
   },
+  leaveOneSetOut: leaveOneSetOut(),
   outOfFold: calibrationReport(outOfFold, threshold),
   bySet: Object.fromEntries([...new Set(samples.map((s) => s.set))].map((set) => [set, operatingPoint(outOfFold.filter((s) => s.set === set), threshold)])),
 }, null, 2));

@@ -123,6 +123,7 @@ interface DialogueTurn {
   escalated?: boolean;
   contains?: string[];
   containsAny?: string[];
+  notContains?: string[];
   cites?: string;
 }
 
@@ -139,13 +140,21 @@ export async function dialogueSamples(kb: Knowledge, dir: string): Promise<Sampl
     for (const d of dialogues) {
       const turn = d.turns[0];
       const knowledgeQuestion = [turn?.intent].flat().includes('agronomy') || (file === 'year.yaml' && !turn?.intent);
-      if (!turn || turn.as || turn.escalated === undefined || !knowledgeQuestion) continue;
+      if (!turn || turn.as || !knowledgeQuestion) continue;
+      if (turn.escalated === undefined && !turn.notContains) continue;
       // an emergency is answered with its safety steps and escalated at once, before any passage is read
       if (detectEmergency(normalizeText(turn.say))) continue;
       // the text as the agent reads it (traditional characters folded, full-width forms normalised)
       const [top] = await kb.retriever.search(normalizeText(turn.say), { limit: 1 });
       const text = top ? passageText(top) : '';
-      const right = !turn.escalated && Boolean(top)
+      // a passage holding what the dialogue forbids ("小瓜虫" for a pig's parasites) is a wrong answer,
+      // whether the dialogue expects an answer or leaves it open
+      const forbidden = Boolean(top) && (turn.notContains ?? []).some((f) => text.includes(f));
+      if (turn.escalated === undefined) {
+        if (forbidden) out.push(sampleOf('dialogues', top, false, false, turn.say));
+        continue;
+      }
+      const right = !turn.escalated && Boolean(top) && !forbidden
         && (turn.contains ?? []).every((f) => text.includes(f))
         && (!turn.containsAny || turn.containsAny.some((f) => text.includes(f)))
         && (!turn.cites || top.title.includes(turn.cites));

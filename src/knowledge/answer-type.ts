@@ -73,5 +73,14 @@ export function speciesMatch(
     if (asked.includes(other)) continue;
     if (names(other).some((n) => (n.length > 1 ? passage.includes(n) : headings.includes(n)))) return false;
   }
+  // an animal asked (生猪, 山羊, 蛋鸡) and a heading about another kind of animal only ("常见鱼病防治" for pig parasites)
+  const askedKinds = ANIMAL_KINDS.filter((k) => asked.some((w) => names(w).some((n) => n.includes(k))));
+  const shown = headings.replace(NOT_A_KIND, '');
+  if (askedKinds.length && !askedKinds.some((k) => shown.includes(k)) && ANIMAL_KINDS.some((k) => shown.includes(k))) return false;
   return null;
 }
+
+/** One-character kinds of animal: in a heading they say which animals a passage is about. */
+const ANIMAL_KINDS = ['猪', '牛', '羊', '鸡', '鸭', '鹅', '兔', '鱼', '虾', '蟹'];
+/** Place and product names holding such a character without being about the animal. */
+const NOT_A_KIND = /鱼台|鸡粪|猪粪|牛粪|羊粪|鸭粪/g;

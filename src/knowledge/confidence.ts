@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { predict, type LogisticModel } from './logistic.ts';
 import type { SupportSignals } from './support.ts';
+import type { PassageSignals } from './passage-signals.ts';
 
 // Read through require, not an import attribute: the build copies the JSON beside the compiled file,
 // and the attribute does not survive the build (dist failed to start with ERR_IMPORT_ASSERTION_TYPE_MISSING).
@@ -11,7 +12,7 @@ const calibration = createRequire(import.meta.url)('./calibration.json') as type
  * model that `npm run calibrate` fits on labelled questions (src/cli/calibrate.ts) and writes to
  * calibration.json beside this file. This, not the raw retrieval score, is a reply's `confidence`.
  */
-export interface ConfidenceSignals extends SupportSignals {
+export interface ConfidenceSignals extends SupportSignals, PassageSignals {
   /** the retriever's ranking score, uncapped */
   score: number;
   /** how far this passage's score is above the next other document's */
@@ -40,7 +41,7 @@ export const FEATURES = [
   'score', 'margin', 'coverage', 'bigramCoverage', 'headingCoverage', 'titleMatch', 'cosine', 'logBm25',
   'subjectMissing', 'domainSubjectMissing', 'speciesMismatch', 'kindAsked', 'kindMissing', 'reviewed', 'qa', 'logTerms',
   'faqMatch', 'contentCoverage', 'subjectInHeading', 'missingSpecific', 'unknownToKb', 'speciesNamed', 'kindHeld',
-  'knownCoverage', 'knownMissing',
+  'knownCoverage', 'knownMissing', 'headingBigram', 'sectionCoverage',
 ] as const;
 
 /** A curated Q&A pair whose own question is nearly the asked one: its answer was written for this question. */
@@ -53,6 +54,7 @@ export function featureVector(s: ConfidenceSignals): number[] {
     s.kindMatch === false ? 1 : 0, s.reviewed ? 1 : 0, s.qa ? 1 : 0, Math.log1p(s.terms),
     isFaqMatch(s) ? 1 : 0, s.contentCoverage, s.subjectInHeading ? 1 : 0, s.missingSpecific, s.unknownToKb,
     s.speciesMatch === true ? 1 : 0, s.kindMatch === true ? 1 : 0, s.knownCoverage, Math.min(3, s.knownMissing),
+    s.headingBigram, s.sectionCoverage,
   ];
 }
 

@@ -8,6 +8,7 @@ import { answerKindOf, scoreCandidate, type QueryTerms, type RankFeatures } from
 import { answerKindsOf, answersAnyOf, speciesMatch } from './answer-type.ts';
 import { failedCheck, probability, type ConfidenceSignals } from './confidence.ts';
 import { supportSignals } from './support.ts';
+import { bigramShare } from './passage-signals.ts';
 import { readKbVersion, SearchResults, TermCounts } from './search-cache.ts';
 import type { SearchHit, SearchOptions } from './search-types.ts';
 
@@ -151,6 +152,8 @@ export class HybridRetriever {
         reviewed: row.reviewed,
         qa: row.format === 'qa',
         terms: terms.distinct.length,
+        headingBigram: bigramShare(terms.bigrams.keys(), headings),
+        sectionCoverage: signals.features.sectionCoverage,
       };
       hits.push({
         chunkId: String(row.id),

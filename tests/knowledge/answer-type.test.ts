@@ -63,6 +63,16 @@ describe('whether the passage is about the asked crop or animal', () => {
     expect(speciesMatch(['玉米'], '打药要穿长衣长裤，戴口罩', known, aliases)).toBeNull();
     expect(speciesMatch([], '大豆田封闭除草', known, aliases)).toBeNull();
   });
+  it('fails a heading about another kind of animal that no commodity names ("鱼病" for a pig question)', () => {
+    const animals = ['生猪', '草鱼'];
+    const names = (w: string) => (w === '生猪' ? ['猪'] : []);
+    const heading = '常见鱼病防治与渔药安全\n鱼的寄生虫病';
+    expect(speciesMatch(['生猪'], `${heading}\n小瓜虫病：体表布满白色小点`, animals, names, heading)).toBe(false);
+    // a place name holding the character is no animal: 鱼台 rice for a pig question stays open
+    expect(speciesMatch(['生猪'], '鱼台稻区\n插秧', animals, names, '鱼台稻区')).toBeNull();
+    // a crop asked: animal headings say nothing about it
+    expect(speciesMatch(['玉米'], '鸡的饲养\n喂料', known, aliases, '鸡的饲养')).toBeNull();
+  });
   it('reads a one-character name of another animal in the headings only', () => {
     const animals = ['生猪', '草鱼'];
     const names = (w: string) => (w === '生猪' ? ['猪'] : w === '草鱼' ? ['鱼'] : []);

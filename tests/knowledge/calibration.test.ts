@@ -4,6 +4,15 @@ import { CALIBRATION, FEATURES, failedCheck, featureVector, probability, type Co
 import { calibrationReport, reliability, thresholdFor } from '../../src/cli/calibration-report.ts';
 import type { Sample } from '../../src/cli/calibration-data.ts';
 import { loadConfig } from '../../src/config.ts';
+import { bigramShare } from '../../src/knowledge/passage-signals.ts';
+
+describe('passage signals', () => {
+  it('reads the share of the question\'s bigrams in a heading or a Q&A pair\'s own question', () => {
+    // "蒜地能用氯化钾不" asked as "种蒜底肥能上氯化钾不": 氯化 and 化钾 are in the pair's question
+    expect(bigramShare(['种蒜', '底肥', '氯化', '化钾'], '蒜地能用氯化钾不？')).toBe(0.5);
+    expect(bigramShare([], '任何标题')).toBe(0);
+  });
+});
 
 describe('L2 logistic regression', () => {
   // one informative feature, one noise feature; labels follow the first with some overlap
@@ -37,14 +46,15 @@ describe('L2 logistic regression', () => {
 });
 
 const strong: ConfidenceSignals = {
-  score: 1.4, margin: 0.9, coverage: 1, bigramCoverage: 1, headingCoverage: 1, titleMatch: 1, cosine: 0.5, bm25: 40,
+  score: 1.4, margin: 0.9, coverage: 1, bigramCoverage: 1, headingCoverage: 1, titleMatch: 1, cosine: 0.5, bm25: 0.9,
   subjectNamed: true, domainSubjectMissing: false, speciesMatch: true, kindMatch: true, reviewed: false, qa: true, terms: 4,
   contentCoverage: 1, subjectInHeading: true, missingSpecific: 0, unknownToKb: 0, knownCoverage: 1, knownMissing: 0,
+  headingBigram: 0.8, sectionCoverage: 1,
 };
 const weak: ConfidenceSignals = {
-  ...strong, score: 0.3, margin: 0, coverage: 0.3, bigramCoverage: 0.1, headingCoverage: 0, titleMatch: 0, cosine: 0.1, bm25: 3,
+  ...strong, score: 0.3, margin: 0, coverage: 0.3, bigramCoverage: 0.1, headingCoverage: 0, titleMatch: 0, cosine: 0.1, bm25: 0.1,
   subjectNamed: false, speciesMatch: false, qa: false, contentCoverage: 0.2, subjectInHeading: false, missingSpecific: 1, unknownToKb: 0.4,
-  knownCoverage: 0.2, knownMissing: 3,
+  knownCoverage: 0.2, knownMissing: 3, headingBigram: 0, sectionCoverage: 0,
 };
 
 describe('the shipped calibration', () => {
