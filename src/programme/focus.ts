@@ -1,0 +1,29 @@
+// What a question about the plan asks for, beyond the subject it names: money (补助, 工资, 收费) or a figure
+// (多少, 几个, 百分之几). A fact whose answer holds none of it does not answer the question, however well
+// its key words match the subject: "对运营主体有补助吗" is not answered by how the operators are chosen, and
+// "信息员一个月挣多少" is not answered by the 信息员 standard.
+
+/** Asks about money: a subsidy, a wage, a fee. 取钱/提现 is a service, not money asked about. */
+const ASKS_MONEY = /补助|补贴|资金|经费|费用|工资|报酬|薪水|薪酬|挣|收入|奖励|奖金|(多少|给|出|花|收|要|掏|拿|补|发)钱|钱(谁|从|哪|由|是)|收费|免费|手续费/;
+/** An answer that speaks of money: who pays, what is subsidised, what is free. */
+const STATES_MONEY = /补助|补贴|先建后补|以奖代补|资金|钱|经费|费用|财政|工资|报酬|收费|免费|投入/;
+
+/** Asks for a figure: how many, what share. */
+const ASKS_FIGURE = /多少(?!钱)|(?<!哪)几(个|家|处|名|位)|百分|几成|比例|覆盖率/;
+/** An answer that states a figure, or says the plan states none. */
+const STATES_FIGURE = /[0-9０-９]|[一二两三四五六七八九十百千万][个名处家级类项种年有%]|没有写具体|没有规定具体/;
+
+export type PlanFocus = 'money' | 'figure';
+
+/** What the question asks for that its answer must hold (none for most questions). */
+export function planFocus(question: string): PlanFocus[] {
+  const out: PlanFocus[] = [];
+  if (ASKS_MONEY.test(question)) out.push('money');
+  else if (ASKS_FIGURE.test(question)) out.push('figure');
+  return out;
+}
+
+/** Whether an answer holds what the question asks for. */
+export function answersFocus(answer: string, focus: readonly PlanFocus[]): boolean {
+  return focus.every((f) => (f === 'money' ? STATES_MONEY : STATES_FIGURE).test(answer));
+}
