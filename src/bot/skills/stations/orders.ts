@@ -40,7 +40,7 @@ export async function orderSkill(input: SkillInput): Promise<SkillResult> {
   const phone = farmerPhone(input);
   if (/^(取消|不要|撤销)(代购|订单|这单|那单)/.test(text)) return cancel(input, phone);
   // "能帮俺代买化肥不，给送到家不" asks what the service does: the knowledge base says, and how to order
-  if (asksAboutOrdering(text)) return aboutOrdering(input);
+  if (asksAboutOrdering(input.text)) return aboutOrdering(input);
   // "帮俺买的化肥到了没" asks after an order: only a request to buy starts one
   if (!asksToBuy(text)) {
     if (!phone) {
