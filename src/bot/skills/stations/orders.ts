@@ -63,7 +63,7 @@ export async function orderSkill(input: SkillInput): Promise<SkillResult> {
   return input.context.pending?.awaiting ? asked : save(input, fields);
 }
 
-const HOW_TO_ORDER = '想让信息社帮您买，直接说要啥、要多少，如“帮俺代购两袋复合肥”，我帮您登记，到货了发短信告诉您。';
+const HOW_TO_ORDER = '想让信息社帮您买，直接说买啥、买多少，如“帮俺代购两袋复合肥”，我帮您登记，到货了发短信告诉您。';
 
 /** What the 代购 service does (from the knowledge base when it answers), and how to ask for it here. */
 async function aboutOrdering(input: SkillInput): Promise<SkillResult> {
