@@ -49,6 +49,10 @@ const ASKS_THE_PLAN = /方案(里|上|中|当中)|方案(咋|怎么|是咋|是�
  */
 const PLAN_TOPIC = /益农|信息社|信息进村入户|整市推进|信息员|礼飨|运营主体|运营商|专家服务团队|专家团队|六有|功能区|互联网小镇|政府购买服务|政府买服务/;
 
+/** The station named as the subject of a question: 益农社, 信息社, 信息员. */
+const STATION = /益农|信息社|信息员|服务站/;
+const STATION_SKILLS: ReadonlySet<string> = new Set(['service', 'programme']);
+
 /** Below this a price question with no known produce goes to the knowledge skill instead of asking which produce. */
 const UNSURE_PRICE = 0.5;
 
@@ -100,7 +104,10 @@ export function classify(text: string, slots: Slots, words: readonly string[] = 
   const p = predict(model, features(text, words, slots));
   // `other` (not any skill's) and anything unknown go to the knowledge skill, which tells farming from the rest.
   // A price question naming no produce the table knows ("养驴现在行情咋样 一头驴喂多少草料") is trusted only when sure.
-  const best = p.intent === 'price' && !slots.commodity && p.probability < UNSURE_PRICE ? 'other' : decided(p);
+  const sure = p.intent === 'price' && !slots.commodity && p.probability < UNSURE_PRICE ? 'other' : decided(p);
+  // Unsure, but the station is what the question is about ("信息社能卖化肥吗") and the station's skills lead: what
+  // the station offers is asked, which the plan and the service passages answer, not an agronomy passage.
+  const best = sure === 'other' && STATION.test(text) && STATION_SKILLS.has(p.intent) ? p.intent : sure;
   const named = (INTENT_SET.has(best) ? best : 'agronomy') as Intent;
   const intent: Intent = named === 'policy' && PLAN_TOPIC.test(text) && !OTHER_POLICY.test(text) ? 'programme' : named;
   const categories = CATEGORIES[intent];

@@ -11,7 +11,7 @@ const MEASURES: [Measure, RegExp][] = [
   ['downloads', /下载|app/i],
   ['coverage', /占|覆盖|百分|比例|几成|%|累计/],
   ['stations', /建|信息社|站点|社|个数|任务/],
-  ['villages', /(多少|几)个?(行政)?村|村(子|庄)?(个)?数|村民委员会|村委会|(多少|几)个?庄/],
+  ['villages', /(多少|几)个?(行政)?村|村(子|庄)?(个)?数|村(子|庄)(一共|总共|共)?有?(多少|几)|村民委员会|村委会|(多少|几)个?庄/],
 ];
 
 /** The measures a question names. "建议新增…下载量" names downloads, not stations (建议 is not 建). */

@@ -51,6 +51,27 @@ describe('the station’s services are no price question', () => {
   });
 });
 
+describe('a cost of farming is no market quote', () => {
+  it('what raising costs goes to the knowledge base or an expert, never to the prices table', async () => {
+    const [reply] = (await ask(t, '养一只羊的本钱得多少钱', phone())).replies;
+    expect(reply.text).not.toContain('价格信息');
+    expect(reply.text).not.toContain('均价');
+  });
+});
+
+describe('plan dates and a county’s villages in plain words', () => {
+  it('the month the plan came out is the document’s date, not the schedule', async () => {
+    const [reply] = (await ask(t, '这个方案是2019年哪个月发下来的', phone())).replies;
+    expect(reply.text).toContain('2019年3月29日');
+  });
+
+  it('a county’s 村子数 is its village count, not a handover', async () => {
+    const [reply] = (await ask(t, '曲阜的村子数', phone())).replies;
+    expect(reply.escalated).toBe(false);
+    expect(reply.text).toContain('379');
+  });
+});
+
 describe('farming that names an expert is farming', () => {
   it('a spray an expert prescribed goes to plant protection, not to the policy experts', async () => {
     const [reply] = (await ask(t, '农技专家开的药方 俺照着配就行了吧', phone())).replies;

@@ -17,6 +17,14 @@ describe('a plan fact must hold what the question asks for', () => {
     expect(answersFocus('争取建设1-2处', ['figure'])).toBe(true);
   });
 
+  it('a date asked is answered by a fact with a day or a month, a time by one with a year', async () => {
+    expect(planFocus('方案是几月份出的')).toEqual(['date']);
+    expect(planFocus('用几年建完')).toEqual(['time']);
+    const facts = await loadPlanFacts(SEEDS);
+    expect(matchPlanFacts(facts, '方案是2019年哪个月出的')[0]?.fact.id).toBe('document');
+    expect(matchPlanFacts(facts, '市农业农村局啥时候发的这个方案')[0]?.fact.id).toBe('document');
+  });
+
   it('a fact naming the subject but not the money asked is no match; the one that holds it is', () => {
     const facts = parsePlanFacts([
       '{"id":"operators","keys":["运营主体|运营商"],"asks":["运营主体咋选"],"answer":"运营主体由市县公开招募选出"}',

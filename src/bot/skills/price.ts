@@ -46,9 +46,16 @@ const INPUT_PRICE = /((玉米|小麦|麦|大豆|黄豆|花生|蒜|棉花|稻|高
  */
 const ABOUT_THE_STATION = /益农|信息社|信息员|服务站/;
 
+/**
+ * What raising or growing costs or earns ("养鸡的成本多少钱一只", "种一亩蒜能赚多少"): a farming question, which a
+ * market quote does not answer. The knowledge base answers it or an expert does.
+ */
+const COST_OR_PROFIT = /成本|本钱|投入|花多少|要花|得花|赚多少|挣多少|利润|划算不|划得来/;
+
 /** Prices come only from the dated prices table: every number in the reply is a number in a row. */
 export async function priceSkill(input: SkillInput): Promise<SkillResult> {
   if (POLICY_PRICE.test(input.text)) return knowledgeSkill(input, 'policy');
+  if (COST_OR_PROFIT.test(input.text)) return knowledgeSkill(input, 'agronomy');
   const notProduce = MACHINE_PRICE.test(input.text) ? '农机' : INPUT_PRICE.test(input.text) ? '市场' : undefined;
   if (notProduce) {
     input.context.lastQuestion = input.text;
