@@ -49,8 +49,8 @@ const ASKS_THE_PLAN = /方案(里|上|中|当中)|方案(咋|怎么|是咋|是�
  */
 const PLAN_TOPIC = /益农|信息社|信息进村入户|整市推进|信息员|礼飨|运营主体|运营商|专家服务团队|专家团队|六有|功能区|互联网小镇|政府购买服务|政府买服务/;
 
-/** The station named as the subject of a question: 益农社, 信息社, 信息员. */
-const STATION = /益农|信息社|信息员|服务站/;
+/** The station, or a service only the station gives (提现), named as the subject of a question. */
+const STATION = /益农|信息社|信息员|服务站|小额提现|提现/;
 const STATION_SKILLS: ReadonlySet<string> = new Set(['service', 'programme']);
 
 /** Below this a price question with no known produce goes to the knowledge skill instead of asking which produce. */
