@@ -23,6 +23,17 @@ const STATES_TIME = /\d{4}年|\d+月|\d+日|[0-9一二两三四五]年(时间)?|
 
 export type PlanFocus = 'money' | 'figure' | 'time' | 'date';
 
+/**
+ * The plan's actors and services a question may be about. A question naming one is answered only by a fact
+ * that names it too: "信息员培训啥时候开始" is not answered by the stations' schedule.
+ */
+const SUBJECTS: RegExp[] = [/信息员/, /专家(?!号)/, /运营主体|运营商/, /小镇/, /培训/, /礼飨/, /提现|取钱|取现/, /挂号/, /缴费|交费|话费|电费|水费/, /快递|物流/];
+
+/** Whether an answer names every subject of the plan the question names. */
+export function namesSubjects(answer: string, question: string): boolean {
+  return SUBJECTS.every((s) => !s.test(question) || s.test(answer));
+}
+
 /** What the question asks for that its answer must hold (none for most questions). */
 export function planFocus(question: string): PlanFocus[] {
   const out: PlanFocus[] = [];

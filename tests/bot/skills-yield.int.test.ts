@@ -51,6 +51,19 @@ describe('the station’s services are no price question', () => {
   });
 });
 
+describe('a fact must name who or what was asked about', () => {
+  it('when the 信息员 training starts is not answered with the stations’ schedule', async () => {
+    const [reply] = (await ask(t, '信息员的培训从啥时候开始搞', phone())).replies;
+    expect(reply.text.startsWith('自2019年起')).toBe(false);
+  });
+
+  it('who our own village’s 信息员 is asks the place (the station list), not the plan’s 信息员 standard', async () => {
+    const [reply] = (await ask(t, '咱村的信息员是谁啊', phone())).replies;
+    expect(reply.text).not.toContain('有文化、懂信息');
+    expect(reply.text).toContain('哪个县');
+  });
+});
+
 describe('a cost of farming is no market quote', () => {
   it('what raising costs goes to the knowledge base or an expert, never to the prices table', async () => {
     const [reply] = (await ask(t, '养一只羊的本钱得多少钱', phone())).replies;

@@ -41,6 +41,17 @@ describe('a plan fact must hold what the question asks for', () => {
   });
 });
 
+describe('a fact must name the actor or service the question names', () => {
+  it('信息员, 专家 (not 专家号), 提现', async () => {
+    const { namesSubjects } = await import('../../src/programme/focus.ts');
+    expect(namesSubjects('自2019年起，利用2年时间', '信息员培训啥时候开始')).toBe(false);
+    expect(namesSubjects('指导农村信息员进行信息采集', '信息员能帮着查行情吗')).toBe(true);
+    expect(namesSubjects('医疗预约挂号', '能挂专家号不')).toBe(true);
+    const facts = await loadPlanFacts(SEEDS);
+    expect(matchPlanFacts(facts, '信息员培训啥时候开始').map((m) => m.fact.id)).not.toContain('schedule');
+  });
+});
+
 describe('a county’s periods and measures in farmers’ words', () => {
   const periods = ['2019H1', '2019H2', '2020'];
   it('the first year is 2019 (both halves), the second year and the last batch are 2020', () => {
