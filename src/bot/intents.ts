@@ -41,13 +41,17 @@ const CATEGORIES: Partial<Record<Intent, string[]>> = {
  * Asking what the plan says ("方案里咋说的", "按方案", "实施方案上"): a programme question, whatever service or
  * subsidy it names ("便民服务能办挂号取钱不 方案里咋说的" is about the plan's list, not a station's counter).
  */
-const ASKS_THE_PLAN = /方案(里|上|中|当中)|方案(咋|怎么|是咋|是怎么|都|里都)(说|讲|写|定|规定)|(按|照|根据|依照)(着)?(这个)?方案|实施方案|整市推进/;
+const ASKS_THE_PLAN = /方案(里|上|中|当中)|方案(有没有|有木有|有|没|可|也)(说|讲|写|提|规定)|方案(咋|怎么|是咋|是怎么|都|里都)(说|讲|写|定|规定)|(按|照|根据|依照)(着)?(这个)?方案|实施方案|整市推进/;
 
 /**
  * The plan's own subjects. A "policy" question about them ("信息社补贴标准是多少", "信息进村入户的政策依据是啥") asks
  * what the plan says: the plan's facts answer it (funding, basis), not the policy experts' passages.
  */
 const PLAN_TOPIC = /益农|信息社|信息进村入户|整市推进|信息员|礼飨|运营主体|运营商|专家服务团队|专家团队|六有|功能区|互联网小镇|政府购买服务|政府买服务/;
+
+/** The station, or a service only the station gives (提现), named as the subject of a question. */
+const STATION = /益农|信息社|信息员|服务站|小额提现|提现/;
+const STATION_SKILLS: ReadonlySet<string> = new Set(['service', 'programme']);
 
 /** Below this a price question with no known produce goes to the knowledge skill instead of asking which produce. */
 const UNSURE_PRICE = 0.5;
@@ -65,8 +69,11 @@ const WHERE = /(哪里|哪儿|哪有|哪个地方|哪块|谁家|有谁|谁(在|�
 const ASKS_LABOR = /(招|雇|缺)[^，。？?\s]{0,3}(工|人手|劳力|小工)(?![资具艺程厂作业])|(找|有)(活干|零工|活儿干)|的活儿?[吗没不干]|打零工|找个?活/;
 const ASKS_TRADE = /(卖|收购?|买|出售|求购|供应|有货)/;
 /** "有人收蒜不", "有卖羊的吗", "有收购信息吗": asking whether someone trades, which names the listings too. */
-/** "集上有卖猪药的 敢给猪用不": a question about what is sold (its use, its worth), not where to trade it. */
-const ASKS_ABOUT_THE_GOODS = /敢|能不能|可不可以|能用|用不|中不|行不|靠谱|管用|好使|咋|怎么|为啥|药|秘方|假/;
+/**
+ * "集上有卖猪药的 敢给猪用不", "猪瘟有疫苗打不 听说有人卖": a question about what is sold (its use, its worth, the
+ * disease it is for), not where to trade it.
+ */
+const ASKS_ABOUT_THE_GOODS = /敢|能不能|可不可以|能用|用不|中不|行不|靠谱|管用|好使|咋|怎么|为啥|药|秘方|假|疫苗|病|瘟|打不/;
 const ASKS_WHO_TRADES = /(有人|有没有人?|有)(收|卖|买|要)|(收购|出售|求购|供求)信息|(收|卖)东西/;
 const NOT_A_LISTING = /价|多少钱|行情|咋样|怎么(选|种|治|防|办)|好不好|区别|品种好|啥时候|什么时候|几月|补贴/;
 
@@ -100,7 +107,10 @@ export function classify(text: string, slots: Slots, words: readonly string[] = 
   const p = predict(model, features(text, words, slots));
   // `other` (not any skill's) and anything unknown go to the knowledge skill, which tells farming from the rest.
   // A price question naming no produce the table knows ("养驴现在行情咋样 一头驴喂多少草料") is trusted only when sure.
-  const best = p.intent === 'price' && !slots.commodity && p.probability < UNSURE_PRICE ? 'other' : decided(p);
+  const sure = p.intent === 'price' && !slots.commodity && p.probability < UNSURE_PRICE ? 'other' : decided(p);
+  // Unsure, but the station is what the question is about ("信息社能卖化肥吗") and the station's skills lead: what
+  // the station offers is asked, which the plan and the service passages answer, not an agronomy passage.
+  const best = sure === 'other' && STATION.test(text) && STATION_SKILLS.has(p.intent) ? p.intent : sure;
   const named = (INTENT_SET.has(best) ? best : 'agronomy') as Intent;
   const intent: Intent = named === 'policy' && PLAN_TOPIC.test(text) && !OTHER_POLICY.test(text) ? 'programme' : named;
   const categories = CATEGORIES[intent];

@@ -11,7 +11,7 @@ const MEASURES: [Measure, RegExp][] = [
   ['downloads', /下载|app/i],
   ['coverage', /占|覆盖|百分|比例|几成|%|累计/],
   ['stations', /建|信息社|站点|社|个数|任务/],
-  ['villages', /(多少|几)个?(行政)?村|村数|村民委员会|村委会/],
+  ['villages', /(多少|几)个?(行政)?村|村(子|庄)?(个)?数|村(子|庄)(一共|总共|共)?有?(多少|几)|村民委员会|村委会|(多少|几)个?庄/],
 ];
 
 /** The measures a question names. "建议新增…下载量" names downloads, not stations (建议 is not 建). */
@@ -53,6 +53,13 @@ export function periodsAsked(text: string, periods: readonly string[]): PeriodsA
     if (stage) {
       const n = '一1'.includes(stage[1] ?? stage[3]) ? 0 : '二2'.includes(stage[1] ?? stage[3]) ? 1 : 2;
       if (periods[n]) keys.add(periods[n]);
+    }
+    // the plan's two years by their place: 头一年 is 2019 (both halves), 第二年 and the last stage are 2020
+    const year = /(头|第一|第1)(一)?年|(第二|第2|最后一|后一)年|最后(一)?(批|个?阶段|步)/.exec(t);
+    if (year) {
+      const first = periods[0]?.slice(0, 4);
+      const wanted = year[1] ? periods.filter((p) => p.startsWith(first ?? '')) : periods.slice(-1);
+      wanted.forEach((p) => keys.add(p));
     }
     const relative = /今年|明年|去年|前年|后年|本年/.exec(t);
     if (relative) unknown.push(relative[0]);

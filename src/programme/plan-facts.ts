@@ -4,6 +4,7 @@
 // (`asks`), which rank the facts whose keys all match.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { answersFocus, namesSubjects, planFocus } from './focus.ts';
 
 export interface PlanFact {
   id: string;
@@ -114,12 +115,17 @@ function covered(key: RegExp, text: string, found: Set<string>): number {
 /**
  * The facts whose every key group occurs in the question, best first. The score adds the characters the
  * keys cover (a longer, more specific key wins: 运营主体 over 运营; question words such as 哪些 count for
- * little) to twice the similarity to the nearest ask.
+ * little) to twice the similarity to the nearest ask. A fact whose answer holds nothing of what the question
+ * asks for (money, a figure, a date: src/programme/focus.ts), or nothing of the actor or service it names
+ * (信息员, 专家, 提现), is no match.
  */
 export function matchPlanFacts(facts: readonly PlanFact[], question: string): PlanFactMatch[] {
   const q = bigrams(question);
+  const focus = planFocus(question);
   const out: PlanFactMatch[] = [];
   for (const fact of facts) {
+    // the fact must hold what is asked (money, a figure), not only name the subject
+    if (!answersFocus(fact.answer, focus) || !namesSubjects(fact.answer, question)) continue;
     let keyScore = 0;
     let all = true;
     const matched = new Set<string>();

@@ -26,6 +26,19 @@ describe('the shipped intent classifier', () => {
     expect(intentOf('谁收玉米').intent).toBe('supply');
   });
 
+  it('farming that names an expert is farming; the station named as subject is the station’s, not agronomy', () => {
+    expect(intentOf('专家说的药量能加倍不').intent).toBe('agronomy');
+    expect(intentOf('农技专家推荐的除草剂照着打行吧').intent).toBe('agronomy');
+    expect(['service', 'programme']).toContain(intentOf('信息社能卖化肥吗').intent);
+    expect(['service', 'programme']).toContain(intentOf('益农社能查市场价格不').intent);
+  });
+
+  it('a disease question that mentions a seller is no listing; "方案有没有提" asks the plan', () => {
+    expect(['supply', 'labor']).not.toContain(intentOf('猪瘟疫苗能打不 集上有人卖').intent);
+    expect(intentOf('方案有没有讲咋帮闲劳力找活').intent).toBe('programme');
+    expect(intentOf('谁家有猪卖').intent).toBe('supply');
+  });
+
   it('sends the plan’s questions to the programme skill, with a probability', () => {
     for (const q of ['方案说用几年建完', '兖州区2020年建议新增多少APP下载量', '曲阜市有多少个村', '方案是哪天发的']) {
       const guess = intentOf(q);

@@ -4,9 +4,9 @@ import { ask } from '../escalation/people.ts';
 import { PARAPHRASES } from './paraphrases.ts';
 
 // The plan's facts asked in words nobody tuned on (tests/programme/paraphrases.ts): each answered, not handed
-// over, with the plan's own figures and names. The one the assistant still misses runs as an expected failure,
-// so the day one is fixed the test says so.
-const STILL_MISSED = new Set(['俺们村建信息社得够哪几条']);
+// over, with the plan's own figures and names. One the assistant still misses runs as an expected failure,
+// so the day it is fixed the test says so (none now).
+const STILL_MISSED = new Set<string>([]);
 
 let t: TestContext;
 let n = 0;

@@ -3,6 +3,7 @@ import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { chinaDay } from '../dates.ts';
 import { knowledgeSkill } from './knowledge.ts';
+import { serviceSkill } from './service.ts';
 
 /**
  * A price the state sets (最低收购价, 托市收购, 目标价格) is policy, not a market quote: answering it with the
@@ -39,15 +40,29 @@ const MACHINE_PRICE = /(播种|收割|旋耕|拖拉|插秧|打药|喷药|喷雾|
  */
 const INPUT_PRICE = /((玉米|小麦|麦|大豆|黄豆|花生|蒜|棉花|稻|高粱|谷)种(?![植地了的时上下完])|种子|化肥|复合肥|尿素|磷肥|钾肥|农药|饲料|地膜|棚膜)/;
 
+/**
+ * The station named as the one that would look the price up ("益农社能查市场价格不", "信息员能帮着打听行情不"):
+ * a question about what the station offers, not for a quote. Asking which produce would answer nothing asked.
+ */
+const ABOUT_THE_STATION = /益农|信息社|信息员|服务站/;
+
+/**
+ * What raising or growing costs or earns ("养鸡的成本多少钱一只", "种一亩蒜能赚多少"): a farming question, which a
+ * market quote does not answer. The knowledge base answers it or an expert does.
+ */
+const COST_OR_PROFIT = /成本|本钱|投入|花多少|要花|得花|赚多少|挣多少|利润|划算不|划得来/;
+
 /** Prices come only from the dated prices table: every number in the reply is a number in a row. */
 export async function priceSkill(input: SkillInput): Promise<SkillResult> {
   if (POLICY_PRICE.test(input.text)) return knowledgeSkill(input, 'policy');
+  if (COST_OR_PROFIT.test(input.text)) return knowledgeSkill(input, 'agronomy');
   const notProduce = MACHINE_PRICE.test(input.text) ? '农机' : INPUT_PRICE.test(input.text) ? '市场' : undefined;
   if (notProduce) {
     input.context.lastQuestion = input.text;
     return { text: '', intent: 'price', confidence: 0, escalate: { reason: 'no_data', category: notProduce, passages: [] } };
   }
   const { deps, slots, context } = input;
+  if (!slots.commodity && ABOUT_THE_STATION.test(input.text)) return serviceSkill(input);
   const today = chinaDay(input.now);
   if (!slots.commodity) {
     const known = [...new Set((await knownCommodities(deps.pool)).map((k) => k.commodity))].slice(0, 6);

@@ -4,6 +4,7 @@ import {
 } from '../../programme/index.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { expertCategory, knowledgeSkill } from './knowledge.ts';
+import { serviceSkill } from './service.ts';
 
 const SOURCE = '济农字〔2019〕36号';
 const TABLE = { documentId: 'table:county_targets', title: '济宁市信息进村入户工程县（市、区）建设任务表', source: SOURCE };
@@ -53,6 +54,16 @@ function asksCountyFigure(text: string, county: string | undefined): boolean {
   return Boolean(county) && (FIGURE.test(text) || PROGRESS.test(text));
 }
 
+/** The farmer's own village's station or 信息员, not the plan's in general. */
+const OWN_STATION = /(俺|我|咱)(们)?(村|庄|镇|乡)(的|里的?|里)?(信息员|信息社|益农社|益农信息社)/;
+/** Who, where, when open, what number: a question about one station. */
+const ABOUT_ONE_STATION = /谁|叫啥|叫什么|电话|手机号|在哪|哪儿|几点|开门|关门/;
+
+/** A question about the farmer's own station or 信息员 (who, where, phone, hours): the station list's. */
+export function asksOwnStation(text: string): boolean {
+  return OWN_STATION.test(text) && ABOUT_ONE_STATION.test(text);
+}
+
 /** Asks when or how long ("几年建完", "分几步"): the plan's schedule, beside the county's own row. */
 const TIMELINE = /几年|多长时间|多久|哪年|啥时候|什么时候|分几|几个阶段|几步/;
 
@@ -68,6 +79,8 @@ export function planFactReply(facts: readonly PlanFact[], text: string): { answe
  */
 export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
   const { deps, slots, text } = input;
+  // "俺村的信息员是谁": one station's own people, phone or hours, which the station list holds and the plan does not
+  if (asksOwnStation(text)) return serviceSkill(input);
   const county = slots.county;
   if (PROGRESS.test(text)) {
     const known = await latestCountyProgress(deps.pool, county);

@@ -3,7 +3,7 @@ import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 import { clauses } from './stations/intents.ts';
-import { planCitation, planFactReply } from './programme.ts';
+import { asksOwnStation, planCitation, planFactReply } from './programme.ts';
 import { PLAN_CALIBRATION } from '../../programme/index.ts';
 
 const SERVICE_WORDS: [RegExp, string][] = [
@@ -36,7 +36,7 @@ export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
   const { deps, slots } = input;
   const service = askedService(input.text);
   const place = slots.village ?? slots.town ?? slots.county;
-  const aboutStation = ABOUT_STATION.test(input.text);
+  const aboutStation = ABOUT_STATION.test(input.text) || asksOwnStation(input.text);
   const how = aboutStation && !service ? undefined : await knowledgeSkill(input, 'service');
   if (ABOUT_FEES.test(input.text) && !aboutStation) return how ? { ...how, intent: 'service' } : knowledgeSkill(input, 'service');
   if (!place) {

@@ -64,7 +64,8 @@ export function asksMachinePrice(text: string): boolean {
 export function asksAboutOrdering(text: string): boolean {
   const t = text.replace(/\s+/g, '');
   const asks = QUESTION.test(t) || clauses(t).some((c) => QUESTION.test(c) || /(\p{Script=Han})不\1|不$/u.test(c));
-  return asks && !ORDER_STATUS.test(t) && !ORDER_CANCEL.test(t) && !(clauses(t).some(ordersIn) && !QUESTION.test(t));
+  // clauses as written: "代买化肥种子不 给送到家不" is two questions, not one run-on order
+  return asks && !ORDER_STATUS.test(t) && !ORDER_CANCEL.test(t) && !(clauses(text).some(ordersIn) && !QUESTION.test(t));
 }
 
 /** Some clause asks the station to buy something (a question may go with it): not a purchase already made. */

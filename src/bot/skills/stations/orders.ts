@@ -40,7 +40,7 @@ export async function orderSkill(input: SkillInput): Promise<SkillResult> {
   const phone = farmerPhone(input);
   if (/^(取消|不要|撤销)(代购|订单|这单|那单)/.test(text)) return cancel(input, phone);
   // "能帮俺代买化肥不，给送到家不" asks what the service does: the knowledge base says, and how to order
-  if (asksAboutOrdering(text)) return aboutOrdering(input);
+  if (asksAboutOrdering(input.text)) return aboutOrdering(input);
   // "帮俺买的化肥到了没" asks after an order: only a request to buy starts one
   if (!asksToBuy(text)) {
     if (!phone) {
@@ -63,7 +63,7 @@ export async function orderSkill(input: SkillInput): Promise<SkillResult> {
   return input.context.pending?.awaiting ? asked : save(input, fields);
 }
 
-const HOW_TO_ORDER = '想让信息社帮您买，直接说要啥、要多少，如“帮俺代购两袋复合肥”，我帮您登记，到货了发短信告诉您。';
+const HOW_TO_ORDER = '想让信息社帮您买，直接说买啥、买多少，如“帮俺代购两袋复合肥”，我帮您登记，到货了发短信告诉您。';
 
 /** What the 代购 service does (from the knowledge base when it answers), and how to ask for it here. */
 async function aboutOrdering(input: SkillInput): Promise<SkillResult> {

@@ -1,0 +1,51 @@
+// What a question about the plan asks for, beyond the subject it names: money (补助, 工资, 收费), a figure
+// (多少, 几个, 百分之几) or a time (啥时候, 几年). A fact whose answer holds none of it does not answer the question, however well
+// its key words match the subject: "对运营主体有补助吗" is not answered by how the operators are chosen, and
+// "信息员一个月挣多少" is not answered by the 信息员 standard.
+
+/** Asks about money: a subsidy, a wage, a fee. 取钱/提现 is a service, not money asked about. */
+const ASKS_MONEY = /补助|补贴|资金|经费|费用|工资|报酬|薪水|薪酬|挣|收入|奖励|奖金|(多少|给|出|花|收|要|掏|拿|补|发)钱|钱(谁|从|哪|由|是)|收费|免费|手续费/;
+/** An answer that speaks of money: who pays, what is subsidised, what is free. */
+const STATES_MONEY = /补助|补贴|先建后补|以奖代补|资金|钱|经费|费用|财政|工资|报酬|收费|免费|投入/;
+
+/** Asks for a figure: how many, what share. */
+const ASKS_FIGURE = /多少(?!钱|种|类|项|样|条)|(?<!哪)几(个|家|处|名|位)|百分|几成|比例|覆盖率/;
+/** An answer that states a figure, or says the plan states none. */
+const STATES_FIGURE = /[0-9０-９]|[一二两三四五六七八九十百千万][个名处家级类项种年有%]|没有写具体|没有规定具体/;
+
+/** Asks when: a date, a year, how long. */
+const ASKS_TIME = /啥时候|什么时候|哪年|哪一年|多久|多长时间|几年/;
+/** Asks the day or the month: a year is no answer to it. */
+const ASKS_DATE = /哪天|哪一天|几月|哪个月|几号(发|出|印|定|签)|日期/;
+const STATES_DATE = /\d+月|\d+日/;
+/** An answer that states a date, a year or a span of years. */
+const STATES_TIME = /\d{4}年|\d+月|\d+日|[0-9一二两三四五]年(时间)?|年底|上半年|下半年/;
+
+export type PlanFocus = 'money' | 'figure' | 'time' | 'date';
+
+/**
+ * The plan's actors and services a question may be about. A question naming one is answered only by a fact
+ * that names it too: "信息员培训啥时候开始" is not answered by the stations' schedule.
+ */
+const SUBJECTS: RegExp[] = [/信息员/, /专家(?!号)/, /运营主体|运营商/, /小镇/, /培训/, /礼飨/, /提现|取钱|取现/, /挂号/, /缴费|交费|话费|电费|水费/, /快递|物流/];
+
+/** Whether an answer names every subject of the plan the question names. */
+export function namesSubjects(answer: string, question: string): boolean {
+  return SUBJECTS.every((s) => !s.test(question) || s.test(answer));
+}
+
+/** What the question asks for that its answer must hold (none for most questions). */
+export function planFocus(question: string): PlanFocus[] {
+  const out: PlanFocus[] = [];
+  if (ASKS_MONEY.test(question)) out.push('money');
+  else if (ASKS_FIGURE.test(question)) out.push('figure');
+  if (ASKS_DATE.test(question)) out.push('date');
+  else if (ASKS_TIME.test(question)) out.push('time');
+  return out;
+}
+
+/** Whether an answer holds what the question asks for. */
+export function answersFocus(answer: string, focus: readonly PlanFocus[]): boolean {
+  const states = { money: STATES_MONEY, figure: STATES_FIGURE, time: STATES_TIME, date: STATES_DATE };
+  return focus.every((f) => states[f].test(answer));
+}

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { countyCells, loadPlanFacts, matchPlanFacts, measuresAsked, parsePlanFacts, periodsAsked } from '../../src/programme/index.ts';
+import { answersFocus, planFocus } from '../../src/programme/focus.ts';
+
+const SEEDS = path.join(import.meta.dirname, '..', '..', 'seeds');
+
+describe('a plan fact must hold what the question asks for', () => {
+  it('reads money and figures as what is asked, and a list (哪几个) or a cash service (取钱) as neither', () => {
+    expect(planFocus('运营商能拿补贴不')).toEqual(['money']);
+    expect(planFocus('信息员一个月挣多少')).toEqual(['money']);
+    expect(planFocus('互联网小镇建几处')).toEqual(['figure']);
+    expect(planFocus('接了哪几个商城')).toEqual([]);
+    expect(planFocus('在信息社能取钱不')).toEqual([]);
+    expect(answersFocus('对运营主体给予一定补助', ['money'])).toBe(true);
+    expect(answersFocus('运营主体由公开招募选出', ['money'])).toBe(false);
+    expect(answersFocus('争取建设1-2处', ['figure'])).toBe(true);
+  });
+
+  it('a date asked is answered by a fact with a day or a month, a time by one with a year', async () => {
+    expect(planFocus('方案是几月份出的')).toEqual(['date']);
+    expect(planFocus('用几年建完')).toEqual(['time']);
+    const facts = await loadPlanFacts(SEEDS);
+    expect(matchPlanFacts(facts, '方案是2019年哪个月出的')[0]?.fact.id).toBe('document');
+    expect(matchPlanFacts(facts, '市农业农村局啥时候发的这个方案')[0]?.fact.id).toBe('document');
+  });
+
+  it('a fact naming the subject but not the money asked is no match; the one that holds it is', () => {
+    const facts = parsePlanFacts([
+      '{"id":"operators","keys":["运营主体|运营商"],"asks":["运营主体咋选"],"answer":"运营主体由市县公开招募选出"}',
+      '{"id":"funding","keys":["补助|补贴|钱"],"asks":["建社的钱从哪来"],"answer":"先建后补，对运营主体给予一定补助"}',
+    ].join('\n'));
+    expect(matchPlanFacts(facts, '运营主体有补助没')[0]?.fact.id).toBe('funding');
+    expect(matchPlanFacts(facts, '运营主体咋选出来的')[0]?.fact.id).toBe('operators');
+  });
+
+  it('the shipped table: a 信息员’s pay matches no fact about the 信息员 standard', async () => {
+    const facts = await loadPlanFacts(SEEDS);
+    expect(matchPlanFacts(facts, '信息员每月工资多少').map((m) => m.fact.id)).not.toContain('officer');
+    expect(matchPlanFacts(facts, '给运营商补助不')[0]?.fact.id).toBe('funding');
+  });
+});
+
+describe('a fact must name the actor or service the question names', () => {
+  it('信息员, 专家 (not 专家号), 提现', async () => {
+    const { namesSubjects } = await import('../../src/programme/focus.ts');
+    expect(namesSubjects('自2019年起，利用2年时间', '信息员培训啥时候开始')).toBe(false);
+    expect(namesSubjects('指导农村信息员进行信息采集', '信息员能帮着查行情吗')).toBe(true);
+    expect(namesSubjects('医疗预约挂号', '能挂专家号不')).toBe(true);
+    const facts = await loadPlanFacts(SEEDS);
+    expect(matchPlanFacts(facts, '信息员培训啥时候开始').map((m) => m.fact.id)).not.toContain('schedule');
+  });
+});
+
+describe('a county’s periods and measures in farmers’ words', () => {
+  const periods = ['2019H1', '2019H2', '2020'];
+  it('the first year is 2019 (both halves), the second year and the last batch are 2020', () => {
+    expect(periodsAsked('头一年建多少', periods).periods).toEqual(['2019H1', '2019H2']);
+    expect(periodsAsked('第二年要建几个', periods).periods).toEqual(['2020']);
+    expect(periodsAsked('最后一批建多少', periods).periods).toEqual(['2020']);
+    expect(periodsAsked('建多少个', periods).periods).toEqual([]);
+  });
+
+  it('"村子数" asks the villages', () => {
+    expect(measuresAsked('曲阜的村子数')).toEqual(['villages']);
+    const row = { county: '曲阜市', villages: 379, totalStations: 379, periods: [] } as unknown as Parameters<typeof countyCells>[0];
+    expect(countyCells(row, '曲阜的村子数')).toContain('379');
+  });
+});
