@@ -4,7 +4,7 @@
 // "信息员一个月挣多少" is not answered by the 信息员 standard.
 
 /** Asks about money: a subsidy, a wage, a fee. 取钱/提现 is a service, not money asked about. */
-const ASKS_MONEY = /补助|补贴|资金|经费|费用|工资|报酬|薪水|薪酬|挣|收入|奖励|奖金|(多少|给|出|花|收|要|掏|拿|补|发)钱|钱(谁|从|哪|由|是)|收费|免费|手续费/;
+const ASKS_MONEY = /补助|补贴|资金|经费|费用|工资|工钱|报酬|薪水|薪酬|挣|收入|奖励|奖金|多少.{0,2}钱|(多少|给|出|花|收|要|掏|拿|补|发)钱|钱(谁|从|哪|由|是)|收费|免费|手续费/;
 /** An answer that speaks of money: who pays, what is subsidised, what is free. */
 const STATES_MONEY = /补助|补贴|先建后补|以奖代补|资金|钱|经费|费用|财政|工资|报酬|收费|免费|投入/;
 
@@ -28,6 +28,25 @@ export type PlanFocus = 'money' | 'figure' | 'time' | 'date';
  * that names it too: "信息员培训啥时候开始" is not answered by the stations' schedule.
  */
 const SUBJECTS: RegExp[] = [/信息员/, /专家(?!号)/, /运营主体|运营商/, /小镇/, /培训/, /礼飨/, /提现|取钱|取现/, /挂号/, /缴费|交费|话费|电费|水费/, /快递|物流/];
+
+/** "X是啥意思": the term asked to be explained, without the fillers before it. */
+const ASKS_MEANING = /([\u4e00-\u9fa5“”"]{2,12}?)(?:到底|究竟)?(?:是)?(?:啥|什么|个啥)意思/;
+const FILLERS = /^(那个|这个|说的|方案里|方案上|里头|上头|俺问问|问问)+/;
+
+/**
+ * Whether an answer explains the term a "啥意思" question asks about: it says what the term is ("X是…",
+ * "X指…", "X：…"). A fact that only lists the term among others ("六有" ending in 有持续运营能力) does not.
+ */
+export function explainsAskedTerm(answer: string, question: string): boolean {
+  const m = ASKS_MEANING.exec(question);
+  if (!m) return true;
+  const term = m[1].replace(/[“”"]/g, '').replace(FILLERS, '');
+  if (term.length < 2) return true;
+  const at = answer.indexOf(term);
+  if (at < 0) return false;
+  // "“六有”标准是：" explains 六有: a closing quote and a short head noun may stand between the term and 是
+  return /^[”"」]?[\u4e00-\u9fa5]{0,3}?(是|指|就是|即|：|:|，?也就是)/.test(answer.slice(at + term.length));
+}
 
 /** Whether an answer names every subject of the plan the question names. */
 export function namesSubjects(answer: string, question: string): boolean {

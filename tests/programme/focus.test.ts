@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countyCells, loadPlanFacts, matchPlanFacts, measuresAsked, parsePlanFacts, periodsAsked } from '../../src/programme/index.ts';
-import { answersFocus, planFocus } from '../../src/programme/focus.ts';
+import { answersFocus, explainsAskedTerm, planFocus } from '../../src/programme/focus.ts';
 
 const SEEDS = path.join(import.meta.dirname, '..', '..', 'seeds');
 
@@ -15,6 +15,19 @@ describe('a plan fact must hold what the question asks for', () => {
     expect(answersFocus('对运营主体给予一定补助', ['money'])).toBe(true);
     expect(answersFocus('运营主体由公开招募选出', ['money'])).toBe(false);
     expect(answersFocus('争取建设1-2处', ['figure'])).toBe(true);
+  });
+
+  it('reads a wage asked in farmers\' words (多少工钱) as money', () => {
+    expect(planFocus('当信息员一个月给开多少工钱')).toEqual(['money']);
+  });
+
+  it('a "啥意思" question is answered only by a fact that explains the term, not by one that lists it', async () => {
+    const six = '“六有”标准是：有场所、有人员、有设备、有宽带、有网页和有持续运营能力。';
+    expect(explainsAskedTerm(six, '六有是啥意思')).toBe(true);
+    expect(explainsAskedTerm(six, '那个持续运营能力到底啥意思')).toBe(false);
+    expect(explainsAskedTerm(six, '六有标准有哪些')).toBe(true);
+    const facts = await loadPlanFacts(SEEDS);
+    expect(matchPlanFacts(facts, '那个持续运营能力到底啥意思').map((m) => m.fact.id)).not.toContain('liuyou');
   });
 
   it('a date asked is answered by a fact with a day or a month, a time by one with a year', async () => {
