@@ -48,6 +48,23 @@ export function explainsAskedTerm(answer: string, question: string): boolean {
   return /^[”"」]?[\u4e00-\u9fa5]{0,3}?(是|指|就是|即|：|:|，?也就是)/.test(answer.slice(at + term.length));
 }
 
+/** "能帮着办医保报销不": a yes-or-no question whether the station does one named thing. */
+const ASKS_CAN_DO = /能(?:不能)?(?:帮(?:着|忙|俺|我)?)?(?:给)?(?:办|打印|复印|报销|修|领|开)([\u4e00-\u9fa5]{0,6}?)(?:不|吗|没|么|啊|呀|$)/;
+
+/**
+ * Whether an answer names the thing a "能办X不" question asks the station to do: a list of the station's
+ * services that does not mention 医保报销 or 打印 does not say yes, however well it matches "益农社能办啥".
+ */
+export function namesAskedDoing(answer: string, question: string): boolean {
+  const m = ASKS_CAN_DO.exec(question);
+  // "能办啥事" asks what, not whether: any list of the services answers it
+  if (!m || /啥|什么|哪|些/.test(m[0])) return true;
+  const thing = m[0].replace(/^能(?:不能)?(?:帮(?:着|忙|俺|我)?)?(?:给)?/, '').replace(/(?:不|吗|没|么|啊|呀)$/, '');
+  const chars = [...thing];
+  const pairs = chars.slice(1).map((c, i) => chars[i] + c).filter((p) => !/^办/.test(p));
+  return pairs.length === 0 || pairs.some((p) => answer.includes(p));
+}
+
 /** Whether an answer names every subject of the plan the question names. */
 export function namesSubjects(answer: string, question: string): boolean {
   return SUBJECTS.every((s) => !s.test(question) || s.test(answer));

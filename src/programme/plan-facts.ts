@@ -4,7 +4,7 @@
 // (`asks`), which rank the facts whose keys all match.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { answersFocus, explainsAskedTerm, namesSubjects, planFocus } from './focus.ts';
+import { answersFocus, explainsAskedTerm, namesAskedDoing, namesSubjects, planFocus } from './focus.ts';
 
 export interface PlanFact {
   id: string;
@@ -125,7 +125,8 @@ export function matchPlanFacts(facts: readonly PlanFact[], question: string): Pl
   const out: PlanFactMatch[] = [];
   for (const fact of facts) {
     // the fact must hold what is asked (money, a figure), not only name the subject
-    if (!answersFocus(fact.answer, focus) || !namesSubjects(fact.answer, question) || !explainsAskedTerm(fact.answer, question)) continue;
+    if (!answersFocus(fact.answer, focus) || !namesSubjects(fact.answer, question) || !explainsAskedTerm(fact.answer, question)
+      || !namesAskedDoing(fact.answer, question)) continue;
     let keyScore = 0;
     let all = true;
     const matched = new Set<string>();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countyCells, loadPlanFacts, matchPlanFacts, measuresAsked, parsePlanFacts, periodsAsked } from '../../src/programme/index.ts';
-import { answersFocus, explainsAskedTerm, planFocus } from '../../src/programme/focus.ts';
+import { answersFocus, explainsAskedTerm, namesAskedDoing, planFocus } from '../../src/programme/focus.ts';
 
 const SEEDS = path.join(import.meta.dirname, '..', '..', 'seeds');
 
@@ -28,6 +28,16 @@ describe('a plan fact must hold what the question asks for', () => {
     expect(explainsAskedTerm(six, '六有标准有哪些')).toBe(true);
     const facts = await loadPlanFacts(SEEDS);
     expect(matchPlanFacts(facts, '那个持续运营能力到底啥意思').map((m) => m.fact.id)).not.toContain('liuyou');
+  });
+
+  it('"能办X不" is answered only by a fact that names X; "能办啥" by any list of the services', async () => {
+    const list = '帮助农民查询和发布产品供求、市场价格、招聘用工信息，预约挂号，生活缴费，小额提现';
+    expect(namesAskedDoing(list, '在益农社能帮着办医保报销不')).toBe(false);
+    expect(namesAskedDoing(list, '益农社能帮着打印复印不')).toBe(false);
+    expect(namesAskedDoing(list, '能办挂号不')).toBe(true);
+    expect(namesAskedDoing(list, '在村里能办啥事')).toBe(true);
+    const facts = await loadPlanFacts(SEEDS);
+    expect(matchPlanFacts(facts, '在益农社能帮着办医保报销不')).toEqual([]);
   });
 
   it('a date asked is answered by a fact with a day or a month, a time by one with a year', async () => {
