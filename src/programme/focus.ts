@@ -42,10 +42,15 @@ export function explainsAskedTerm(answer: string, question: string): boolean {
   if (!m) return true;
   const term = m[1].replace(/[“”"]/g, '').replace(FILLERS, '');
   if (term.length < 2) return true;
-  const at = answer.indexOf(term);
-  if (at < 0) return false;
-  // "“六有”标准是：" explains 六有: a closing quote and a short head noun may stand between the term and 是
-  return /^[”"」]?[\u4e00-\u9fa5]{0,3}?(是|指|就是|即|：|:|，?也就是)/.test(answer.slice(at + term.length));
+  // the longest tail of the words before 啥意思 the answer holds: "俺问一下六有是啥意思" asks about 六有
+  for (let len = term.length; len >= 2; len--) {
+    const tail = term.slice(-len);
+    const at = answer.indexOf(tail);
+    if (at < 0) continue;
+    // "“六有”标准是：" explains 六有: a closing quote and a short head noun may stand between the term and 是
+    return /^[”"」]?[\u4e00-\u9fa5]{0,3}?(是|指|就是|即|：|:|，?也就是)/.test(answer.slice(at + len));
+  }
+  return false;
 }
 
 /** "能帮着办医保报销不": a yes-or-no question whether the station does one named thing. */

@@ -24,6 +24,7 @@ describe('a plan fact must hold what the question asks for', () => {
   it('a "啥意思" question is answered only by a fact that explains the term, not by one that lists it', async () => {
     const six = '“六有”标准是：有场所、有人员、有设备、有宽带、有网页和有持续运营能力。';
     expect(explainsAskedTerm(six, '六有是啥意思')).toBe(true);
+    expect(explainsAskedTerm(six, '俺问一下六有是啥意思')).toBe(true);
     expect(explainsAskedTerm(six, '那个持续运营能力到底啥意思')).toBe(false);
     expect(explainsAskedTerm(six, '六有标准有哪些')).toBe(true);
     const facts = await loadPlanFacts(SEEDS);
