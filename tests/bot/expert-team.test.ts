@@ -6,6 +6,7 @@ describe('the expert team a handover goes to', () => {
     expect(expertCategory('policy', [], '养猪贷款咋申请')).toBe('政策');
     expect(expertCategory('policy', [], '盖大棚占耕地犯法不')).toBe('政策');
     expect(expertCategory('programme', [], '信息员一个月给多少钱')).toBe('政策');
+    expect(expertCategory('service', [], '帮俺代购两袋化肥 多少钱')).toBe('政策');
   });
 
   it('sends a farming question the classifier put on the policy side to the team its subject names', () => {

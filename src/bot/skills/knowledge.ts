@@ -13,8 +13,8 @@ import type { SkillInput, SkillResult } from '../skill.ts';
 /** Place names say nothing of the subject: "鱼台县" is not about fish. */
 const NOT_A_SPECIES = /鱼台县?|微山湖?|羊山镇?|马集|牛楼|鸡黍镇?|羊肚菌/g;
 
-/** Words that make a question one for the policy team whatever its crop or animal ("养猪贷款咋申请"). */
-const POLICY_WORDS = /政策|补贴|补助|贷款|保险|确权|流转|宅基地|耕地|合同|违法|犯法|法律|方案|信息社|益农|信息员|运营|申请|办理|手续|政府|文件|规定|禁用|禁止/;
+/** Words that make a question one for the policy team (policy and the station's services) whatever its crop or animal ("养猪贷款咋申请", "代购化肥"). */
+const POLICY_WORDS = /政策|补贴|补助|贷款|保险|确权|流转|宅基地|耕地|合同|违法|犯法|法律|方案|信息社|益农|信息员|运营|申请|办理|手续|政府|文件|规定|禁用|禁止|代购|代买|代缴|缴费|提现|挂号|快递/;
 
 /** The specialist team a question's subject names, or null when it names none. */
 function subjectTeam(text: string): string | null {
