@@ -24,7 +24,8 @@ import { extractSlots } from '../bot/slots.ts';
 import { classify } from '../bot/intents.ts';
 import { loadIntentModel } from '../bot/intent-model-file.ts';
 import { normalizeText } from '../bot/normalize.ts';
-import { answeredByTable, namesPlanSubject } from '../bot/skills/programme.ts';
+import { answeredByTable } from '../bot/skills/programme.ts';
+import { namesPlanSubject } from '../bot/skills/plan-answers.ts';
 
 const TARGET_PRECISION = 0.95;
 const STRESS_PRECISION = 0.9;

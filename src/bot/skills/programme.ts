@@ -1,19 +1,13 @@
 import { countyTargets } from '../../data/index.ts';
 import {
-  countyCells, latestCountyProgress, matchConfidence, matchPlanFacts, measuresAsked, periodsAsked, PLAN_CALIBRATION, planFactAnswer, type PlanFact,
+  countyCells, latestCountyProgress, measuresAsked, periodsAsked, PLAN_CALIBRATION,
 } from '../../programme/index.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { expertCategory, knowledgeSkill } from './knowledge.ts';
 import { serviceSkill } from './service.ts';
+import { asksOwnStation, PLAN, planCitation, planFactReply, SOURCE } from './plan-answers.ts';
 
-const SOURCE = '济农字〔2019〕36号';
 const TABLE = { documentId: 'table:county_targets', title: '济宁市信息进村入户工程县（市、区）建设任务表', source: SOURCE };
-const PLAN = { documentId: 'table:plan_facts', title: '济宁市信息进村入户工程整市推进实施方案', source: SOURCE };
-
-/** The plan's citation for an answer quoted from its facts. */
-export function planCitation(answer: string) {
-  return { ...PLAN, snippet: answer.slice(0, 60) };
-}
 
 /** Asks for a figure of the table: how many, a target, a share. */
 const FIGURE = /多少|几个|几家|目标|任务|下载|最多|最少|占|覆盖|百分|比例|几成|%/;
@@ -22,14 +16,6 @@ const TABLE_SUBJECT = /信息社|站点|建|行政村|村|下载|app|任务|目�
 /** Asks how far the roll-out has come (附件2 reports), not what the plan set. */
 // "建成了以后农民不出村能享受啥" is no progress question: 建成了 counts only with a figure or a yes/no after it.
 const PROGRESS = /进度|完成了|完成得|完成多少了|建了多少|建成了(多少|几|没|吗|不)|建成多少|已经建|已建|建得咋样|建得怎么样|建到哪/;
-
-/** What the plan is about: a question naming none of it ("草鱼一天喂多少料 百分之几") is no plan question. */
-const PLAN_SUBJECT = /益农|通知|功能区|新区|开发区|任务|目标|行政村|工程|农户|农民|信息社|益农社|方案|信息员|进村入户|运营|平台|12316|培训|建设|建社|村级|站点|专家|服务|补助|资金|钱|附件|文件|文号|六有|上半年|下半年|总数|总目标|建完|几年|阶段|2019|2020|小镇|礼飨|电商|宣传|考核|督查|监督|领导|牵头|部门|省里|全市|县里|市里|政府|采购|共享|覆盖|下载|app|网|终端|设备|场所|小卖部|村委/i;
-
-/** Whether a question names anything the plan is about: a feature of the plan-fact confidence. */
-export function namesPlanSubject(text: string): boolean {
-  return PLAN_SUBJECT.test(text);
-}
 
 /** A county and a figure or a measure: a question for the county's cells of 附件1, not for a plan fact. */
 export function asksCountyCells(text: string, county: string | undefined): boolean {
@@ -54,24 +40,8 @@ function asksCountyFigure(text: string, county: string | undefined): boolean {
   return Boolean(county) && (FIGURE.test(text) || PROGRESS.test(text));
 }
 
-/** The farmer's own village's station or 信息员, not the plan's in general. */
-const OWN_STATION = /(俺|我|咱)(们)?(村|庄|镇|乡)(的|里的?|里)?(信息员|信息社|益农社|益农信息社)/;
-/** Who, where, when open, what number: a question about one station. */
-const ABOUT_ONE_STATION = /谁|叫啥|叫什么|电话|手机号|在哪|哪儿|几点|开门|关门/;
-
-/** A question about the farmer's own station or 信息员 (who, where, phone, hours): the station list's. */
-export function asksOwnStation(text: string): boolean {
-  return OWN_STATION.test(text) && ABOUT_ONE_STATION.test(text);
-}
-
 /** Asks when or how long ("几年建完", "分几步"): the plan's schedule, beside the county's own row. */
 const TIMELINE = /几年|多长时间|多久|哪年|啥时候|什么时候|分几|几个阶段|几步/;
-
-/** The plan facts' answer to a question, with the fitted probability that it is right (src/programme/plan-confidence.ts). */
-export function planFactReply(facts: readonly PlanFact[], text: string): { answer?: string; probability: number } {
-  const matches = matchPlanFacts(facts, text);
-  return { answer: planFactAnswer(matches), probability: matchConfidence(matches, text, namesPlanSubject(text)) };
-}
 
 /**
  * The 2019 plan: a county's cells of 附件1 (county_targets), the latest progress reports (附件2), the

@@ -3,7 +3,7 @@ import { fill } from '../templates.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 import { clauses } from './stations/intents.ts';
-import { asksOwnStation, planCitation, planFactReply } from './programme.ts';
+import { asksOwnStation, planCitation, planFactReply } from './plan-answers.ts';
 import { PLAN_CALIBRATION } from '../../programme/index.ts';
 
 const SERVICE_WORDS: [RegExp, string][] = [
