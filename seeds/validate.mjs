@@ -137,6 +137,17 @@ for (const name of ['places.tsv', 'county-aliases.tsv', 'commodities.tsv', 'coll
   if (name === 'colloquial.tsv') rows.forEach((r, i) => rows.slice(0, i).forEach((e) => { if (r[0].includes(e[0])) fail(file, `${r[0]} must come before ${e[0]} (longest match first)`); }));
   counts[`lexicon/${name}`] = rows.length;
 }
+{
+  const file = join(root, 'lexicon/commodity-teams.tsv');
+  const teams = ['粮食作物', '经济作物', '蔬菜', '果树', '畜牧', '水产'];
+  const rows = lines(file).filter((l) => !l.startsWith('#')).map((l) => l.split('\t'));
+  rows.forEach((r, i) => { if (r.length !== 2 || !teams.includes(r[1])) fail(file, `line ${i + 1} is not "word<TAB>team" with a team of ${teams.join(' ')}`); });
+  if (new Set(rows.map((r) => r[0])).size !== rows.length) fail(file, 'duplicate words');
+  const canonical = new Set([...lines(join(root, 'lexicon/commodities.tsv')), ...lines(join(root, 'lexicon/slot-commodities.tsv'))].filter((l) => !l.startsWith('#')).map((l) => l.split('\t')[1]));
+  const mapped = new Set(rows.map((r) => r[0]));
+  for (const c of canonical) if (!mapped.has(c)) fail(file, `commodity ${c} has no team: add "${c}<TAB>team"`);
+  counts['lexicon/commodity-teams.tsv'] = rows.length;
+}
 counts['lexicon/stopwords.txt'] = lines(join(root, 'lexicon/stopwords.txt')).length;
 const priceCommodities = new Set(tables['prices.csv'].map((r) => r.commodity));
 const canon = new Set(lines(join(root, 'lexicon/commodities.tsv')).map((l) => l.split('\t')[1]));

@@ -16,7 +16,8 @@ import { detectEmergency, emergencyReply } from './emergency.ts';
 import { classifyEmergency } from './emergency-model.ts';
 import { features } from './intent-model.ts';
 import { definedOnly, hasNoWords, INJECTION, isJunk, isJustSlots } from './text-checks.ts';
-import { expertCategory, knowledgeSkill } from './skills/knowledge.ts';
+import { expertCategory } from './expert-team.ts';
+import { knowledgeSkill } from './skills/knowledge.ts';
 import { priceSkill } from './skills/price.ts';
 import { laborSkill, supplySkill } from './skills/posts.ts';
 import { serviceSkill } from './skills/service.ts';
@@ -252,7 +253,7 @@ export class Agent {
       input.context.clarify = { intent: 'handoff', slot: 'question', slots: {}, question: '' };
       return { text: fill(this.deps.templates, 'escalated_no_question'), intent: 'handoff', confidence: 1 };
     }
-    const category = expertCategory((input.context.lastIntent as Intent) ?? 'agronomy', [], question);
+    const category = expertCategory((input.context.lastIntent as Intent) ?? 'agronomy', [], question, this.deps.lexicon);
     return {
       text: fill(this.deps.templates, 'handoff_requested', { team: category, wait: EXPECTED_WAIT }),
       intent: 'handoff',

@@ -10,6 +10,8 @@ export interface SlotLexicon {
   towns: Map<string, string>;
   /** word → canonical commodity (苞米 → 玉米) */
   commodities: Map<string, string>;
+  /** word → the expert team its subject belongs to (苞米 → 粮食作物, 牛 → 畜牧), longest word first, from commodity-teams.tsv */
+  teams: Map<string, string>;
   /** all surface words, longest first, for scanning */
   scanOrder: { word: string; kind: 'county' | 'town' | 'commodity' }[];
 }
@@ -47,10 +49,18 @@ export async function loadSlotLexicon(seedsDir: string): Promise<SlotLexicon> {
   for (const [word, canonical] of await tsv(path.join(dir, 'slot-commodities.tsv'))) if (!commodities.has(word)) commodities.set(word, canonical);
   for (const c of new Set(commodities.values())) commodities.set(c, c);
 
+  // a commodity's aliases find its team through their canonical name
+  const teamOf = new Map(await tsv(path.join(dir, 'commodity-teams.tsv')));
+  for (const [word, canonical] of commodities) {
+    const team = teamOf.get(canonical);
+    if (team && !teamOf.has(word)) teamOf.set(word, team);
+  }
+  const teams = new Map([...teamOf].sort(([a], [b]) => b.length - a.length));
+
   const scanOrder = [
     ...[...countyAliases.keys()].map((word) => ({ word, kind: 'county' as const })),
     ...[...towns.keys()].map((word) => ({ word, kind: 'town' as const })),
     ...[...commodities.keys()].map((word) => ({ word, kind: 'commodity' as const })),
   ].sort((a, b) => b.word.length - a.word.length);
-  return { counties: JINING_COUNTIES, countyAliases, towns, commodities, scanOrder };
+  return { counties: JINING_COUNTIES, countyAliases, towns, commodities, teams, scanOrder };
 }

@@ -8,45 +8,8 @@ import type { Intent } from '../intents.ts';
 import { isClearlyOffTopic } from '../scope.ts';
 import { cardStepsFor } from '../emergency.ts';
 import { fill } from '../templates.ts';
+import { expertCategory, NOT_A_SPECIES } from '../expert-team.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
-
-/** Place names say nothing of the subject: "鱼台县" is not about fish. */
-const NOT_A_SPECIES = /鱼台县?|微山湖?|羊山镇?|马集|牛楼|鸡黍镇?|羊肚菌/g;
-
-/** Words that make a question one for the policy team (policy and the station's services) whatever its crop or animal ("养猪贷款咋申请", "代购化肥"). */
-const POLICY_WORDS = /政策|补贴|补助|贷款|保险|确权|流转|宅基地|耕地|合同|违法|犯法|法律|方案|信息社|益农|信息员|运营|申请|办理|手续|政府|文件|规定|禁用|禁止|代购|代买|代缴|缴费|提现|挂号|快递/;
-
-/** The specialist team a question's subject names, or null when it names none. */
-function subjectTeam(text: string): string | null {
-  if (/猪|牛|羊|鸡|鸭|鹅|兔|畜|禽|发情|配种|产仔|产羔|下崽|犊|饲料|饲喂|圈舍/.test(text)) return /病|瘟|疫|拉稀|发烧|不吃|死|寄生虫|咳|喘/.test(text) ? '兽医' : '畜牧';
-  if (/鱼|虾|蟹|藕|塘|水产|鳖/.test(text)) return '水产';
-  if (/病|虫|药|螟|蚜|锈|霉|斑|枯|腐|草害|除草/.test(text)) return '植保';
-  if (/肥|土壤|盐碱|酸化|测土/.test(text)) return '土肥';
-  if (/机|播种机|收割|农机/.test(text)) return '农机';
-  if (/苹果|梨|桃|葡萄|枣|果树|樱桃|石榴/.test(text)) return '果树';
-  if (/蒜|椒|瓜|茄|番茄|西红柿|菜|棚|葱|姜/.test(text)) return '蔬菜';
-  if (/小麦|麦|玉米|大豆|豆|稻|高粱|谷子|红薯|花生/.test(text)) return '粮食作物';
-  return null;
-}
-
-/**
- * Expert categories for tickets, from the question's intent and the passages' categories. A policy-side intent
- * goes to the policy team only when the question is about policy or the station; a farming question the
- * classifier put there ("什么是发情周期", "专家开的打药方子照着打就行吧") goes to the team its subject names.
- */
-export function expertCategory(intent: Intent, hits: SearchHit[], asked: string): string {
-  const text = asked.replace(NOT_A_SPECIES, ' ');
-  if (intent === 'price' || intent === 'supply' || intent === 'labor') return '市场';
-  const policySide = intent === 'policy' || intent === 'programme' || intent === 'service';
-  if (policySide && POLICY_WORDS.test(text)) return '政策';
-  const team = subjectTeam(text);
-  if (team) return team;
-  if (policySide) return '政策';
-  const category = hits[0]?.category;
-  if (category === 'livestock') return '畜牧';
-  if (category === 'aquaculture') return '水产';
-  return '经济作物';
-}
 
 /** The general name of the water animals: one character, so the search's species check does not read it. */
 const GENERAL_SPECIES = ['鱼'];
@@ -153,7 +116,7 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
       text: '',
       intent,
       confidence,
-      escalate: { reason: 'low_confidence', category: expertCategory(intent, hits, input.text), passages },
+      escalate: { reason: 'low_confidence', category: expertCategory(intent, hits, input.text, deps.lexicon), passages },
     };
   }
 
@@ -175,7 +138,7 @@ export async function knowledgeSkill(input: SkillInput, asked: Intent, opts: { m
       context.lastQuestion = input.text;
       return {
         text: '', intent, confidence: Math.min(confidence, deps.answerThreshold - 0.01),
-        escalate: { reason: 'low_confidence', category: expertCategory(intent, hits, input.text), passages },
+        escalate: { reason: 'low_confidence', category: expertCategory(intent, hits, input.text, deps.lexicon), passages },
       };
     }
     if (phrased) {

@@ -3,7 +3,9 @@ import {
   countyCells, latestCountyProgress, measuresAsked, periodsAsked, PLAN_CALIBRATION,
 } from '../../programme/index.ts';
 import type { SkillInput, SkillResult } from '../skill.ts';
-import { expertCategory, knowledgeSkill } from './knowledge.ts';
+import { expertCategory } from '../expert-team.ts';
+import type { SlotLexicon } from '../lexicon.ts';
+import { knowledgeSkill } from './knowledge.ts';
 import { serviceSkill } from './service.ts';
 import { asksOwnStation, PLAN, planCitation, planFactReply, SOURCE } from './plan-answers.ts';
 
@@ -103,7 +105,7 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
   }
   // A plan fact matched, but not surely enough: no answer from it, nor a guess from elsewhere. The question goes
   // to the policy experts, the fact shown as related material that may not answer it.
-  if (answer) return unsureOfPlan(text, answer, probability);
+  if (answer) return unsureOfPlan(text, answer, probability, deps.lexicon);
   // No fact at all: the table's city row (the whole row, no measure guessed) for a question about the table
   // itself, not any "多少" the classifier sent here; else the knowledge base, whose own calibration decides.
   if (all.length && ((FIGURE.test(text) && TABLE_SUBJECT.test(text)) || progressNote)) {
@@ -118,11 +120,11 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
 }
 
 /** The handover of a question the plan's facts match only weakly (below the fitted operating threshold). */
-function unsureOfPlan(text: string, answer: string, probability: number): SkillResult {
+function unsureOfPlan(text: string, answer: string, probability: number, lexicon: SlotLexicon): SkillResult {
   return {
     text: answer, intent: 'programme', confidence: probability,
     escalate: {
-      reason: 'low_confidence', category: expertCategory('programme', [], text),
+      reason: 'low_confidence', category: expertCategory('programme', [], text, lexicon),
       passages: [{ documentId: PLAN.documentId, title: PLAN.title, score: probability, snippet: answer }],
     },
   };
