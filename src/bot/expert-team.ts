@@ -6,7 +6,7 @@ import type { SlotLexicon } from './lexicon.ts';
 export const NOT_A_SPECIES = /鱼台县?|微山湖?|羊山镇?|马集|牛楼|鸡黍镇?|羊肚菌/g;
 
 /** Words that make a question one for the policy team (policy and the station's services) whatever its crop or animal ("养猪贷款咋申请", "代购化肥"). */
-const POLICY_WORDS = /政策|补贴|补助|贷款|保险|确权|流转|宅基地|耕地|合同|违法|犯法|法律|方案|信息社|益农|信息员|运营|申请|办理|手续|政府|文件|规定|禁用|禁止|代购|代买|代缴|缴费|提现|挂号|快递/;
+const POLICY_WORDS = /政策|补贴|补助|贷款|保险|确权|流转|宅基地|耕地|合同|违法|犯法|法律|方案|信息社|益农|信息员|运营|申请|办理|手续|政府|文件|规定|禁用|禁止|代购|代买|代缴|缴费|提现|挂号|快递|低保|养老金|医保|新农合|社保|救助|五保/;
 
 /** The kind of problem decides the team before a crop does: an animal's illness, a crop's pest, the soil, a machine. */
 const ANIMAL_ILLNESS = /病|瘟|疫|拉稀|发烧|不吃|死|寄生虫|咳|喘|胀|反刍|瘸|流产/;

@@ -52,6 +52,12 @@ const ABOUT_THE_STATION = /益农|信息社|信息员|服务站/;
  */
 const COST_OR_PROFIT = /成本|本钱|投入|花多少|要花|得花|赚多少|挣多少|利润|划算不|划得来/;
 
+/**
+ * Words of a market price. A "多少" question that names no produce and none of these ("低保一个月能领多少") asks
+ * no price: asking which produce would answer nothing asked, so it goes where the knowledge or an expert answers.
+ */
+const PRICE_TALK = /价|行情|多少钱|几块|几毛|块钱|斤|公斤|吨|卖|收购|收的|贵|便宜|市场|市面/;
+
 /** Prices come only from the dated prices table: every number in the reply is a number in a row. */
 export async function priceSkill(input: SkillInput): Promise<SkillResult> {
   if (POLICY_PRICE.test(input.text)) return knowledgeSkill(input, 'policy');
@@ -63,6 +69,7 @@ export async function priceSkill(input: SkillInput): Promise<SkillResult> {
   }
   const { deps, slots, context } = input;
   if (!slots.commodity && ABOUT_THE_STATION.test(input.text)) return serviceSkill(input);
+  if (!slots.commodity && !PRICE_TALK.test(input.text)) return knowledgeSkill(input, 'policy');
   const today = chinaDay(input.now);
   if (!slots.commodity) {
     const known = [...new Set((await knownCommodities(deps.pool)).map((k) => k.commodity))].slice(0, 6);
