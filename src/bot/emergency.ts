@@ -176,9 +176,18 @@ const LIGHTNING = /雷|闪电|触电|过电|漏电|火花/;
 /** A cellar or a biogas pit: the gas card opens with those for it, not with the stove in a shed. */
 const PIT = /窖|沼气/;
 
+/**
+ * Someone shocked by a pump, an aerator or a wire, and no lightning told: the card's shock steps lead (cut the
+ * power before touching the person), not the lightning's, which say a person struck by lightning is safe to touch.
+ */
+const SHOCK = /触电|过电|漏电|电(打|着|倒|击|麻)了?|被电|挨电|电线.{0,4}(掉|断|搭|泡)/;
+const SHOCK_HEADING = /触电/;
+const THUNDER = /雷|闪电/;
+
 /** The headings a message's own trouble is under, when it is one of a card's several (a flood, not the lightning). */
 function aboutOf(text: string): RegExp | undefined {
   if (PIT.test(text)) return PIT;
+  if (SHOCK.test(text) && !THUNDER.test(text)) return SHOCK_HEADING;
   return FLOOD.test(text) && !LIGHTNING.test(text) ? FLOOD_HEADING : undefined;
 }
 
