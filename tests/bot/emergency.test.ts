@@ -27,12 +27,26 @@ describe('the shipped emergency detector', () => {
   it('finds emergencies no rule was written for', () => {
     for (const [text, kind] of [
       ['俺爹在棚里喷完药就躺地上起不来了', 'pesticide-poisoning'],
-      ['老伴打了一上午药 现在浑身哆嗦说不出话', 'pesticide-poisoning'],
       ['大清早塘边一圈鱼嘴巴一张一张的', 'fish-hypoxia'],
       ['大棚让雪压塌了 里面还有人', 'lightning-flood'],
     ] as const) {
       expect(emergencyByRules(text), text).toBeUndefined();
       expect(detect(text), text).toBe(kind);
+    }
+  });
+
+  it('the rules read indirect tellings: a spray then a person ill, a drink bottle, someone down by a live pump, a flood coming, a gas victim not waking', () => {
+    for (const [text, kind] of [
+      ['老伴打了一上午药 现在浑身哆嗦说不出话', 'pesticide-poisoning'],
+      ['俺爹喷完棉花地 回来说看东西发花 直冒冷汗', 'pesticide-poisoning'],
+      ['孩子把地头那半瓶绿色的水当饮料喝了', 'pesticide-poisoning'],
+      ['拉电给大棚浇水 俺哥手碰了水泵一下就倒了', 'lightning-flood'],
+      ['水库放水 下游的地眼看要冲了', 'lightning-flood'],
+      ['俺爹看棚在小屋里生着煤炉睡觉 早上喊他不醒', 'gas-poisoning'],
+      ['牛夜里倒了 嘴里往外淌黑血', 'animal-disease'],
+    ] as const) expect(emergencyByRules(text), text).toBe(kind);
+    for (const text of ['为啥打雷的时候不能站大树底下', '村里通知转移户口到镇上', '猪打针的地方流血不凝', '兔子死了两只 剩下的都好好的 是不是天太热']) {
+      expect(detect(text), text).toBeUndefined();
     }
   });
 

@@ -106,6 +106,17 @@ describe('emergencies first', () => {
     expect(lightning.text.startsWith('打雷了在地里'), lightning.text).toBe(true);
   });
 
+  it('an electric shock reads the card’s shock steps (power off before touching) first; a pit, the pit’s (nobody goes down)', async () => {
+    const [shock] = (await ask(t, '浇地的水泵漏电 俺爹被电倒在地头了', phone())).replies;
+    expect(shock.escalated).toBe(true);
+    expect(shock.text.startsWith('有人触电了急救：先断电'), shock.text).toBe(true);
+    expect(shock.text.indexOf('没断电前不要用手拉人')).toBeLessThan(shock.text.indexOf('雷击的人不带电'));
+    const [pit] = (await ask(t, '俺娘下白菜窖拿菜 人下去半天没上来', phone())).replies;
+    expect(pit.escalated).toBe(true);
+    expect(pit.text.startsWith('有人倒在窖里'), pit.text).toBe(true);
+    expect(pit.text).toContain('不要下去救人');
+  });
+
   it('a card’s sections about the message’s own trouble lead, first steps first among them', () => {
     const card = '## 打雷了先保人\n下地。\n\n## 发大水了先保人\n往高处走。\n\n## 水淹了的庄稼\n排水。\n\n## 保险\n报损。';
     expect(stepsFirst(card, /水/).map((s) => s.heading)).toEqual(['发大水了先保人', '水淹了的庄稼', '打雷了先保人', '保险']);

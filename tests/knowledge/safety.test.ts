@@ -4,6 +4,9 @@ import matter from 'gray-matter';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseMarkdownDocument, parseQaFile } from '../../src/knowledge/documents.ts';
 import { ChineseTokenizer } from '../../src/knowledge/tokenizer.ts';
+import { stepsFirst } from '../../src/knowledge/emergency-cards.ts';
+import { LIMITS } from '../../src/channels/sms/encoding.ts';
+import { DEFAULT_BUDGET_SEGMENTS, MORE_HINT } from '../../src/channels/sms/pager.ts';
 
 /**
  * The safety facts farmers act on, read from the shipped seed files: which pesticides are banned and since
@@ -166,21 +169,30 @@ describe('emergency cards', () => {
     expect(t).toContain('县水产技术推广站');
   });
 
-  it('pesticide poisoning: the seven steps in order, 120 first', () => {
+  it('pesticide poisoning: the first steps in order, 120 first, then each step explained', () => {
     const t = card('pesticide-poisoning');
-    const order = ['拨打120', '脱离现场', '脱去衣物', '大量干净的凉水', '冲洗眼睛', '不要催吐', '带上标签'];
-    const at = order.map((w) => t.indexOf(w));
-    expect(at.every((i) => i >= 0), `all of ${order.join('/')}`).toBe(true);
+    const first = t.slice(0, t.indexOf('## 每一步怎么做'));
+    const order = ['打120', '脱离现场', '大量凉水', '眼睛', '不要催吐', '标签'];
+    const at = order.map((w) => first.indexOf(w));
+    expect(at.every((i) => i >= 0), `all of ${order.join('/')} in the first steps`).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(t).toMatch(/除非医生或120调度员/);
     // Alkali turns 敌百虫 into the more toxic 敌敌畏: the card must never leave soap as the only advice.
+    expect(first).toMatch(/敌百虫只用清水，不用肥皂/);
     expect(t).toMatch(/敌百虫的，只用清水冲，不要用肥皂、碱面、小苏打水.*敌敌畏/);
+    // An unconscious person is fed nothing; a rescuer gives no mouth-to-mouth to someone soaked in pesticide.
+    expect(first).toMatch(/昏迷就侧躺，什么也不喂/);
+    expect(t).toMatch(/不要嘴对嘴吹气/);
   });
 
   it('notifiable animal disease: the legal duty to report, do not move or sell, the five diseases, whom to call', () => {
     const t = card('animal-disease');
     expect(t).toMatch(/报告是法律义务.*动物防疫法/);
     expect(t).toMatch(/不移动、不出售、不宰杀/);
+    // people first: zoonoses (禽流感, 炭疽, 猪链球菌) kill; nobody touches a dead animal bare-handed
+    const first = t.slice(t.indexOf('\n'), t.indexOf('## ', 3));
+    expect(first).toMatch(/1\. 人先防护：不空手碰/);
+    expect(first.indexOf('不空手碰')).toBeLessThan(first.indexOf('马上报告'));
     for (const disease of ['非洲猪瘟', '口蹄疫', '禽流感', '小反刍兽疫', '牛结节性皮肤病']) expect(t).toContain(disease);
     expect(t).toMatch(/县畜牧兽医站/);
     expect(t).toContain('12316');
@@ -191,29 +203,59 @@ describe('emergency cards', () => {
     const people = t.indexOf('先保人');
     expect(people).toBeGreaterThanOrEqual(0);
     for (const later of ['庄稼被水淹了，水退了怎么救', '鱼塘和牲口遭了水灾，水退了怎么管']) expect(t.indexOf(later)).toBeGreaterThan(people);
-    expect(t).toMatch(/不要在大树、电线杆/);
+    expect(t).toMatch(/不在大树、电线杆/);
+    expect(t).toMatch(/双脚并拢蹲下/);
     expect(t).toContain('120');
+  });
+
+  it('an electric shock: the power cut before anyone touches the person (unlike lightning, a live wire kills the rescuer)', () => {
+    const t = card('lightning-flood');
+    const shock = t.slice(t.indexOf('## 有人触电'));
+    expect(shock.indexOf('断电')).toBeLessThan(shock.indexOf('120'));
+    expect(shock).toMatch(/没断电前不要用手拉人/);
   });
 
   it('gas from a stove: air the shed first, the person out to fresh air, 120, nobody back in until aired; no rescuer down a pit', () => {
     const t = card('gas-poisoning');
-    const order = ['开门、开风口', '把人弄到棚外', '拨打120', '不再进去'];
+    const order = ['开门、开风口', '把人抬到棚外', '拨打120', '不再进去'];
     const at = order.map((w) => t.indexOf(w));
     expect(at.every((i) => i >= 0), `all of ${order.join('/')}`).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
-    expect(t).toMatch(/没有彻底放透风之前，谁都不要再进去/);
-    expect(t).toMatch(/不要一个接一个地下去救人/);
-    expect(t).toMatch(/119和120/);
-    expect(t).toMatch(/沼气池.*不要点火/);
+    expect(t).toMatch(/没放透风之前谁也别进去/);
+    // down a cellar or a biogas pit: nobody goes down unprotected, a rope is no protection
+    const pit = t.slice(t.indexOf('## 有人倒在窖里'));
+    expect(pit).toMatch(/^[^\n]*\n+1\. 不要下去救人/);
+    expect(pit).toMatch(/系着绳子下去也会倒/);
+    expect(pit).toMatch(/119和120/);
+    expect(pit).toMatch(/不点火、不抽烟/);
+    expect(t).not.toMatch(/系好安全绳，上面有人拉着/);
     expect(t).toContain('装烟囱');
   });
 
   it('dead animals and fish: not sold or eaten, safe disposal, suspected anthrax not opened, whom to call for insurance', () => {
     const t = card('dead-animals');
     expect(t).toMatch(/不能卖给收死猪的，不能自己宰了吃/);
+    expect(t.slice(0, t.indexOf('## ', 3))).toMatch(/别空手碰：戴手套、口罩/);
     expect(t).toContain('无害化处理');
     expect(t).toMatch(/炭疽：千万不要剥皮、剖开/);
     expect(t).toMatch(/保险公司电话报案/);
     expect(t).toContain('县畜牧兽医站');
+  });
+
+  it.each([
+    ['fish-hypoxia', undefined],
+    ['pesticide-poisoning', undefined],
+    ['animal-disease', undefined],
+    ['gas-poisoning', undefined],
+    ['gas-poisoning', /窖|沼气/],
+    ['lightning-flood', undefined],
+    ['lightning-flood', /触电/],
+    ['lightning-flood', /水/],
+  ] as const)('%s: the first steps the reply opens with (about %s) fit the first SMS page', (kind, about) => {
+    const found = cards.find((c) => c.front.emergency === kind)!;
+    const first = stepsFirst(found.doc.content, about)[0];
+    const read = first.text.replace(/^#{1,6}\s+/gm, '').replace(/\*\*/g, '').replace(/\n{2,}/g, '\n').trim();
+    // the first page of an SMS reply: DEFAULT_BUDGET_SEGMENTS UCS-2 parts, less the "reply 1 for more" hint
+    expect(read.length, read).toBeLessThanOrEqual(DEFAULT_BUDGET_SEGMENTS * LIMITS.ucs2.part - MORE_HINT.length);
   });
 });
