@@ -8,7 +8,7 @@ import type { AgentDeps, SkillInput, SkillResult } from './skill.ts';
 import { extractSlots, type Slots } from './slots.ts';
 import { fill } from './templates.ts';
 import { handoverText } from './handover.ts';
-import { asksForecast } from './scope.ts';
+import { asksForecast, namesOffTopicSubject } from './scope.ts';
 import { asksAboutAskingFor, asksHowToStop } from './usage.ts';
 import { ownCounty } from './place.ts';
 import { namesNewSubject } from './follow-up.ts';
@@ -213,6 +213,8 @@ export class Agent {
     // About the assistant itself: how to stop its messages (退订), whether a 信息员 may ask for the farmer (代问).
     if (asksHowToStop(text)) return done([{ text: fill(templates, 'how_to_unsubscribe'), intent: 'smalltalk', confidence: 1, quickReplies: ['退订'] }]);
     if (asksAboutAskingFor(text, slots)) return done([{ text: fill(templates, 'asking_for_explained'), intent: 'smalltalk', confidence: 1 }]);
+    // A topic that is clearly neither farming nor rural life is turned away whichever skill it would reach.
+    if (namesOffTopicSubject(text)) return done([{ text: fill(templates, 'out_of_scope'), intent: 'unknown', confidence: 0.9 }]);
     let guess = classify(text, slots, this.deps.knowledge.tokenizer.cut(text), this.deps.intentModel);
     if (guess.certainty < 0.6 && this.deps.phraser) {
       const llmIntent = await this.deps.phraser.classify(text);
