@@ -4,7 +4,7 @@
 // "信息员一个月挣多少" is not answered by the 信息员 standard.
 
 /** Asks about money: a subsidy, a wage, a fee. 取钱/提现 is a service, not money asked about. */
-const ASKS_MONEY = /补助|补贴|资金|经费|费用|工资|工钱|报酬|薪水|薪酬|挣|收入|奖励|奖金|多少.{0,2}钱|(多少|给|出|花|收|要|掏|拿|补|发)钱|钱(谁|从|哪|由|是)|收费|免费|手续费/;
+const ASKS_MONEY = /补助|补贴|资金|经费|费用|工资|工钱|报酬|薪水|薪酬|挣|收入|奖励|奖金|多少.{0,2}钱|几块|几元|(多少|给|出|花|收|要|掏|拿|补|发)钱|钱(谁|从|哪|由|是)|收费|免费|手续费/;
 /** An answer that speaks of money: who pays, what is subsidised, what is free. */
 const STATES_MONEY = /补助|补贴|先建后补|以奖代补|资金|钱|经费|费用|财政|工资|报酬|收费|免费|投入/;
 
@@ -53,8 +53,8 @@ export function explainsAskedTerm(answer: string, question: string): boolean {
   return false;
 }
 
-/** "能帮着办医保报销不": a yes-or-no question whether the station does one named thing. */
-const ASKS_CAN_DO = /能(?:不能)?(?:帮(?:着|忙|俺|我)?)?(?:给)?(?:办|打印|复印|报销|修|领|开)([\u4e00-\u9fa5]{0,6}?)(?:不|吗|没|么|啊|呀|$)/;
+/** "能帮着办医保报销不": a yes-or-no question whether the station does one named thing (captured: 办医保报销). */
+const ASKS_CAN_DO = /能(?:不能)?(?:帮(?:着|忙|俺|我)?)?(?:给)?((?:办|打印|复印|报销|修|领|开)[\u4e00-\u9fa5]{0,6}?)(?:不|吗|没|么|啊|呀|$)/;
 
 /**
  * Whether an answer names the thing a "能办X不" question asks the station to do: a list of the station's
@@ -64,8 +64,7 @@ export function namesAskedDoing(answer: string, question: string): boolean {
   const m = ASKS_CAN_DO.exec(question);
   // "能办啥事" asks what, not whether: any list of the services answers it
   if (!m || /啥|什么|哪|些/.test(m[0])) return true;
-  const thing = m[0].replace(/^能(?:不能)?(?:帮(?:着|忙|俺|我)?)?(?:给)?/, '').replace(/(?:不|吗|没|么|啊|呀)$/, '');
-  const chars = [...thing];
+  const chars = [...m[1]];
   const pairs = chars.slice(1).map((c, i) => chars[i] + c).filter((p) => !/^办/.test(p));
   return pairs.length === 0 || pairs.some((p) => answer.includes(p));
 }
@@ -83,6 +82,17 @@ export function planFocus(question: string): PlanFocus[] {
   if (ASKS_DATE.test(question)) out.push('date');
   else if (ASKS_TIME.test(question)) out.push('time');
   return out;
+}
+
+/** A limit asked of a service: how much at most, how high the quota. */
+const ASKS_LIMIT = /额度|限额|上限|最多|最少/;
+
+/**
+ * Whether a question asks an amount (money, a figure or a limit: "提现一天最多取多少", "寄一箱快递多少钱"), which
+ * the station list, with its places and hours, never holds.
+ */
+export function asksAmount(question: string): boolean {
+  return planFocus(question).some((f) => f === 'money' || f === 'figure') || ASKS_LIMIT.test(question);
 }
 
 /** Whether an answer holds what the question asks for. */

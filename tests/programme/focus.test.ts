@@ -91,3 +91,15 @@ describe('a county’s periods and measures in farmers’ words', () => {
     expect(countyCells(row, '曲阜的村子数')).toContain('379');
   });
 });
+
+describe('an amount asked of a service', () => {
+  it('reads a price, a count or a limit as an amount, and a where or a how as none', async () => {
+    const { asksAmount } = await import('../../src/programme/focus.ts');
+    expect(asksAmount('提现一天最多取多少')).toBe(true);
+    expect(asksAmount('寄一箱快递多少钱')).toBe(true);
+    expect(asksAmount('缴费一次几块钱')).toBe(true);
+    expect(asksAmount('取钱有额度不')).toBe(true);
+    expect(asksAmount('在信息社能取钱不')).toBe(false);
+    expect(asksAmount('快递咋寄')).toBe(false);
+  });
+});
