@@ -26,7 +26,10 @@ function askedService(text: string): string | undefined {
 }
 
 /** Questions about a station itself (where, hours, phone) rather than about how a service works. */
-const ABOUT_STATION = /在哪|哪个|哪儿|地址|几点|开门|关门|电话|附近|最近|管俺村|管我村/;
+// "手机就会接个电话" is no question for the station's phone number.
+const ABOUT_STATION = /在哪|哪个|哪儿|地址|几点|开门|关门|(?<!接个?|打个?)电话|附近|最近|管俺村|管我村/;
+/** A hotline named by its number ("12316打过去几点有人接"): its hours are the line's, not a station's. */
+const NAMES_HOTLINE = /\d{5,}|热线/;
 
 /** What a service costs ("要收钱不", "手续费多少"): the same at every station, so no place is asked. */
 const ABOUT_FEES = /收钱|收费|手续费|花钱|要钱|免费|给钱/;
@@ -36,7 +39,7 @@ export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
   const { deps, slots } = input;
   const service = askedService(input.text);
   const place = slots.village ?? slots.town ?? slots.county;
-  const aboutStation = ABOUT_STATION.test(input.text) || asksOwnStation(input.text);
+  const aboutStation = (ABOUT_STATION.test(input.text) && !NAMES_HOTLINE.test(input.text)) || asksOwnStation(input.text);
   const how = aboutStation && !service ? undefined : await knowledgeSkill(input, 'service');
   if (ABOUT_FEES.test(input.text) && !aboutStation) return how ? { ...how, intent: 'service' } : knowledgeSkill(input, 'service');
   if (!place) {
