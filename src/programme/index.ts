@@ -33,4 +33,5 @@ export async function latestCountyProgress(q: Queryable, county?: string): Promi
 }
 export { countyCells, measuresAsked, periodLabel, periodsAsked, type Measure, type PeriodsAsked } from './cells.ts';
 export { loadPlanFacts, matchPlanFacts, parsePlanFacts, planFactAnswer, planFactPicks, type PlanFact, type PlanFactMatch } from './plan-facts.ts';
+export { asksAmount } from './focus.ts';
 export { matchConfidence, planFeatures, PLAN_CALIBRATION, PLAN_FEATURES, type PlanCalibration } from './plan-confidence.ts';

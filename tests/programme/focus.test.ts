@@ -91,3 +91,34 @@ describe('a county’s periods and measures in farmers’ words', () => {
     expect(countyCells(row, '曲阜的村子数')).toContain('379');
   });
 });
+
+describe('an amount asked of a service', () => {
+  it('reads a price, a count or a limit as an amount, and a where or a how as none', async () => {
+    const { asksAmount } = await import('../../src/programme/focus.ts');
+    expect(asksAmount('提现一天最多取多少')).toBe(true);
+    expect(asksAmount('寄一箱快递多少钱')).toBe(true);
+    expect(asksAmount('缴费一次几块钱')).toBe(true);
+    expect(asksAmount('取钱有额度不')).toBe(true);
+    expect(asksAmount('在信息社能取钱不')).toBe(false);
+    expect(asksAmount('快递咋寄')).toBe(false);
+  });
+});
+
+describe('what a plan fact cannot say: a remedy after a failure, whether two things are the same, the bureau\'s part', () => {
+  it('reads "考不过咋办" and "证丢了能补办不" as asking a remedy, and "考不考" as not', () => {
+    expect(planFocus('当信息员还得考试 考不过咋办')).toContain('remedy');
+    expect(planFocus('培训完发的证丢了 能补办不')).toContain('remedy');
+    expect(planFocus('信息员培训完考不考')).not.toContain('remedy');
+    expect(planFocus('益农社跟村委会是一码事不')).toContain('same');
+    expect(planFocus('益农社能建在村委会不')).not.toContain('same');
+  });
+
+  it('a fact that only names the subject does not answer them', async () => {
+    const facts = await loadPlanFacts(SEEDS);
+    expect(matchPlanFacts(facts, '信息员培训完发的证丢了 能补办不')).toEqual([]);
+    expect(matchPlanFacts(facts, '当信息员还得考试 考不过咋办')).toEqual([]);
+    expect(matchPlanFacts(facts, '益农社跟村委会是一码事不').map((m) => m.fact.id)).not.toContain('sites');
+    expect(matchPlanFacts(facts, '礼飨那个平台局里管啥').map((m) => m.fact.id)).not.toContain('lixiang');
+    expect(matchPlanFacts(facts, '信息员培训完考不考')[0]?.fact.id).toBe('officer');
+  });
+});

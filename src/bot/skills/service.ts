@@ -4,7 +4,7 @@ import type { SkillInput, SkillResult } from '../skill.ts';
 import { knowledgeSkill } from './knowledge.ts';
 import { clauses } from './stations/intents.ts';
 import { asksOwnStation, planCitation, planFactReply } from './plan-answers.ts';
-import { PLAN_CALIBRATION } from '../../programme/index.ts';
+import { asksAmount, PLAN_CALIBRATION } from '../../programme/index.ts';
 
 const SERVICE_WORDS: [RegExp, string][] = [
   [/提现|取钱|取款|取点钱/, '提现'], [/缴费|交费|电费|水费|话费/, '缴费'], [/挂号/, '挂号'], [/快递|邮寄|寄(?!生|养|宿|托|存)/, '快递'],
@@ -26,24 +26,20 @@ function askedService(text: string): string | undefined {
 }
 
 /** Questions about a station itself (where, hours, phone) rather than about how a service works. */
-const ABOUT_STATION = /在哪|哪个|哪儿|地址|几点|开门|关门|电话|附近|最近|管俺村|管我村/;
+// "手机就会接个电话" is no question for the station's phone number.
+const ABOUT_STATION = /在哪|哪个|哪儿|地址|几点|开门|关门|(?<!接个?|打个?)电话|附近|最近|管俺村|管我村/;
+/** A hotline named by its number ("12316打过去几点有人接"): its hours are the line's, not a station's. */
+const NAMES_HOTLINE = /\d{5,}|热线/;
 
 /** What a service costs ("要收钱不", "手续费多少"): the same at every station, so no place is asked. */
 const ABOUT_FEES = /收钱|收费|手续费|花钱|要钱|免费|给钱/;
-
-/**
- * A limit, a price or a count asked of a service ("提现一天最多取多少", "寄一箱快递多少钱"): the station table has
- * places and hours, no amounts, so when the knowledge base has none either, the question goes to an expert
- * rather than being answered by asking where the farmer lives.
- */
-const ASKS_AMOUNT = /多少|几块|几元|额度|限额|上限|最多|最少/;
 
 /** Which 益农信息社 serves a place (from the service_points table), plus how a named service works (knowledge base). */
 export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
   const { deps, slots } = input;
   const service = askedService(input.text);
   const place = slots.village ?? slots.town ?? slots.county;
-  const aboutStation = ABOUT_STATION.test(input.text) || asksOwnStation(input.text);
+  const aboutStation = (ABOUT_STATION.test(input.text) && !NAMES_HOTLINE.test(input.text)) || asksOwnStation(input.text);
   const how = aboutStation && !service ? undefined : await knowledgeSkill(input, 'service');
   if (ABOUT_FEES.test(input.text) && !aboutStation) return how ? { ...how, intent: 'service' } : knowledgeSkill(input, 'service');
   if (!place) {
@@ -61,7 +57,9 @@ export async function serviceSkill(input: SkillInput): Promise<SkillResult> {
       input.context.clarify = { intent: 'service', slot: 'place', slots: { ...slots }, question: input.text };
       return { ...how, intent: 'service', text: `${how.text}\n${fill(deps.templates, 'service_where')}` };
     }
-    if (how?.escalate && service && ASKS_AMOUNT.test(input.text)) return { ...how, intent: 'service' };
+    // A limit, a price or a count (src/programme/focus.ts): the station table has places and hours, no amounts, so
+    // when the knowledge base has none either, the question goes to an expert rather than asking where the farmer lives.
+    if (how?.escalate && service && asksAmount(input.text)) return { ...how, intent: 'service' };
     if (aboutStation || service) {
       // Ask where, once: the next answer ("俺是羊山镇的") fills the place and this question is answered.
       input.context.clarify = { intent: 'service', slot: 'place', slots: { ...slots }, question: input.text };
