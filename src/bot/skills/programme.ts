@@ -42,6 +42,21 @@ function asksCountyFigure(text: string, county: string | undefined): boolean {
   return Boolean(county) && (FIGURE.test(text) || PROGRESS.test(text));
 }
 
+/** Every county the question names, in the order named ("汶上跟兖州…各是多少" names two). */
+function countiesNamed(text: string, lexicon: SlotLexicon): string[] {
+  const found: { at: number; county: string }[] = [];
+  let rest = text;
+  for (const { word, kind } of lexicon.scanOrder) {
+    if (kind !== 'county') continue;
+    const at = rest.indexOf(word);
+    if (at < 0) continue;
+    const county = lexicon.countyAliases.get(word);
+    if (county && !found.some((f) => f.county === county)) found.push({ at, county });
+    rest = rest.replaceAll(word, ' '.repeat(word.length));
+  }
+  return found.sort((a, b) => a.at - b.at).map((f) => f.county);
+}
+
 /** Asks when or how long ("几年建完", "分几步"): the plan's schedule, beside the county's own row. */
 const TIMELINE = /几年|多长时间|多久|哪年|啥时候|什么时候|分几|几个阶段|几步/;
 
@@ -83,7 +98,11 @@ export async function programmeSkill(input: SkillInput): Promise<SkillResult> {
   }
   // A county and a figure or a measure: the table's cells, never a passage about the plan.
   if (all.length && asksCountyCells(text, county)) {
-    const cells = countyCells(all[0], text);
+    // two counties named ("汶上跟兖州…各是多少"): each one's cells, not only the first one's
+    const named = countiesNamed(text, deps.lexicon);
+    const rows = named.length > 1 ? (await countyTargets(deps.pool, undefined)).filter((r) => named.includes(r.county)) : all.slice(0, 1);
+    rows.sort((a, b) => named.indexOf(a.county) - named.indexOf(b.county));
+    const cells = rows.map((r) => countyCells(r, text)).join('\n');
     const schedule = deps.planFacts?.find((f) => f.id === 'schedule');
     if (!asksCountyFigure(text, county)) {
       const plan = planFactReply(deps.planFacts ?? [], text);
